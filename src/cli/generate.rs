@@ -1,0 +1,76 @@
+//! `cmplan generate`: load → plan → render every format in memory → write atomically.
+
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+
+use cmplan::output::{self, PendingFile};
+use cmplan::plan::{self, PlanOptions, Severity};
+use cmplan::render::{self, RenderContext};
+use cmplan::templates::Templates;
+
+use super::GenerateArgs;
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let env = match cmplan::input::load(&args.env) {
+        Ok(env) => env,
+        Err(err) => {
+            eprint!("{}", err.render(super::misc::stderr_color()));
+            eprintln!("nothing was written");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let date =
+        cmplan::date::resolve(args.date.as_deref(), epoch.as_deref()).map_err(|e| anyhow!(e))?;
+    let templates = match &args.templates {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(anyhow!("--templates {}: no such folder", dir.display()));
+            }
+            Templates::with_overrides(dir)
+        }
+        None => Templates::embedded(),
+    };
+    let opts = PlanOptions {
+        date: date.to_string(),
+        revision: 1,
+        templates: templates.clone(),
+    };
+    let plan = plan::build(&env, &opts).context("cannot build the plan")?;
+    let ctx = RenderContext {
+        templates,
+        paper: args.paper,
+    };
+
+    let stem = args
+        .env
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_string());
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let mut files = Vec::with_capacity(formats.len());
+    for format in formats {
+        let bytes = render::render(format, &plan, &ctx)?;
+        files.push(PendingFile {
+            path: output::output_path(&args.output, &stem, format.extension()),
+            bytes,
+        });
+    }
+    let written = output::write_all(files)?;
+    for path in &written {
+        eprintln!("wrote {}", path.display());
+    }
+    let count = |sev| plan.findings.iter().filter(|f| f.severity == sev).count();
+    eprintln!(
+        "{} tasks in {} phases; findings: {} blocker(s), {} warning(s), {} info",
+        plan.tasks().count(),
+        plan.phases.len(),
+        count(Severity::Blocker),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    Ok(ExitCode::SUCCESS)
+}

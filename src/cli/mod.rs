@@ -1,0 +1,107 @@
+//! Command-line definitions (clap derive) and dispatch: one module per subcommand.
+
+mod generate;
+mod misc;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cmplan::render::{Format, Paper};
+
+/// Turn a description of an SMS 2003 site hierarchy into a tailored, print-ready plan for
+/// upgrading it to System Center Configuration Manager 2007.
+#[derive(Debug, Parser)]
+#[command(name = "cmplan", version, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  cmplan init site.toml\n  cmplan validate site.toml\n  cmplan generate site.toml -o output -f md,pdf,xlsx"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the upgrade plan (Markdown, PDF, workbook, JSON, HTML) for an environment description.
+    #[command(
+        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/"
+    )]
+    Generate(GenerateArgs),
+    /// Check an environment description and print its readiness findings.
+    #[command(after_help = "Example:\n  cmplan validate examples/contoso.toml")]
+    Validate {
+        /// The environment description (.toml or .json).
+        env: PathBuf,
+    },
+    /// Print the JSON Schema of the environment description (for editors and CI).
+    #[command(after_help = "Example:\n  cmplan schema > cmplan.schema.json")]
+    Schema,
+    /// Write a commented example environment description to start from.
+    #[command(after_help = "Example:\n  cmplan init my-hierarchy.toml")]
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "environment.toml")]
+        path: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Work with the Markdown templates and task texts.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  cmplan completions bash > /etc/bash_completion.d/cmplan")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  cmplan man > cmplan.1 && man ./cmplan.1")]
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the embedded default templates to DIR for editing; use them with `--templates DIR`.
+    #[command(after_help = "Example:\n  cmplan templates export my-templates")]
+    Export {
+        dir: PathBuf,
+        /// Overwrite files that already exist in DIR.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The environment description (.toml or .json).
+    pub env: PathBuf,
+    /// Output directory.
+    #[arg(short, long, default_value = "output")]
+    pub output: PathBuf,
+    /// Formats to write, comma-separated.
+    #[arg(short, long, value_delimiter = ',', default_values = ["md", "pdf", "xlsx"])]
+    pub format: Vec<Format>,
+    /// Plan date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Folder whose templates replace the embedded ones, file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: Paper,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Generate(args) => generate::run(args),
+        Command::Validate { env } => misc::validate(&env),
+        Command::Schema => misc::schema(),
+        Command::Init { path, force } => misc::init(&path, force),
+        Command::Templates(TemplatesCommand::Export { dir, force }) => {
+            misc::export_templates(&dir, force)
+        }
+        Command::Completions { shell } => misc::completions(shell),
+        Command::Man => misc::man(),
+    }
+}

@@ -1,0 +1,265 @@
+//! The plan model (contract §3): what every renderer reads, and what `-f json` writes as is.
+//!
+//! It is plain data: no renderer looks at the environment description, and the engine never
+//! formats output. Field names are part of the contract; add fields, never rename them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{SecurityMode, SiteType, SiteVersion, TargetMedia};
+
+/// The whole upgrade plan for one hierarchy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub title: String,
+    pub organisation: Option<String>,
+    pub change_reference: Option<String>,
+    pub prepared_by: Option<String>,
+    pub target: TargetMedia,
+    /// Human name of the target media, e.g. "Configuration Manager 2007 SP1".
+    pub target_name: String,
+    /// The plan date, `YYYY-MM-DD` (`--date`, `SOURCE_DATE_EPOCH`, or today).
+    pub date: String,
+    /// SHA-256 (hex) of the environment description's bytes.
+    pub input_digest: String,
+    /// 1 for a first plan; previous revision + 1 when regenerated over a previous workbook.
+    pub revision: u32,
+    /// `database_mb_per_client` the estimates were computed with.
+    pub database_mb_per_client: f64,
+    /// Sites in hierarchy pre-order (central first, children sorted by code).
+    pub sites: Vec<SitePlan>,
+    /// SQL Servers hosting at least one site database, sorted by name.
+    pub sql_servers: Vec<SqlServerPlan>,
+    pub totals: Totals,
+    /// Sorted by severity (blockers first), then site order, then code.
+    pub findings: Vec<Finding>,
+    /// In execution order; tasks inside a phase too.
+    pub phases: Vec<Phase>,
+    /// Tasks of the previous revision that disappeared but had recorded status.
+    pub removed_tasks: Vec<RemovedTask>,
+    /// Present when the plan was regenerated over a previous revision.
+    pub changes: Option<RevisionChanges>,
+}
+
+/// One site as the plan sees it, with its disk estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SitePlan {
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub site_type: SiteType,
+    pub parent: Option<String>,
+    pub version: SiteVersion,
+    pub security: SecurityMode,
+    /// 0 for the central site.
+    pub depth: usize,
+    pub site_server: String,
+    pub database_server: Option<String>,
+    pub database_size_mb: Option<f64>,
+    pub clients: u64,
+    pub legacy_clients: u64,
+    /// Advanced and legacy clients of this site and every site below it.
+    pub subtree_clients: u64,
+    /// Extra site-database space the upgrade needs (0 for a secondary: it has no database).
+    pub database_growth_mb: f64,
+    /// The estimate's formula in words with the numbers filled in.
+    pub formula: String,
+    /// Already on Configuration Manager 2007: no upgrade tasks.
+    pub already_upgraded: bool,
+    /// Number of blocker findings concerning this site or its servers.
+    pub blockers: usize,
+}
+
+/// A SQL Server hosting site databases, with the space check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SqlServerPlan {
+    pub name: String,
+    /// Codes of the sites whose databases it hosts, in hierarchy order.
+    pub sites: Vec<String>,
+    pub sql: Option<String>,
+    pub database_growth_mb: f64,
+    /// `None` when the description does not give `free_disk_gb`.
+    pub free_disk_mb: Option<f64>,
+    /// `growth - free` when positive, `0` when it fits, `None` when free space is unknown.
+    pub shortfall_mb: Option<f64>,
+    pub formula: String,
+}
+
+/// Hierarchy totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub sites: usize,
+    pub primary_sites: usize,
+    pub secondary_sites: usize,
+    pub sites_to_upgrade: usize,
+    pub clients: u64,
+    pub legacy_clients: u64,
+    pub database_growth_mb: f64,
+    pub tasks: usize,
+    pub blockers: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Blocker,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where a rule or a task comes from (upgrade-rules.md §0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Our id in the reference, e.g. `S3`.
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A readiness finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable rule code, e.g. `CHK-SECMODE`.
+    pub code: String,
+    pub severity: Severity,
+    pub site: Option<String>,
+    pub server: Option<String>,
+    /// What is wrong and what to do.
+    pub message: String,
+    pub source: Source,
+    /// The rule in upgrade-rules.md, e.g. `R3.2`.
+    pub rule: String,
+    /// ID of the task that fixes it (every blocker has one).
+    pub remediation_task: Option<String>,
+}
+
+/// A phase: a group of tasks done in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    /// Stable, e.g. `prepare`, `central`, `children`, `roles`, `consoles`, `clients`, `post`.
+    pub id: String,
+    pub title: String,
+    pub tasks: Vec<Task>,
+}
+
+/// One task of the checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Stable: `KIND-SCOPE`, e.g. `SITE-UPG-NYC`, `SQL-UPG-LON-SQL01`.
+    pub id: String,
+    /// The task kind, e.g. `SITE-UPG`.
+    pub kind: String,
+    pub site: Option<String>,
+    pub server: Option<String>,
+    pub title: String,
+    pub expected_result: String,
+    pub details: String,
+    pub reference: String,
+    /// Tasks that must be done first; each appears earlier in the plan.
+    pub depends_on: Vec<String>,
+    /// Codes of the blocker findings this task remedies (empty for ordinary tasks).
+    pub remedies: Vec<String>,
+    /// What the engineers recorded in the previous workbook (`None`: nothing recorded).
+    pub progress: Option<Progress>,
+}
+
+/// The tracking status of a task, as offered by the workbook's Status dropdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TaskStatus {
+    #[serde(rename = "Not started")]
+    NotStarted,
+    #[serde(rename = "In progress")]
+    InProgress,
+    Done,
+    Blocked,
+    #[serde(rename = "Not applicable")]
+    NotApplicable,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 5] = [
+        TaskStatus::NotStarted,
+        TaskStatus::InProgress,
+        TaskStatus::Done,
+        TaskStatus::Blocked,
+        TaskStatus::NotApplicable,
+    ];
+
+    /// The label shown in the workbook dropdown.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "Not started",
+            TaskStatus::InProgress => "In progress",
+            TaskStatus::Done => "Done",
+            TaskStatus::Blocked => "Blocked",
+            TaskStatus::NotApplicable => "Not applicable",
+        }
+    }
+
+    /// Reads a label back (case-insensitive, surrounding spaces ignored).
+    pub fn from_label(s: &str) -> Option<TaskStatus> {
+        let s = s.trim();
+        TaskStatus::ALL
+            .into_iter()
+            .find(|t| t.label().eq_ignore_ascii_case(s))
+    }
+}
+
+/// Status recorded against a task in a previous workbook and carried into the new plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub status: TaskStatus,
+    pub owner: String,
+    /// As the engineer entered it, normalised to `YYYY-MM-DD` when it was a date.
+    pub completed_on: String,
+    pub notes: String,
+}
+
+/// A task of the previous revision that is no longer in the plan but had recorded status:
+/// kept (on the workbook's "Removed tasks" sheet) so nothing recorded is lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedTask {
+    pub id: String,
+    pub title: String,
+    pub site: Option<String>,
+    pub progress: Progress,
+}
+
+/// "Changes since revision N": the diff against the previous revision, flattened for printing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionChanges {
+    pub previous_revision: u32,
+    pub entries: Vec<ChangeEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    /// e.g. `task-added`, `task-removed`, `task-changed`, `finding-raised`, `finding-resolved`,
+    /// `estimate-changed`, `environment`.
+    pub category: String,
+    /// The task ID, finding code, site code or server name concerned.
+    pub subject: String,
+    pub description: String,
+}
+
+impl Plan {
+    /// Every task in execution order.
+    pub fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.phases.iter().flat_map(|p| p.tasks.iter())
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks().find(|t| t.id == id)
+    }
+}
