@@ -9,15 +9,36 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     // Markdown: the main template, then its partials (render::markdown).
     ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),
     ("cover.md.hbs", include_str!("../templates/cover.md.hbs")),
-    ("summary.md.hbs", include_str!("../templates/summary.md.hbs")),
-    ("changes.md.hbs", include_str!("../templates/changes.md.hbs")),
-    ("hierarchy.md.hbs", include_str!("../templates/hierarchy.md.hbs")),
-    ("estimates.md.hbs", include_str!("../templates/estimates.md.hbs")),
-    ("findings.md.hbs", include_str!("../templates/findings.md.hbs")),
+    (
+        "summary.md.hbs",
+        include_str!("../templates/summary.md.hbs"),
+    ),
+    (
+        "changes.md.hbs",
+        include_str!("../templates/changes.md.hbs"),
+    ),
+    (
+        "hierarchy.md.hbs",
+        include_str!("../templates/hierarchy.md.hbs"),
+    ),
+    (
+        "estimates.md.hbs",
+        include_str!("../templates/estimates.md.hbs"),
+    ),
+    (
+        "findings.md.hbs",
+        include_str!("../templates/findings.md.hbs"),
+    ),
     ("phase.md.hbs", include_str!("../templates/phase.md.hbs")),
     ("task.md.hbs", include_str!("../templates/task.md.hbs")),
-    ("signoff.md.hbs", include_str!("../templates/signoff.md.hbs")),
-    ("approval.md.hbs", include_str!("../templates/approval.md.hbs")),
+    (
+        "signoff.md.hbs",
+        include_str!("../templates/signoff.md.hbs"),
+    ),
+    (
+        "approval.md.hbs",
+        include_str!("../templates/approval.md.hbs"),
+    ),
     // ("tasks.toml", include_str!("../templates/tasks.toml")),    -- planning engine adds its catalogue here
 ];
 

@@ -234,7 +234,7 @@ pub fn format_number(x: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(d);
@@ -370,7 +370,9 @@ fn version_label(version: &str) -> String {
                 "configmgr2007" => "Configuration Manager 2007",
                 p => p,
             };
-            format!("{} {}", product, sp.to_uppercase()).trim().to_string()
+            format!("{} {}", product, sp.to_uppercase())
+                .trim()
+                .to_string()
         }
     }
 }
@@ -490,7 +492,10 @@ pub fn view(plan: &Plan) -> Value {
     if let Some(Value::Array(removed)) = obj.get_mut("removed_tasks") {
         for (task, plan_task) in removed.iter_mut().zip(&plan.removed_tasks) {
             let t = task.as_object_mut().expect("a removed task is an object");
-            t.insert("status_label".into(), json!(plan_task.progress.status.label()));
+            t.insert(
+                "status_label".into(),
+                json!(plan_task.progress.status.label()),
+            );
         }
     }
     if let Some(Value::Object(changes)) = obj.get_mut("changes") {

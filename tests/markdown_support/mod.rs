@@ -5,8 +5,8 @@
 
 use cmplan::model::{SecurityMode, SiteType, SiteVersion, TargetMedia};
 use cmplan::plan::{
-    ChangeEntry, Finding, Phase, Plan, Progress, RemovedTask, RevisionChanges, Severity,
-    SitePlan, Source, SqlServerPlan, Task, TaskStatus, Totals,
+    ChangeEntry, Finding, Phase, Plan, Progress, RemovedTask, RevisionChanges, Severity, SitePlan,
+    Source, SqlServerPlan, Task, TaskStatus, Totals,
 };
 
 /// Every character the escaper must neutralise, and a 500-character token.
@@ -19,6 +19,8 @@ pub fn long_token() -> String {
     "X".repeat(250) + &"y".repeat(250)
 }
 
+// One row of the hierarchy, spelt out positionally so the sample reads like a table.
+#[allow(clippy::too_many_arguments)]
 fn site(
     code: &str,
     name: &str,
@@ -90,10 +92,50 @@ fn source() -> Source {
 pub fn sample_plan() -> Plan {
     let per_client = 2.0;
     let sites = vec![
-        site("CEN", "Contoso Central", SiteType::Primary, None, SiteVersion::Sms2003Sp3, 0, 1200, 14550, per_client),
-        site("NYC", "New York", SiteType::Primary, Some("CEN"), SiteVersion::Sms2003Sp2, 1, 8000, 8350, per_client),
-        site("BOS", "Boston branch", SiteType::Secondary, Some("NYC"), SiteVersion::Sms2003Sp2, 2, 350, 350, per_client),
-        site("LON", "London", SiteType::Primary, Some("CEN"), SiteVersion::Sms2003Sp1, 1, 5000, 5000, per_client),
+        site(
+            "CEN",
+            "Contoso Central",
+            SiteType::Primary,
+            None,
+            SiteVersion::Sms2003Sp3,
+            0,
+            1200,
+            14550,
+            per_client,
+        ),
+        site(
+            "NYC",
+            "New York",
+            SiteType::Primary,
+            Some("CEN"),
+            SiteVersion::Sms2003Sp2,
+            1,
+            8000,
+            8350,
+            per_client,
+        ),
+        site(
+            "BOS",
+            "Boston branch",
+            SiteType::Secondary,
+            Some("NYC"),
+            SiteVersion::Sms2003Sp2,
+            2,
+            350,
+            350,
+            per_client,
+        ),
+        site(
+            "LON",
+            "London",
+            SiteType::Primary,
+            Some("CEN"),
+            SiteVersion::Sms2003Sp1,
+            1,
+            5000,
+            5000,
+            per_client,
+        ),
     ];
     let mut blocker_fix = task(
         "SECMODE-LON",
@@ -108,7 +150,12 @@ pub fn sample_plan() -> Plan {
             title: "Prepare the hierarchy".into(),
             tasks: vec![
                 task("PRE-BACKUP-CEN", Some("CEN"), "Back up the CEN site", &[]),
-                task("PRE-TESTDB-CEN", Some("CEN"), "Test the database upgrade of CEN", &["PRE-BACKUP-CEN"]),
+                task(
+                    "PRE-TESTDB-CEN",
+                    Some("CEN"),
+                    "Test the database upgrade of CEN",
+                    &["PRE-BACKUP-CEN"],
+                ),
                 blocker_fix,
                 Task {
                     site: None,
@@ -120,15 +167,35 @@ pub fn sample_plan() -> Plan {
         Phase {
             id: "central".into(),
             title: "Upgrade the central site".into(),
-            tasks: vec![task("SITE-UPG-CEN", Some("CEN"), "Upgrade CEN", &["PRE-TESTDB-CEN", "AD-SCHEMA"])],
+            tasks: vec![task(
+                "SITE-UPG-CEN",
+                Some("CEN"),
+                "Upgrade CEN",
+                &["PRE-TESTDB-CEN", "AD-SCHEMA"],
+            )],
         },
         Phase {
             id: "children".into(),
             title: "Upgrade the child sites".into(),
             tasks: vec![
-                task("SITE-UPG-NYC", Some("NYC"), "Upgrade NYC", &["SITE-UPG-CEN"]),
-                task("SITE-UPG-BOS", Some("BOS"), "Upgrade BOS", &["SITE-UPG-NYC"]),
-                task("SITE-UPG-LON", Some("LON"), "Upgrade LON", &["SITE-UPG-CEN", "SECMODE-LON"]),
+                task(
+                    "SITE-UPG-NYC",
+                    Some("NYC"),
+                    "Upgrade NYC",
+                    &["SITE-UPG-CEN"],
+                ),
+                task(
+                    "SITE-UPG-BOS",
+                    Some("BOS"),
+                    "Upgrade BOS",
+                    &["SITE-UPG-NYC"],
+                ),
+                task(
+                    "SITE-UPG-LON",
+                    Some("LON"),
+                    "Upgrade LON",
+                    &["SITE-UPG-CEN", "SECMODE-LON"],
+                ),
             ],
         },
     ];
