@@ -113,9 +113,8 @@ pub fn output_path(dir: &Path, stem: &str, extension: &str) -> PathBuf {
             }
         })
         .collect();
-    while safe.starts_with('.') {
-        safe.replace_range(0..1, "_");
-    }
+    let dots = safe.len() - safe.trim_start_matches('.').len();
+    safe.replace_range(0..dots, &"_".repeat(dots));
     if safe.is_empty() {
         safe.push_str("plan");
     }
