@@ -134,7 +134,7 @@ mod tests {
         );
         assert_eq!(
             output_path(dir, "../etc/x", "md"),
-            Path::new("out/__etc_x.md")
+            Path::new("out/___etc_x.md")
         );
         assert_eq!(output_path(dir, "..", "pdf"), Path::new("out/__.pdf"));
         assert_eq!(output_path(dir, "a\u{0}b", "pdf"), Path::new("out/a_b.pdf"));
