@@ -476,3 +476,28 @@ fn html_is_one_self_contained_page() {
     );
     assert!(page.matches("<table>").count() >= 8);
 }
+
+#[test]
+fn a_single_site_plan_without_findings_still_reads() {
+    let mut plan = sample_plan();
+    plan.sites.truncate(1);
+    plan.sql_servers.clear();
+    plan.findings.clear();
+    plan.organisation = None;
+    plan.change_reference = None;
+    plan.prepared_by = None;
+    plan.phases.truncate(1);
+    plan.phases[0].tasks.truncate(1);
+    plan.totals.blockers = 0;
+    plan.totals.warnings = 0;
+    plan.totals.infos = 0;
+    let text = render(&plan);
+    let doc = parse(&text);
+    assert!(text.contains("The readiness checks found nothing to report."));
+    assert!(!text.contains("## SQL Servers"));
+    assert!(!text.contains("Organisation") && !text.contains("under change"));
+    assert!(text.contains("1 task, done in the order listed."));
+    assert_eq!(doc.items.iter().filter(|(m, _)| m.is_some()).count(), 1);
+    let approval = doc.tables.last().unwrap();
+    assert_eq!(approval[1], ["Prepared by", "", "", ""]);
+}

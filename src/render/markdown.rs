@@ -336,7 +336,7 @@ fn source_helper(
     text.push_str(&escape(field("title")));
     // Some sources give several addresses separated by ` ; `.
     let urls: Vec<&str> = field("url")
-        .split([' ', ';', ','])
+        .split(|c: char| c == ';' || c.is_whitespace())
         .filter(|u| !u.is_empty())
         .collect();
     for (i, url) in urls.iter().enumerate() {
