@@ -3,7 +3,7 @@
 //! Same text as `-f md` (so a custom template changes it too), with a small inline stylesheet
 //! for screen and print: no scripts, fonts or other external assets.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::{markdown, RenderContext, RenderError};
 use crate::plan::Plan;
@@ -32,6 +32,8 @@ ul:has(> li > input[type=checkbox]) { list-style: none; padding-left: 1em; }
 li > input[type=checkbox] { margin-right: .5em; transform: scale(1.2); }
 a { color: #1f4e79; overflow-wrap: anywhere; }
 .pagebreak { break-after: page; page-break-after: always; }
+nav.toc { border: 1px solid #9aa5b1; padding: .4em 1.2em; margin: 1.5em 0; }
+nav.toc h2 { margin-top: .3em; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   h1, h2 { break-after: avoid; page-break-after: avoid; }
@@ -50,18 +52,70 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     Ok(html_document(&plan.title, &text, paper))
 }
 
-/// Wraps the Markdown, converted, in a complete HTML page.
+/// Wraps the Markdown, converted, in a complete HTML page, with a table of contents linking
+/// to the document's sections (its `# ` headings after the title block).
 pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
-    let events = Parser::new_ext(markdown_text, markdown_options()).map(|event| match event {
-        // Only the templates can produce raw HTML (the escaper turns `<` in values into text):
-        // the page-break comment becomes a real break, anything else is kept as written.
-        Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == PAGE_BREAK => {
-            Event::Html(CowStr::Borrowed("<div class=\"pagebreak\"></div>\n"))
+    let mut events: Vec<Event> = Parser::new_ext(markdown_text, markdown_options())
+        .map(|event| match event {
+            // Only the templates can produce raw HTML (the escaper turns `<` in values into
+            // text): the page-break comment becomes a real break, anything else stays as written.
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == PAGE_BREAK => {
+                Event::Html(CowStr::Borrowed("<div class=\"pagebreak\"></div>\n"))
+            }
+            other => other,
+        })
+        .collect();
+
+    // Give every heading an id (its text, slugged; deduplicated) and collect the sections.
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut seen_page_break = false;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Html(h) if h.contains("pagebreak") => seen_page_break = true,
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = *level;
+                let mut text = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => text.push(' '),
+                        _ => {}
+                    }
+                }
+                let id = unique_slug(&text, &mut used);
+                if level == HeadingLevel::H1 && seen_page_break {
+                    sections.push((id.clone(), text));
+                }
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                    *slot = Some(CowStr::from(id));
+                }
+            }
+            _ => {}
         }
-        other => other,
-    });
+        i += 1;
+    }
+
     let mut body = String::with_capacity(markdown_text.len() * 2);
-    html::push_html(&mut body, events);
+    html::push_html(&mut body, events.into_iter());
+
+    let mut nav = String::new();
+    if !sections.is_empty() {
+        nav.push_str("<nav class=\"toc\">\n<h2>Contents</h2>\n<ol>\n");
+        for (id, text) in &sections {
+            let mut escaped = String::new();
+            escape_html(&mut escaped, text);
+            nav.push_str(&format!("<li><a href=\"#{id}\">{escaped}</a></li>\n"));
+        }
+        nav.push_str("</ol>\n</nav>\n");
+    }
+    // The contents go right after the title block (before its first page break).
+    let body = match body.find("<div class=\"pagebreak\"></div>") {
+        Some(at) if !nav.is_empty() => format!("{}{}{}", &body[..at], nav, &body[at..]),
+        _ => body,
+    };
 
     let mut title_escaped = String::new();
     escape_html(&mut title_escaped, title);
@@ -72,6 +126,31 @@ pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
          <meta name=\"generator\" content=\"cmplan\">\n<title>{title_escaped}</title>\n\
          <style>{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
+}
+
+/// `Phase 1: Resolve findings` → `phase-1-resolve-findings` (ASCII letters and digits kept,
+/// other characters folded into single hyphens), made unique with `-2`, `-3`, …
+fn unique_slug(text: &str, used: &mut Vec<String>) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let base = match slug.trim_end_matches('-') {
+        "" => "section".to_string(),
+        s => s.to_string(),
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    used.push(candidate.clone());
+    candidate
 }
 
 /// HTML-escapes text for the `<title>` element.
@@ -104,5 +183,24 @@ mod tests {
         assert!(!html.contains("<!-- pagebreak -->"));
         assert!(html.contains("checked"));
         assert!(!html.contains("http"), "no external assets");
+        // The contents link to the sections after the title block, not to the title.
+        assert!(html.contains("<li><a href=\"#two\">Two</a></li>"));
+        assert!(!html.contains("href=\"#one\""));
+        assert!(html.contains("<h1 id=\"two\">Two</h1>"));
+    }
+
+    #[test]
+    fn heading_ids_are_unique_slugs() {
+        let mut used = Vec::new();
+        assert_eq!(
+            unique_slug("Phase 1: Resolve findings", &mut used),
+            "phase-1-resolve-findings"
+        );
+        assert_eq!(
+            unique_slug("Phase 1: Resolve findings", &mut used),
+            "phase-1-resolve-findings-2"
+        );
+        assert_eq!(unique_slug("Über €", &mut used), "ber");
+        assert_eq!(unique_slug("***", &mut used), "section");
     }
 }
