@@ -32,7 +32,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     register_helpers(&mut hbs);
     for source in &sources {
         hbs.register_template_string(&source.stem, &source.text)
-            .map_err(|e| template_error(&sources, e))?;
+            .map_err(|e| template_error(&sources, &e))?;
     }
     let main = stem(MAIN_TEMPLATE).expect("main template name ends in .md.hbs");
     let text = hbs
@@ -91,60 +91,69 @@ fn template_sources(ctx: &RenderContext) -> Result<Vec<TemplateSource>, RenderEr
         .collect()
 }
 
-/// "template phase.md.hbs (from DIR/phase.md.hbs)": names the file the user has to fix.
-fn describe_template(sources: &[TemplateSource], registered: Option<&str>) -> String {
-    match registered.and_then(|n| sources.iter().find(|s| s.stem == n)) {
+/// "template phase.md.hbs (from DIR/phase.md.hbs), line 3, column 1: what\n   3 | the line":
+/// names the file the user has to fix, where, and shows the line.
+fn located_error(
+    sources: &[TemplateSource],
+    registered: Option<&str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    what: String,
+) -> RenderError {
+    let source = registered.and_then(|n| sources.iter().find(|s| s.stem == n));
+    let mut message = match source {
         Some(s) => match &s.origin {
             Some(path) => format!("template {} (from {})", s.file, path.display()),
             None => format!("template {} (embedded)", s.file),
         },
         None => format!("template {}", registered.unwrap_or(MAIN_TEMPLATE)),
+    };
+    if let Some(l) = line {
+        message.push_str(&format!(", line {l}"));
     }
+    if let Some(c) = column {
+        message.push_str(&format!(", column {c}"));
+    }
+    message.push_str(": ");
+    message.push_str(&what);
+    let text = line.and_then(|l| source.and_then(|s| s.text.lines().nth(l.checked_sub(1)?)));
+    if let (Some(l), Some(text)) = (line, text) {
+        message.push_str(&format!("\n{l:>5} | {text}"));
+    }
+    RenderError::new(Format::Md, message)
 }
 
-fn located(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!(", line {l}, column {c}"),
-        (Some(l), None) => format!(", line {l}"),
-        _ => String::new(),
-    }
-}
-
-fn template_error(sources: &[TemplateSource], e: handlebars::TemplateError) -> RenderError {
+fn template_error(sources: &[TemplateSource], e: &handlebars::TemplateError) -> RenderError {
     let (line, column) = e.pos().unzip();
-    RenderError::new(
-        Format::Md,
-        format!(
-            "{}{}: {}",
-            describe_template(sources, e.name().map(String::as_str)),
-            located(line, column),
-            e.reason()
-        ),
-    )
+    let what = match e.reason() {
+        // handlebars lists every token its grammar expected: too much to help anyone.
+        handlebars::TemplateErrorReason::InvalidSyntax(_) => {
+            "invalid handlebars syntax (a block left open, or a malformed {{…}})".to_string()
+        }
+        other => other.to_string(),
+    };
+    located_error(sources, e.name().map(String::as_str), line, column, what)
 }
 
 fn render_error(sources: &[TemplateSource], e: handlebars::RenderError) -> RenderError {
-    // A syntax error in a partial surfaces while rendering, wrapped: report its own location.
-    if let handlebars::RenderErrorReason::TemplateError(inner) = e.reason() {
-        let (line, column) = inner.pos().unzip();
-        return RenderError::new(
-            Format::Md,
-            format!(
-                "{}{}: {}",
-                describe_template(sources, inner.name().map(String::as_str)),
-                located(line, column),
-                inner.reason()
-            ),
-        );
-    }
-    RenderError::new(
-        Format::Md,
-        format!(
-            "{}{}: {}",
-            describe_template(sources, e.template_name.as_deref()),
-            located(e.line_no, e.column_no),
-            e.reason()
+    use handlebars::RenderErrorReason as Reason;
+    let what = match e.reason() {
+        // A syntax error in a partial surfaces while rendering, wrapped: report its own place.
+        Reason::TemplateError(inner) => return template_error(sources, inner),
+        Reason::MissingVariable(Some(name)) => {
+            format!("`{name}` does not exist here (templates are strict: check the field name)")
+        }
+        Reason::PartialNotFound(name) => format!(
+            "no partial named `{name}` (a partial is a file `{name}{SUFFIX}` in the templates folder)"
         ),
+        other => other.to_string(),
+    };
+    located_error(
+        sources,
+        e.template_name.as_deref(),
+        e.line_no,
+        e.column_no,
+        what,
     )
 }
 
