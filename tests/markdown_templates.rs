@@ -88,6 +88,8 @@ fn a_missing_field_is_an_error_not_an_empty_string() {
     assert!(err.contains("task.md.hbs"), "{err}");
     assert!(err.contains("line 2"), "{err}");
     assert!(err.contains("task_owner"), "{err}");
+    // The offending line is shown.
+    assert!(err.contains("    2 |   owner: {{task_owner}}"), "{err}");
 }
 
 #[test]
