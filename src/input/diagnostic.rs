@@ -168,7 +168,7 @@ impl Diagnostic {
     }
 }
 
-/// Width the report is wrapped at: fixed, so output does not depend on the terminal.
+/// Width of the report: fixed, so output does not depend on the terminal.
 const WIDTH: usize = 100;
 
 /// Renders diagnostics of one file as miette graphical reports, one after the other.
@@ -180,6 +180,8 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
+        // Wrapping would split hints at the hyphens of accepted values (`distribution-|point`).
+        .with_wrap_lines(false)
         .with_links(false)
         .with_context_lines(1);
     let source = NamedSource::new(file, text.to_string());
@@ -208,16 +210,14 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        // The code leads the message line (rustc style) instead of miette's separate header line.
+        write!(f, "{}: {}", self.d.code, self.d.message)
     }
 }
 
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.d.code))
-    }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
             Severity::Error => miette::Severity::Error,

@@ -229,3 +229,6 @@ fn hex(bytes: &[u8]) -> String {
         s
     })
 }
+
+/// The commented example `cmplan init` writes (it validates: see the tests).
+pub const INIT_EXAMPLE: &str = include_str!("example.toml");

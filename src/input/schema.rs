@@ -23,8 +23,7 @@ pub fn json_schema() -> String {
     text
 }
 
-/// A description of an SMS 2003 site hierarchy, read by cmplan to plan its upgrade to
-/// Configuration Manager 2007.
+/// A description of an SMS 2003 site hierarchy, read by cmplan to plan its upgrade to Configuration Manager 2007.
 #[derive(JsonSchema)]
 #[schemars(title = "cmplan environment description", deny_unknown_fields)]
 struct Description {
@@ -106,8 +105,7 @@ struct SiteTable {
     /// Name of the [[server]] that is this site's site server.
     #[schemars(length(min = 1))]
     site_server: String,
-    /// Name of the [[server]] hosting the site database: required for a primary site, forbidden
-    /// for a secondary site. May be the site server.
+    /// Name of the [[server]] hosting the site database (may be the site server): required for a primary site, forbidden for a secondary site.
     #[schemars(length(min = 1))]
     database_server: Option<String>,
     /// Current site database size in MB.

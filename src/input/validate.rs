@@ -219,6 +219,37 @@ pub(crate) fn validate(
         .into_iter()
         .map(|f| cx.custom_task(&f))
         .collect();
+    // Custom task ids are unique: the task ID is derived from them.
+    let mut seen_ids: HashMap<String, Span> = HashMap::new();
+    for entry in root_fields.get("custom_task").iter() {
+        let Kind::Array(items) = &entry.value.kind else {
+            continue;
+        };
+        for item in items {
+            let Kind::Table(entries) = &item.kind else {
+                continue;
+            };
+            let Some(id) = entries.iter().find(|e| e.key == "id") else {
+                continue;
+            };
+            let Kind::String(text) = &id.value.kind else {
+                continue;
+            };
+            if let Some(first) = seen_ids.get(text) {
+                cx.sink
+                    .error(
+                        Code::E026,
+                        id.value.span.clone(),
+                        format!("custom task id `{text}` is used twice"),
+                        "used again here",
+                    )
+                    .also(first.clone(), "first used here")
+                    .hint("task IDs are derived from `id` and must stay unique: give this task its own id");
+            } else {
+                seen_ids.insert(text.clone(), id.value.span.clone());
+            }
+        }
+    }
 
     let resolved = cx.cross_check(&sites, &servers);
 
@@ -536,8 +567,15 @@ impl Cx<'_, '_> {
             }
             Kind::Integer(_) | Kind::Float(_) | Kind::Bool(_) => {
                 let hint = Some(format!(
-                    "put the value in double quotes: {key} = \"{}\"",
-                    self.sink.text.get(e.value.span.clone()).unwrap_or("…")
+                    "put the value in double quotes: {}",
+                    kv(
+                        self.syntax,
+                        key,
+                        &format!(
+                            "\"{}\"",
+                            self.sink.text.get(e.value.span.clone()).unwrap_or("…")
+                        )
+                    )
                 ));
                 self.wrong_type(f, e, "a string", hint);
                 None
@@ -577,7 +615,7 @@ impl Cx<'_, '_> {
                     f,
                     e,
                     "true or false",
-                    Some(format!("write {key} = true or {key} = false")),
+                    Some("write true or false, without quotes".to_string()),
                 );
                 false
             }
@@ -642,7 +680,10 @@ impl Cx<'_, '_> {
                     f,
                     e,
                     "a whole number",
-                    Some(format!("remove the quotes: {key} = {}", s.trim())),
+                    Some(format!(
+                        "remove the quotes: {}",
+                        kv(self.syntax, key, s.trim())
+                    )),
                 );
                 0
             }
@@ -651,7 +692,10 @@ impl Cx<'_, '_> {
                     f,
                     e,
                     "a whole number",
-                    Some(format!("write a count such as {key} = 250")),
+                    Some(format!(
+                        "write a count such as {}",
+                        kv(self.syntax, key, "250")
+                    )),
                 );
                 0
             }
@@ -681,7 +725,10 @@ impl Cx<'_, '_> {
                     f,
                     e,
                     "a number",
-                    Some(format!("remove the quotes: {key} = {}", s.trim())),
+                    Some(format!(
+                        "remove the quotes: {}",
+                        kv(self.syntax, key, s.trim())
+                    )),
                 );
                 return None;
             }
@@ -789,7 +836,10 @@ impl Cx<'_, '_> {
                 f,
                 e,
                 "a site code in quotes",
-                Some(format!("write {key} = \"ABC\" (three characters A–Z, 0–9)")),
+                Some(format!(
+                    "write {} (three characters A–Z, 0–9)",
+                    kv(self.syntax, key, "\"ABC\"")
+                )),
             );
             return CodeRef::Invalid;
         };
@@ -826,7 +876,10 @@ impl Cx<'_, '_> {
         let e = self.entry_or_missing(f, key, false, "")?;
         let Kind::Array(items) = &e.value.kind else {
             let hint = match &e.value.kind {
-                Kind::String(s) => Some(format!("write a list, even of one: {key} = [\"{s}\"]")),
+                Kind::String(s) => Some(format!(
+                    "write a list, even of one: {}",
+                    kv(self.syntax, key, &format!("[\"{s}\"]"))
+                )),
                 _ => None,
             };
             self.wrong_type(f, e, "a list of strings", hint);
@@ -1144,7 +1197,7 @@ impl Cx<'_, '_> {
                     )
                     .also(first_name.span.clone(), "first described here")
                     .hint(if same_case {
-                        "describe each computer once, in one [[server]] entry listing all its roles".to_string()
+                        format!("describe each computer once, in one {} listing all its roles", entry(self.syntax, "server"))
                     } else {
                         format!(
                             "computer names are not case-sensitive: `{}` and `{}` are the same computer; merge the two entries",
@@ -1171,7 +1224,7 @@ impl Cx<'_, '_> {
                 None => {
                     let hint = match closest(p.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? The parent must be the code of a site described in this file"),
-                        None => format!("the parent must be the code of a site described in this file; add a site with code = \"{}\" or correct the code", p.v),
+                        None => format!("the parent must be the code of a site described in this file; add a site with {} or correct the code", kv(self.syntax, "code", &format!("\"{}\"", p.v))),
                     };
                     self.sink
                         .error(
@@ -1211,7 +1264,7 @@ impl Cx<'_, '_> {
                 }
             }
         }
-        self.cycles(sites, &parent_of);
+        let has_cycle = self.cycles(sites, &parent_of);
 
         // Exactly one site without a parent, and it is primary.
         let roots: Vec<usize> = sites
@@ -1227,7 +1280,8 @@ impl Cx<'_, '_> {
             .collect();
         let all_have_codes = sites.iter().all(|s| s.code.is_some());
         match roots.as_slice() {
-            [] if !sites.is_empty() && all_have_codes => {
+            // With a cycle, the cycle is the explanation; say it once.
+            [] if !sites.is_empty() && all_have_codes && !has_cycle => {
                 let first = &sites[0];
                 self.sink
                     .error(
@@ -1256,8 +1310,8 @@ impl Cx<'_, '_> {
                         )
                         .also(central_code.span.clone(), "the central site (no parent)")
                         .hint(format!(
-                            "a hierarchy has one central site: add parent = \"{}\" (or the code of another primary site) to {}",
-                            central_code.v, site.what
+                            "a hierarchy has one central site: add {} (or the code of another primary site) to {}",
+                            kv(self.syntax, "parent", &format!("\"{}\"", central_code.v)), site.what
                         ));
                 }
                 if let Some(t) = &central_site.site_type {
@@ -1272,7 +1326,7 @@ impl Cx<'_, '_> {
                                 ),
                                 "the central site must be primary",
                             )
-                            .hint("the central site is a primary site: set type = \"primary\", or give this secondary site the `parent` it reports to");
+                            .hint(format!("the central site is a primary site: set {}, or give this secondary site the `parent` it reports to", kv(self.syntax, "type", "\"primary\"")));
                     }
                 }
             }
@@ -1287,8 +1341,15 @@ impl Cx<'_, '_> {
                     Some(&j) => Some(j),
                     None => {
                         let hint = match closest(&r.v, &server_names) {
-                            Some(best) => format!("did you mean {best}? Each server a site names needs its own [[server]] entry"),
-                            None => format!("add a [[server]] entry with name = \"{}\", or correct the name", r.v),
+                            Some(best) => format!(
+                                "did you mean {best}? Each server a site names needs its own {}",
+                                entry(cx.syntax, "server")
+                            ),
+                            None => format!(
+                                "add a {} with {}, or correct the name",
+                                entry(cx.syntax, "server"),
+                                kv(cx.syntax, "name", &format!("\"{}\"", r.v))
+                            ),
                         };
                         cx.sink
                             .error(
@@ -1298,7 +1359,7 @@ impl Cx<'_, '_> {
                                     "{}: `{key}` names server {}, which is not described",
                                     s.what, r.v
                                 ),
-                                "no [[server]] has this name",
+                                "no server has this name",
                             )
                             .hint(hint);
                         None
@@ -1339,8 +1400,8 @@ impl Cx<'_, '_> {
                                 )
                                 .also(r.span.clone(), format!("site server of {}", code.v))
                                 .hint(format!(
-                                    "a site server holds the roles of its own site: set site = \"{}\" on this server, or correct `site_server` of {}",
-                                    code.v, s.what
+                                    "a site server holds the roles of its own site: set {} on this server, or correct `site_server` of {}",
+                                    kv(self.syntax, "site", &format!("\"{}\"", code.v)), s.what
                                 ));
                         }
                     }
@@ -1357,7 +1418,7 @@ impl Cx<'_, '_> {
                             format!("{} is a secondary site, which has no site database, but names a `database_server`", s.what),
                             "not for a secondary site",
                         )
-                        .hint("remove `database_server` from this site (or set type = \"primary\" if it is a primary site)");
+                        .hint(format!("remove `database_server` from this site (or set {} if it is a primary site)", kv(self.syntax, "type", "\"primary\"")));
                 }
                 Some(r) => {
                     if let Some(j) = server_ref(self, r, "database_server") {
@@ -1377,8 +1438,8 @@ impl Cx<'_, '_> {
                                 )
                                 .also(r.span.clone(), "named as database server here")
                                 .hint(format!(
-                                    "add the SQL Server version to this [[server]], e.g. sql = \"sql2005-sp2\"; accepted: {}",
-                                    list(SqlVersion::ALL)
+                                    "add the SQL Server version to this server, e.g. {}; accepted: {}",
+                                    kv(self.syntax, "sql", "\"sql2005-sp2\""), list(SqlVersion::ALL)
                                 ));
                         }
                     }
@@ -1396,7 +1457,7 @@ impl Cx<'_, '_> {
                             format!("{} is a primary site but has no `database_server`", s.what),
                             "a primary site has a site database",
                         )
-                        .hint("add database_server = \"<server name>\" naming the [[server]] that hosts its site database (it may be the site server itself)");
+                        .hint(format!("add {} naming the server that hosts its site database (it may be the site server itself)", kv(self.syntax, "database_server", "\"<server name>\"")));
                 }
                 None => {}
             }
@@ -1433,7 +1494,10 @@ impl Cx<'_, '_> {
                                 format!("{what} holds site system roles but has no `site`"),
                                 "roles of which site?",
                             )
-                            .hint("add site = \"<code>\" naming the site whose roles this server holds");
+                            .hint(format!(
+                                "add {} naming the site whose roles this server holds",
+                                kv(self.syntax, "site", "\"<code>\"")
+                            ));
                     }
                 }
                 _ => {}
@@ -1445,8 +1509,9 @@ impl Cx<'_, '_> {
 
     /// Reports each cycle in the parent relation once. Iterative and linear: a hostile description
     /// may have tens of thousands of sites.
-    fn cycles(&mut self, sites: &[RawSite], parent_of: &[Option<usize>]) {
+    fn cycles(&mut self, sites: &[RawSite], parent_of: &[Option<usize>]) -> bool {
         const UNSEEN: usize = usize::MAX;
+        let mut found = false;
         let mut walk_of = vec![UNSEEN; sites.len()];
         let mut path = Vec::new();
         for start in 0..sites.len() {
@@ -1461,6 +1526,7 @@ impl Cx<'_, '_> {
                         // Back on this walk's own path: the path from `i` on is a cycle.
                         let from = path.iter().position(|&p| p == i).expect("on path");
                         self.report_cycle(sites, &path[from..]);
+                        found = true;
                     }
                     break;
                 }
@@ -1469,6 +1535,7 @@ impl Cx<'_, '_> {
                 at = parent_of[i];
             }
         }
+        found
     }
 
     fn report_cycle(&mut self, sites: &[RawSite], cycle: &[usize]) {
@@ -1589,4 +1656,20 @@ fn unknown_key_hint(key: &str, home: &str, allowed: &[&str], syntax: Syntax) -> 
         return format!("`{key}` belongs in {place}; accepted keys here: {accepted}");
     }
     format!("remove it, or use one of the accepted keys: {accepted}")
+}
+
+/// `key = value` in TOML, `"key": value` in JSON.
+fn kv(syntax: Syntax, key: &str, value: &str) -> String {
+    match syntax {
+        Syntax::Toml => format!("{key} = {value}"),
+        Syntax::Json => format!("\"{key}\": {value}"),
+    }
+}
+
+/// "[[server]] entry" in TOML, "`server` object" in JSON.
+fn entry(syntax: Syntax, key: &str) -> String {
+    match syntax {
+        Syntax::Toml => format!("[[{key}]] entry"),
+        Syntax::Json => format!("`{key}` object"),
+    }
 }
