@@ -509,10 +509,7 @@ impl Cx<'_, '_> {
             Some(e) => Some(e),
             None => {
                 if required {
-                    let hint = match self.syntax {
-                        Syntax::Toml => format!("add `{key} = {example}`"),
-                        Syntax::Json => format!("add \"{key}\": {example}"),
-                    };
+                    let hint = format!("add {}", kv(self.syntax, key, example));
                     let span = header_span(&f.span, self.sink.text);
                     self.sink
                         .error(
@@ -793,9 +790,9 @@ impl Cx<'_, '_> {
         parse: fn(&str) -> Option<T>,
         all: &[&str],
     ) -> Option<Sp<T>> {
-        let example = format!("\"{}\"", all[0]);
-        let e = self.entry_or_missing(f, key, required, &example)?;
         let accepted = list(all);
+        let example = format!("\"…\", one of {accepted}");
+        let e = self.entry_or_missing(f, key, required, &example)?;
         let Kind::String(s) = &e.value.kind else {
             self.wrong_type(
                 f,
@@ -828,7 +825,7 @@ impl Cx<'_, '_> {
 
     /// A site code, required or not.
     fn site_code(&mut self, f: &Fields<'_>, key: &str, required: bool) -> CodeRef {
-        let Some(e) = self.entry_or_missing(f, key, required, "\"ABC\"") else {
+        let Some(e) = self.entry_or_missing(f, key, required, "\"ABC\" (the 3-character site code)") else {
             return CodeRef::Absent;
         };
         let Kind::String(s) = &e.value.kind else {
@@ -1384,26 +1381,8 @@ impl Cx<'_, '_> {
                             .hint("a computer is the site server of one site only: name this site's own site server");
                     } else {
                         site_server_of.insert(j, i);
-                    }
-                    // The site server's `site`, if written, must be this site.
-                    if let (CodeRef::Valid(server_site), Some(code)) = (&servers[j].site, &s.code) {
-                        if server_site.v != code.v {
-                            self.sink
-                                .error(
-                                    Code::E030,
-                                    server_site.span.clone(),
-                                    format!(
-                                        "server {} is the site server of {} but its `site` is {}",
-                                        r.v, code.v, server_site.v
-                                    ),
-                                    format!("should be {}", code.v),
-                                )
-                                .also(r.span.clone(), format!("site server of {}", code.v))
-                                .hint(format!(
-                                    "a site server holds the roles of its own site: set {} on this server, or correct `site_server` of {}",
-                                    kv(self.syntax, "site", &format!("\"{}\"", code.v)), s.what
-                                ));
-                        }
+                        // The site server's `site`, if written, must be this site.
+                        self.site_server_belongs(s, r, &servers[j]);
                     }
                 }
             }
@@ -1471,7 +1450,8 @@ impl Cx<'_, '_> {
                 .map(|n| format!("server {}", n.v))
                 .unwrap_or_else(|| "this server".to_string());
             match &s.site {
-                CodeRef::Valid(c) if !by_code.contains_key(&c.v) => {
+                // With no usable site at all, the missing sites are the problem, not this reference.
+                CodeRef::Valid(c) if !by_code.is_empty() && !by_code.contains_key(&c.v) => {
                     let hint = match closest(c.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? `site` is the code of the site whose roles this server holds"),
                         None => "`site` is the code of a site described in this file, whose roles this server holds".to_string(),
@@ -1505,6 +1485,32 @@ impl Cx<'_, '_> {
         }
 
         Resolved { servers: by_name }
+    }
+
+    /// A site server whose `site` is written must name the site it serves.
+    fn site_server_belongs(&mut self, s: &RawSite, r: &Sp<String>, server: &RawServer) {
+        let (CodeRef::Valid(server_site), Some(code)) = (&server.site, &s.code) else {
+            return;
+        };
+        if server_site.v == code.v {
+            return;
+        }
+        self.sink
+            .error(
+                Code::E030,
+                server_site.span.clone(),
+                format!(
+                    "server {} is the site server of {} but its `site` is {}",
+                    r.v, code.v, server_site.v
+                ),
+                format!("should be {}", code.v),
+            )
+            .also(r.span.clone(), format!("site server of {}", code.v))
+            .hint(format!(
+                "a site server holds the roles of its own site: set {} on this server, or correct `site_server` of {}",
+                kv(self.syntax, "site", &format!("\"{}\"", code.v)),
+                s.what
+            ));
     }
 
     /// Reports each cycle in the parent relation once. Iterative and linear: a hostile description
