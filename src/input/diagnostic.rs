@@ -5,7 +5,7 @@ use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
-use super::tree::{line_column, Span};
+use super::tree::Span;
 
 /// Stable diagnostic codes: tests, documentation and users' scripts rely on them, so a code is
 /// never reused for another problem.
@@ -119,15 +119,35 @@ pub(crate) struct Sink<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte offset of the start of each line, so that locating a diagnostic does not rescan the
+    /// file (hostile input can produce tens of thousands of them).
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(file: &'a str, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Sink {
             file,
             text,
             diagnostics: Vec::new(),
+            line_starts,
         }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line, column + 1)
     }
 
     /// Records an error at `span` and returns it for optional extra labels / hint.
@@ -138,7 +158,7 @@ impl<'a> Sink<'a> {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        let location = Some(line_column(self.text, span.start));
+        let location = Some(self.line_column(span.start));
         self.diagnostics.push(Diagnostic {
             code,
             severity: Severity::Error,
@@ -171,6 +191,10 @@ impl Diagnostic {
 /// Width of the report: fixed, so output does not depend on the terminal.
 const WIDTH: usize = 100;
 
+/// At most this many problems are drawn with snippets; the rest are counted. Nobody reads the
+/// 500th, and drawing each one rescans the file.
+pub const MAX_RENDERED: usize = 100;
+
 /// Renders diagnostics of one file as miette graphical reports, one after the other.
 pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -> String {
     let theme = if color {
@@ -186,13 +210,19 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
         .with_context_lines(1);
     let source = NamedSource::new(file, text.to_string());
     let mut out = String::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().take(MAX_RENDERED) {
         let report = Report { d, source: &source };
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail; keep the plain form just in case.
             out.push_str(&format!("{}: {}: {}\n", d.code, d.file, d.message));
         }
         out.push('\n');
+    }
+    if diagnostics.len() > MAX_RENDERED {
+        out.push_str(&format!(
+            "… and {} more problems, not shown: fix the ones above first\n\n",
+            diagnostics.len() - MAX_RENDERED
+        ));
     }
     out
 }

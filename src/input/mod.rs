@@ -205,10 +205,13 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
 /// A hint for toml's syntax messages, which say what is wrong but not how to fix it.
 fn toml_hint(message: &str, text: &str, span: &std::ops::Range<usize>) -> String {
     let at = text.get(span.clone()).unwrap_or("");
-    if message.contains("must be quoted") {
+    if message.contains("recursion") {
+        "a description nests at most three levels deep (a [[site]] table holding a list); remove the extra brackets".into()
+    } else if message.contains("must be quoted") {
         "put text in double quotes: key = \"value\"".into()
     } else if message.contains("unclosed table") || message.contains("unclosed array of tables") {
-        "close the header on the same line: [plan] for a table, [[site]] for each site or server".into()
+        "close the header on the same line: [plan] for a table, [[site]] for each site or server"
+            .into()
     } else if message.contains("basic string") || message.contains("literal string") {
         "a string ends on the line it starts: close it with the quote it opened with (use \"\"\"…\"\"\" for text over several lines)".into()
     } else if message.contains("duplicate key") {

@@ -109,6 +109,9 @@ impl<'n> Fields<'n> {
 struct Cx<'s, 't> {
     sink: &'s mut Sink<'t>,
     syntax: Syntax,
+    /// "Did you mean" searches left: each one scans every candidate, and a hostile file with
+    /// 40,000 broken references must not take minutes.
+    suggestions_left: usize,
 }
 
 /// Validates the whole description. `None` when `sink` holds at least one error.
@@ -118,7 +121,11 @@ pub(crate) fn validate(
     sink: &mut Sink<'_>,
     digest: String,
 ) -> Option<Environment> {
-    let mut cx = Cx { sink, syntax };
+    let mut cx = Cx {
+        sink,
+        syntax,
+        suggestions_left: 200,
+    };
     let root_fields = cx.table(root, "the description".to_string(), "", ROOT_KEYS)?;
 
     let plan = match root_fields.get("plan") {
@@ -374,6 +381,15 @@ struct Resolved {
 }
 
 impl Cx<'_, '_> {
+    /// The candidate most like `word`, within the suggestion budget.
+    fn suggest<'a>(&mut self, word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        if self.suggestions_left == 0 {
+            return None;
+        }
+        self.suggestions_left -= 1;
+        closest(word, candidates)
+    }
+
     /// "`[plan]`" in TOML, "`plan`" in JSON.
     fn table_name(&self, key: &str) -> String {
         match self.syntax {
@@ -825,7 +841,9 @@ impl Cx<'_, '_> {
 
     /// A site code, required or not.
     fn site_code(&mut self, f: &Fields<'_>, key: &str, required: bool) -> CodeRef {
-        let Some(e) = self.entry_or_missing(f, key, required, "\"ABC\" (the 3-character site code)") else {
+        let Some(e) =
+            self.entry_or_missing(f, key, required, "\"ABC\" (the 3-character site code)")
+        else {
             return CodeRef::Absent;
         };
         let Kind::String(s) = &e.value.kind else {
@@ -1219,7 +1237,7 @@ impl Cx<'_, '_> {
             };
             match by_code.get(&p.v) {
                 None => {
-                    let hint = match closest(p.v.as_str(), &codes) {
+                    let hint = match self.suggest(p.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? The parent must be the code of a site described in this file"),
                         None => format!("the parent must be the code of a site described in this file; add a site with {} or correct the code", kv(self.syntax, "code", &format!("\"{}\"", p.v))),
                     };
@@ -1244,7 +1262,7 @@ impl Cx<'_, '_> {
                                         "{}: its parent {} is a secondary site, and a secondary site cannot have child sites",
                                         s.what, p.v
                                     ),
-                                    "a secondary site",
+                                    "parent is a secondary site",
                                 )
                                 .also(t.span.clone(), format!("{} is a secondary site", p.v))
                                 .hint("attach this site to a primary site, or make its parent a primary site");
@@ -1337,7 +1355,7 @@ impl Cx<'_, '_> {
                 match by_name.get(&r.v.to_uppercase()) {
                     Some(&j) => Some(j),
                     None => {
-                        let hint = match closest(&r.v, &server_names) {
+                        let hint = match cx.suggest(&r.v, &server_names) {
                             Some(best) => format!(
                                 "did you mean {best}? Each server a site names needs its own {}",
                                 entry(cx.syntax, "server")
@@ -1452,7 +1470,7 @@ impl Cx<'_, '_> {
             match &s.site {
                 // With no usable site at all, the missing sites are the problem, not this reference.
                 CodeRef::Valid(c) if !by_code.is_empty() && !by_code.contains_key(&c.v) => {
-                    let hint = match closest(c.v.as_str(), &codes) {
+                    let hint = match self.suggest(c.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? `site` is the code of the site whose roles this server holds"),
                         None => "`site` is the code of a site described in this file, whose roles this server holds".to_string(),
                     };
