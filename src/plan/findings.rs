@@ -10,7 +10,7 @@ use super::estimates::Estimates;
 use super::model::{Finding, Severity};
 use super::sources;
 use super::texts::Vars;
-use super::{fmt_int, fmt_num, Ctx};
+use super::{fmt_int, fmt_num, os_label, sql_label, version_label, Ctx};
 use crate::model::{
     OsVersion, Role, SchemaExtension, SecurityMode, SiteVersion, SqlVersion, TargetMedia,
 };
@@ -217,7 +217,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             };
             a.raise(
                 "CHK-UPGRADED", None, None, Some(code.clone()), None,
-                format!("{code} already runs {}: the plan has no upgrade tasks for it.{sp_note}", site.version),
+                format!("{code} already runs {}: the plan has no upgrade tasks for it.{sp_note}", version_label(site.version)),
                 None,
             );
             if let Some(p) = parent.filter(|&p| ctx.upgrade[p]) {
@@ -236,7 +236,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             SiteVersion::Sms20 => Some((Some("sms20"), ("S35", "R1.4"), format!(
                 "{code} runs SMS 2.0, which cannot be upgraded to Configuration Manager 2007: upgrade it to SMS 2003 (from SMS 2.0 SP4 or later), apply SMS 2003 SP3, or migrate it side by side."))),
             SiteVersion::Sms2003Rtm | SiteVersion::Sms2003Sp1 => Some((None, ("S3", "R1.1"), format!(
-                "{code} runs {}: every site must be at SMS 2003 SP2 or later before the upgrade. Apply SMS 2003 SP3 (SP2 is the minimum).", site.version))),
+                "{code} runs {}: every site must be at SMS 2003 SP2 or later before the upgrade. Apply SMS 2003 SP3 (SP2 is the minimum).", version_label(site.version)))),
             SiteVersion::Sms2003Sp2 if target == TargetMedia::Sp2 => Some((Some("sp3"), ("S7", "R1.2"), format!(
                 "{code} runs SMS 2003 SP2, which {target_name} media cannot upgrade: apply SMS 2003 SP3 first (or upgrade with SP1 media, then apply SP2)."))),
             _ => None,
@@ -248,7 +248,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 variant,
                 site: Some(i),
                 server: None,
-                vars: vars(&[("version", site.version.to_string())]),
+                vars: vars(&[("version", version_label(site.version).to_string())]),
                 blocks_upgrade: vec![i],
                 blocks_db_test: if site.is_primary() { vec![i] } else { vec![] },
             });
@@ -437,7 +437,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     variant: Some("win2000"),
                     site: s.home(),
                     server: Some(name.clone()),
-                    vars: vars(&[("os", srv.os.to_string())]),
+                    vars: vars(&[("os", os_label(srv.os).to_string())]),
                     blocks_upgrade: upgraded.clone(),
                     blocks_db_test: vec![],
                 });
@@ -453,12 +453,12 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     variant: Some("sp"),
                     site: s.home(),
                     server: Some(name.clone()),
-                    vars: vars(&[("os", srv.os.to_string())]),
+                    vars: vars(&[("os", os_label(srv.os).to_string())]),
                     blocks_upgrade: upgraded.clone(),
                     blocks_db_test: vec![],
                 });
                 a.raise("CHK-OS", Some(severity), None, home.clone(), Some(name.clone()),
-                    format!("{name} runs {os}; a site server needs Windows Server 2003 SP1 or later: apply the service pack before its site is upgraded."),
+                    format!("{name} runs {}; a site server needs Windows Server 2003 SP1 or later: apply the service pack before its site is upgraded.", os_label(os)),
                     Some(id));
             }
             OsVersion::Windows2008 | OsVersion::Windows2008Sp2 if target == TargetMedia::Rtm => {
@@ -574,13 +574,14 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         }
         // SQL Server version (R2.9, R2.10).
         if let Some(sql) = srv.sql {
+            let label = sql_label(sql);
             let codes = site_list(ctx, &hosted);
             let (variant, message, src) = if sql < SqlVersion::Sql2005Rtm {
-                (Some("sql2000"), format!("{name} runs {sql}; the site database of {codes} needs SQL Server 2005 (SP2 or later; UNCONFIRMED minimum, R2.9): upgrade SQL Server before the database test and the upgrade."), None)
+                (Some("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 (SP2 or later; UNCONFIRMED minimum, R2.9): upgrade SQL Server before the database test and the upgrade."), None)
             } else if sql < MIN_SQL_VERSION {
-                (Some("sp"), format!("{name} runs {sql}; the site database of {codes} needs SQL Server 2005 SP2 or later (UNCONFIRMED minimum, R2.9): apply the service pack before the database test and the upgrade."), None)
+                (Some("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (UNCONFIRMED minimum, R2.9): apply the service pack before the database test and the upgrade."), None)
             } else if sql >= SqlVersion::Sql2008Rtm && target == TargetMedia::Rtm {
-                (None, format!("{name} runs {sql}, supported only with the Configuration Manager 2007 SP1 complete release: upgrade with SP1 (or later) media instead of {target_name}."), Some(("S6", "R2.10")))
+                (None, format!("{name} runs {label}, supported only with the Configuration Manager 2007 SP1 complete release: upgrade with SP1 (or later) media instead of {target_name}."), Some(("S6", "R2.10")))
             } else {
                 (Some("ok"), String::new(), None)
             };
@@ -592,7 +593,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                         variant: Some(v),
                         site: s.home(),
                         server: Some(name.clone()),
-                        vars: vars(&[("sql", sql.to_string())]),
+                        vars: vars(&[("sql", sql_label(sql).to_string())]),
                         blocks_upgrade: hosted.clone(),
                         blocks_db_test: hosted.clone(),
                     },

@@ -17,7 +17,7 @@ pub use model::*;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Environment, Server, Site, TargetMedia};
+use crate::model::{Environment, OsVersion, Server, Site, SiteVersion, SqlVersion, TargetMedia};
 use crate::templates::Templates;
 
 /// What the plan needs besides the environment.
@@ -215,7 +215,12 @@ impl<'a> Ctx<'a> {
             })
             .filter(|s| !s.sites.is_empty())
             .collect();
-        servers.sort_by(|a, b| (a.home(), &a.id).cmp(&(b.home(), &b.id)));
+        // Within a site, its site server first.
+        servers.sort_by_key(|s| {
+            let home = s.home();
+            let not_site_server = home.is_none_or(|h| !s.site_server_of.contains(&h));
+            (home, not_site_server, s.id.clone())
+        });
         Ctx {
             env,
             upgrade,
@@ -251,6 +256,50 @@ impl<'a> Ctx<'a> {
     /// Sites that this plan upgrades, in hierarchy order.
     pub fn upgraded_sites(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.env.sites.len()).filter(|&i| self.upgrade[i])
+    }
+}
+
+/// "SMS 2003 SP1", as people write it (messages and task texts never show the kebab spelling).
+pub fn version_label(v: SiteVersion) -> &'static str {
+    match v {
+        SiteVersion::Sms20 => "SMS 2.0",
+        SiteVersion::Sms2003Rtm => "SMS 2003 (no service pack)",
+        SiteVersion::Sms2003Sp1 => "SMS 2003 SP1",
+        SiteVersion::Sms2003Sp2 => "SMS 2003 SP2",
+        SiteVersion::Sms2003Sp3 => "SMS 2003 SP3",
+        SiteVersion::ConfigMgr2007Rtm => "Configuration Manager 2007",
+        SiteVersion::ConfigMgr2007Sp1 => "Configuration Manager 2007 SP1",
+        SiteVersion::ConfigMgr2007Sp2 => "Configuration Manager 2007 SP2",
+    }
+}
+
+pub fn os_label(v: OsVersion) -> &'static str {
+    match v {
+        OsVersion::Windows2000Sp4 => "Windows 2000 Server SP4",
+        OsVersion::Windows2003Rtm => "Windows Server 2003 (no service pack)",
+        OsVersion::Windows2003Sp1 => "Windows Server 2003 SP1",
+        OsVersion::Windows2003Sp2 => "Windows Server 2003 SP2",
+        OsVersion::Windows2003R2 => "Windows Server 2003 R2",
+        OsVersion::Windows2003R2Sp2 => "Windows Server 2003 R2 SP2",
+        OsVersion::Windows2008 => "Windows Server 2008",
+        OsVersion::Windows2008Sp2 => "Windows Server 2008 SP2",
+        OsVersion::Windows2008R2 => "Windows Server 2008 R2",
+    }
+}
+
+pub fn sql_label(v: SqlVersion) -> &'static str {
+    match v {
+        SqlVersion::Sql2000Sp3a => "SQL Server 2000 SP3a",
+        SqlVersion::Sql2000Sp4 => "SQL Server 2000 SP4",
+        SqlVersion::Sql2005Rtm => "SQL Server 2005 (no service pack)",
+        SqlVersion::Sql2005Sp1 => "SQL Server 2005 SP1",
+        SqlVersion::Sql2005Sp2 => "SQL Server 2005 SP2",
+        SqlVersion::Sql2005Sp3 => "SQL Server 2005 SP3",
+        SqlVersion::Sql2005Sp4 => "SQL Server 2005 SP4",
+        SqlVersion::Sql2008Rtm => "SQL Server 2008 (no service pack)",
+        SqlVersion::Sql2008Sp1 => "SQL Server 2008 SP1",
+        SqlVersion::Sql2008Sp2 => "SQL Server 2008 SP2",
+        SqlVersion::Sql2008R2 => "SQL Server 2008 R2",
     }
 }
 

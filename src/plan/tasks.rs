@@ -309,7 +309,7 @@ pub(crate) fn sequence(
     for &i in &upgraded {
         let site = ctx.site(i);
         let c = code(i);
-        seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i).deps(blocking_upgrade.get(&i).cloned().unwrap_or_default().into_iter().filter(|d| d.starts_with("SECMODE-"))))?;
+        seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i))?;
         if let Some(p) = ctx.parent_of(i).filter(|_| manual_keys) {
             let pc = code(p);
             seq.add(
@@ -354,7 +354,7 @@ pub(crate) fn sequence(
             Spec::new("PREP-OS", sid)
                 .site(home)
                 .server(name)
-                .var("os", s.srv.os.to_string())
+                .var("os", super::os_label(s.srv.os))
                 .deps([id("OS-UPG", sid)]),
         )?;
         seq.add(
@@ -382,6 +382,10 @@ pub(crate) fn sequence(
             let mut accounts: Vec<String> =
                 remote_for.iter().map(|&i| ctx.site(i).site_server.clone()).collect();
             accounts.dedup();
+            let accounts = match accounts.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => accounts.join(""),
+            };
             let mut what = Vec::new();
             let dbs: Vec<usize> = remote_for.iter().copied().filter(|i| s.db_of.contains(i)).collect();
             if !dbs.is_empty() {
@@ -395,7 +399,7 @@ pub(crate) fn sequence(
                 Spec::new("PREP-PERMS", sid)
                     .site(home)
                     .server(name)
-                    .var("site_servers", accounts.join(", "))
+                    .var("site_servers", accounts)
                     .var("roles", what.join(" and ")),
             )?;
         }
@@ -409,7 +413,7 @@ pub(crate) fn sequence(
         let sid = &s.id;
         let home = s.home().unwrap_or(0);
         let hosted: Vec<usize> = s.db_of.iter().copied().filter(|&i| ctx.upgrade[i]).collect();
-        let sql = s.srv.sql.map(|v| v.to_string()).unwrap_or_else(|| "not given".into());
+        let sql = s.srv.sql.map(super::sql_label).unwrap_or("an unknown SQL Server version").to_string();
         seq.add(
             PREPARE,
             Spec::new("PREP-SQLUPD", sid).site(home).server(name).var("sql", sql.clone()).deps([id("SQL-UPG", sid)]),
