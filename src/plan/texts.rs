@@ -43,11 +43,13 @@ pub struct TaskText {
     pub reference: String,
 }
 
-/// The merged catalogue: embedded defaults, then the user's file over them.
+/// The catalogue: embedded defaults, and the user's file over them. A user's entry wins over
+/// every default one, so `[tasks."SITE-UPG"] title` also replaces the titles of its variants.
 #[derive(Debug, Clone)]
 pub struct TaskTexts {
     phases: BTreeMap<String, String>,
-    tasks: BTreeMap<String, TextEntry>,
+    defaults: BTreeMap<String, TextEntry>,
+    user: BTreeMap<String, TextEntry>,
     /// Where a user file came from, for error messages.
     user_file: Option<String>,
 }
@@ -60,7 +62,8 @@ impl TaskTexts {
         let base = parse(&default_text, "the embedded tasks.toml")?;
         let mut texts = TaskTexts {
             phases: base.phases,
-            tasks: base.tasks,
+            defaults: base.tasks,
+            user: BTreeMap::new(),
             user_file: None,
         };
         let (text, from) = templates
@@ -69,16 +72,8 @@ impl TaskTexts {
         if let Some(path) = from {
             let label = path.display().to_string();
             let user = parse(&text, &label)?;
-            for (id, title) in user.phases {
-                texts.phases.insert(id, title);
-            }
-            for (key, entry) in user.tasks {
-                let slot = texts.tasks.entry(key).or_default();
-                slot.title = entry.title.or(slot.title.take());
-                slot.expected_result = entry.expected_result.or(slot.expected_result.take());
-                slot.details = entry.details.or(slot.details.take());
-                slot.reference = entry.reference.or(slot.reference.take());
-            }
+            texts.phases.extend(user.phases);
+            texts.user = user.tasks;
             texts.user_file = Some(label);
         }
         Ok(texts)
@@ -101,12 +96,20 @@ impl TaskTexts {
         variant: Option<&str>,
         vars: &Vars,
     ) -> Result<TaskText, PlanError> {
-        let base = self.tasks.get(kind);
         let var_key = variant.map(|v| format!("{kind}:{v}"));
-        let special = var_key.as_ref().and_then(|k| self.tasks.get(k));
-        let key = var_key.as_deref().filter(|_| special.is_some()).unwrap_or(kind);
+        // Most specific first: the user's variant, the user's kind, then the defaults.
+        let layers: Vec<(&str, &TextEntry)> = [
+            (&self.user, var_key.as_deref()),
+            (&self.user, Some(kind)),
+            (&self.defaults, var_key.as_deref()),
+            (&self.defaults, Some(kind)),
+        ]
+        .into_iter()
+        .filter_map(|(map, key)| key.and_then(|k| map.get(k).map(|e| (k, e))))
+        .collect();
+        let key = layers.first().map_or(kind, |(k, _)| *k);
         let field = |pick: fn(&TextEntry) -> &Option<String>| -> Option<&String> {
-            special.and_then(|e| pick(e).as_ref()).or_else(|| base.and_then(|e| pick(e).as_ref()))
+            layers.iter().find_map(|(_, e)| pick(e).as_ref())
         };
         let required = |name: &str, v: Option<&String>| -> Result<String, PlanError> {
             v.cloned().ok_or_else(|| {
@@ -131,7 +134,7 @@ impl TaskTexts {
 
     /// Whether the catalogue has an entry for `key` (`KIND` or `KIND:variant`).
     pub fn has(&self, key: &str) -> bool {
-        self.tasks.contains_key(key)
+        self.user.contains_key(key) || self.defaults.contains_key(key)
     }
 }
 
