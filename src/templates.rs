@@ -40,7 +40,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../templates/approval.md.hbs"),
     ),
     // ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),  -- markdown renderer adds its files here
-    // ("tasks.toml", include_str!("../templates/tasks.toml")),    -- planning engine adds its catalogue here
+    ("tasks.toml", include_str!("../templates/tasks.toml")),
 ];
 
 /// Where templates come from.
