@@ -39,7 +39,6 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "approval.md.hbs",
         include_str!("../templates/approval.md.hbs"),
     ),
-    // ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),  -- markdown renderer adds its files here
     ("tasks.toml", include_str!("../templates/tasks.toml")),
 ];
 

@@ -3,11 +3,15 @@
 
 #![allow(dead_code)]
 
+use std::ops::Range;
+
 use cmplan::model::{SecurityMode, SiteType, SiteVersion, TargetMedia};
 use cmplan::plan::{
     ChangeEntry, Finding, Phase, Plan, Progress, RemovedTask, RevisionChanges, Severity, SitePlan,
     Source, SqlServerPlan, Task, TaskStatus, Totals,
 };
+use cmplan::render::html;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Every character the escaper must neutralise, and a 500-character token.
 pub fn hostile_name() -> String {
@@ -355,4 +359,141 @@ pub fn regenerated_plan() -> Plan {
         ],
     });
     plan
+}
+
+// ---- Reading the Markdown back ----
+
+/// A block of interest with its plain text (escapes resolved, breaks as spaces).
+#[derive(Debug, Default)]
+pub struct Doc {
+    /// (level, text)
+    pub headings: Vec<(HeadingLevel, String)>,
+    /// Every list item's own text (without nested items), with its task marker if any.
+    pub items: Vec<(Option<bool>, String)>,
+    /// Every table: rows of cell texts, header first.
+    pub tables: Vec<Vec<Vec<String>>>,
+    /// Source ranges of the tables, to check the raw rows too.
+    pub table_ranges: Vec<Range<usize>>,
+    /// Raw HTML blocks or inline HTML.
+    pub html: Vec<String>,
+    /// Link destinations.
+    pub links: Vec<String>,
+    /// Text inside `*…*`/`**…**`, code spans, strikethrough.
+    pub emphasised: Vec<String>,
+    pub code: Vec<String>,
+    pub strikethrough: usize,
+    pub images: usize,
+}
+
+pub fn parse(text: &str) -> Doc {
+    let mut doc = Doc::default();
+    let mut heading: Option<(HeadingLevel, String)> = None;
+    let mut item_stack: Vec<(Option<bool>, String)> = Vec::new();
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let mut cell: Option<String> = None;
+    let mut emphasis: Vec<String> = Vec::new();
+    let push_text = |s: &str,
+                     heading: &mut Option<(HeadingLevel, String)>,
+                     items: &mut Vec<(Option<bool>, String)>,
+                     cell: &mut Option<String>,
+                     emphasis: &mut Vec<String>| {
+        if let Some((_, h)) = heading {
+            h.push_str(s);
+        }
+        if let Some(c) = cell {
+            c.push_str(s);
+        }
+        if let Some((_, i)) = items.last_mut() {
+            i.push_str(s);
+        }
+        for e in emphasis.iter_mut() {
+            e.push_str(s);
+        }
+    };
+    for (event, range) in Parser::new_ext(text, html::markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
+            Event::End(TagEnd::Heading(_)) => doc.headings.push(heading.take().unwrap()),
+            Event::Start(Tag::Item) => item_stack.push((None, String::new())),
+            Event::End(TagEnd::Item) => doc.items.push(item_stack.pop().unwrap()),
+            Event::TaskListMarker(checked) => item_stack.last_mut().unwrap().0 = Some(checked),
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Vec::new());
+                doc.table_ranges.push(range);
+            }
+            Event::End(TagEnd::Table) => doc.tables.push(table.take().unwrap()),
+            // Header cells are not wrapped in a row: open the header row here.
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                table.as_mut().unwrap().push(Vec::new())
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let c = cell.take().unwrap();
+                table
+                    .as_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap()
+                    .push(c.trim().to_string());
+            }
+            Event::Start(Tag::Emphasis) | Event::Start(Tag::Strong) => emphasis.push(String::new()),
+            Event::End(TagEnd::Emphasis) | Event::End(TagEnd::Strong) => {
+                doc.emphasised.push(emphasis.pop().unwrap())
+            }
+            Event::Start(Tag::Strikethrough) => doc.strikethrough += 1,
+            Event::Start(Tag::Image { .. }) => doc.images += 1,
+            Event::Start(Tag::Link { dest_url, .. }) => doc.links.push(dest_url.to_string()),
+            Event::Html(h) | Event::InlineHtml(h) => doc.html.push(h.trim().to_string()),
+            Event::Code(c) => {
+                doc.code.push(c.to_string());
+                push_text(&c, &mut heading, &mut item_stack, &mut cell, &mut emphasis);
+            }
+            Event::Text(t) => {
+                push_text(&t, &mut heading, &mut item_stack, &mut cell, &mut emphasis)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                push_text(" ", &mut heading, &mut item_stack, &mut cell, &mut emphasis)
+            }
+            _ => {}
+        }
+    }
+    doc
+}
+
+/// The document's shape: every tag, break, marker and raw HTML block, text left out.
+pub fn shape(text: &str) -> Vec<String> {
+    Parser::new_ext(text, html::markdown_options())
+        .filter_map(|e| match e {
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak => None,
+            other => Some(format!("{other:?}")),
+        })
+        .collect()
+}
+
+/// Splits a raw table row on its unescaped pipes.
+pub fn raw_cells(line: &str) -> usize {
+    let line = line.trim();
+    let inner = line.strip_prefix('|').unwrap_or(line);
+    let inner = inner
+        .strip_suffix('|')
+        .filter(|s| !s.ends_with('\\'))
+        .unwrap_or(inner);
+    let mut count = 1;
+    let mut escaped = false;
+    for c in inner.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count
+}
+
+pub fn level1(doc: &Doc) -> Vec<&str> {
+    doc.headings
+        .iter()
+        .filter(|(l, _)| *l == HeadingLevel::H1)
+        .map(|(_, t)| t.as_str())
+        .collect()
 }
