@@ -2,7 +2,7 @@
 //! literal text (line breaks as spaces, ends trimmed), in a paragraph, a list item and a table
 //! cell, without opening any structure.
 
-use cmplan::render::{html::markdown_options, markdown::escape};
+use cmplan::render::markdown::{escape, parser_options};
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -26,7 +26,7 @@ fn expected(value: &str) -> String {
 fn read(markdown: &str, allowed: &[&str]) -> (String, Vec<String>) {
     let mut text = String::new();
     let mut other = Vec::new();
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    for event in Parser::new_ext(markdown, parser_options()) {
         match event {
             Event::Text(t) => text.push_str(&t),
             e => {
@@ -117,7 +117,7 @@ proptest! {
         let markdown = format!("| A | B |\n|---|---|\n| {} | x |\n", escape(&value));
         let mut cells = Vec::new();
         let mut cell: Option<String> = None;
-        for event in Parser::new_ext(&markdown, markdown_options()) {
+        for event in Parser::new_ext(&markdown, parser_options()) {
             match event {
                 Event::Start(Tag::TableCell) => cell = Some(String::new()),
                 Event::End(TagEnd::TableCell) => cells.push(cell.take().unwrap()),

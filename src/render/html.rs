@@ -3,18 +3,11 @@
 //! Same text as `-f md` (so a custom template changes it too), with a small inline stylesheet
 //! for screen and print: no scripts, fonts or other external assets.
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::{markdown, RenderContext, RenderError};
+use super::markdown::{self, parser_options, PAGE_BREAK};
+use super::{RenderContext, RenderError};
 use crate::plan::Plan;
-
-/// The page-break line of the templates (see `templates/plan.md.hbs`).
-pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
-
-/// The Markdown extensions the templates use (GFM tables and task lists).
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
-}
 
 const STYLE: &str = r#"
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 10.5pt; line-height: 1.45;
@@ -55,7 +48,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
 /// Wraps the Markdown, converted, in a complete HTML page, with a table of contents linking
 /// to the document's sections (its `# ` headings after the title block).
 pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
-    let mut events: Vec<Event> = Parser::new_ext(markdown_text, markdown_options())
+    let mut events: Vec<Event> = Parser::new_ext(markdown_text, parser_options())
         .map(|event| match event {
             // Only the templates can produce raw HTML (the escaper turns `<` in values into
             // text): the page-break comment becomes a real break, anything else stays as written.

@@ -18,6 +18,16 @@ use super::{Format, RenderContext, RenderError};
 use crate::plan::{Plan, Severity, TaskStatus};
 use crate::templates::DEFAULTS;
 
+/// The page-break line of the templates: on its own, between blocks (see `plan.md.hbs`).
+pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
+
+/// The pulldown-cmark extensions the plan's Markdown is written for (GFM tables, task lists):
+/// what the HTML and the PDF read it with.
+pub fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+}
+
 /// The main template; every other `*.md.hbs` file is a partial named after its stem
 /// (`phase.md.hbs` is `{{> phase}}`).
 pub const MAIN_TEMPLATE: &str = "plan.md.hbs";

@@ -10,7 +10,7 @@ use cmplan::plan::{
     ChangeEntry, Finding, Phase, Plan, Progress, RemovedTask, RevisionChanges, Severity, SitePlan,
     Source, SqlServerPlan, Task, TaskStatus, Totals,
 };
-use cmplan::render::html;
+use cmplan::render::markdown;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Every character the escaper must neutralise, and a 500-character token.
@@ -410,7 +410,7 @@ pub fn parse(text: &str) -> Doc {
             e.push_str(s);
         }
     };
-    for (event, range) in Parser::new_ext(text, html::markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, markdown::parser_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
             Event::End(TagEnd::Heading(_)) => doc.headings.push(heading.take().unwrap()),
@@ -462,7 +462,7 @@ pub fn parse(text: &str) -> Doc {
 
 /// The document's shape: every tag, break, marker and raw HTML block, text left out.
 pub fn shape(text: &str) -> Vec<String> {
-    Parser::new_ext(text, html::markdown_options())
+    Parser::new_ext(text, markdown::parser_options())
         .filter_map(|e| match e {
             Event::Text(_) | Event::Code(_) | Event::SoftBreak => None,
             other => Some(format!("{other:?}")),
