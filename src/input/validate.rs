@@ -66,6 +66,13 @@ pub const CUSTOM_TASK_KEYS: &[&str] = &[
     "scope",
 ];
 
+/// The largest count accepted: summed over all 46,656 possible sites (advanced and legacy clients)
+/// it still fits in 64 bits, so the estimates cannot overflow.
+const MAX_COUNT: u64 = 1_000_000_000_000;
+/// The largest size or ratio accepted (2^53, exact as a float): products of these with counts stay
+/// finite, so no estimate becomes infinite (JSON would write `null`).
+const MAX_QUANTITY: f64 = 9_007_199_254_740_992.0;
+
 /// Which table a key list belongs to, for "this key belongs in [[server]]" hints.
 const KEY_HOMES: &[(&str, &[&str])] = &[
     ("plan", PLAN_KEYS),
@@ -657,6 +664,10 @@ impl Cx<'_, '_> {
                 self.negative(f, e);
                 0
             }
+            Kind::Integer(Some(v)) if *v > i128::from(MAX_COUNT) && *v <= i128::from(u64::MAX) => {
+                self.implausible(f, e, "larger than 1,000,000,000,000");
+                0
+            }
             Kind::Integer(Some(v)) => match u64::try_from(*v) {
                 Ok(v) => v,
                 Err(_) => too_large(self),
@@ -683,6 +694,10 @@ impl Cx<'_, '_> {
                         v.floor(),
                         v.ceil()
                     ));
+                0
+            }
+            Kind::Float(v) if *v > MAX_COUNT as f64 && *v <= 9_007_199_254_740_992.0 => {
+                self.implausible(f, e, "larger than 1,000,000,000,000");
                 0
             }
             // An integral float (JSON writers emit 350.0) up to 2^53 is exact.
@@ -758,6 +773,10 @@ impl Cx<'_, '_> {
             self.negative(f, e);
             return None;
         }
+        if v > MAX_QUANTITY {
+            self.implausible(f, e, "larger than 9,007,199,254,740,992");
+            return None;
+        }
         if positive && v == 0.0 {
             self.sink
                 .error(
@@ -783,6 +802,18 @@ impl Cx<'_, '_> {
                 "negative",
             )
             .hint("write 0 or a positive value");
+    }
+
+    /// A value no real hierarchy has, whose sums and products would overflow the estimates.
+    fn implausible(&mut self, f: &Fields<'_>, e: &Entry, label: &str) {
+        self.sink
+            .error(
+                Code::E009,
+                e.value.span.clone(),
+                format!("`{}` of {} is too large", e.key, f.what),
+                label,
+            )
+            .hint("check for a typing slip (extra digits)");
     }
 
     fn not_finite(&mut self, f: &Fields<'_>, e: &Entry) {
