@@ -7,8 +7,11 @@ use std::path::Path;
 
 use cmplan::input::{self, InputError};
 
+/// (code, line, column) of one expected diagnostic.
+type At = (&'static str, usize, usize);
+
 /// Fixture → every (code, line, column) it must report, in file order.
-const EXPECTED: &[(&str, &[(&str, usize, usize)])] = &[
+const EXPECTED: &[(&str, &[At])] = &[
     ("e001_json_trailing_comma.json", &[("E001", 25, 20)]),
     ("e001_toml_duplicate_key.toml", &[("E001", 24, 1)]),
     ("e001_toml_unclosed_string.toml", &[("E001", 17, 17)]),

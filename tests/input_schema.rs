@@ -222,7 +222,8 @@ fn every_example_and_the_init_template_validate_against_the_schema() {
 fn the_schema_rejects_what_cmplan_rejects() {
     let schema = schema();
     let base = toml_as_json(input::INIT_EXAMPLE);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Break = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Break)> = vec![
         (
             "unknown key",
             Box::new(|v| v["site"][0]["clents"] = json!(5)),

@@ -22,6 +22,7 @@ pub struct DuplicateKey {
     pub first: Span,
 }
 
+#[derive(Debug)]
 pub struct Parsed {
     pub root: Node,
     pub duplicates: Vec<DuplicateKey>,
