@@ -417,6 +417,7 @@ impl Cx<'_, '_> {
                     found,
                 )
                 .hint(match self.syntax {
+                    _ if home.is_empty() => "a description is one object: { \"plan\": { … }, \"site\": [ … ], \"server\": [ … ] }".to_string(),
                     Syntax::Toml => {
                         format!("write it as a table: [{home}] followed by key = value lines")
                     }
