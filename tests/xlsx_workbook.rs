@@ -24,9 +24,7 @@ fn site(
     site_type: SiteType,
     parent: Option<&str>,
     db: Option<&str>,
-    clients: u64,
-    legacy: u64,
-    subtree: u64,
+    (clients, legacy, subtree): (u64, u64, u64),
 ) -> SitePlan {
     let growth = if site_type == SiteType::Primary {
         2.0 * subtree as f64
@@ -119,9 +117,7 @@ fn contoso() -> Plan {
             Primary,
             None,
             Some("CEN-SQL01"),
-            1200,
-            0,
-            17_700,
+            (1200, 0, 17_700),
         ),
         site(
             "LON",
@@ -129,9 +125,7 @@ fn contoso() -> Plan {
             Primary,
             Some("CEN"),
             Some("LON-SQL01"),
-            5200,
-            140,
-            8030,
+            (5200, 140, 8030),
         ),
         site(
             "MAN",
@@ -139,9 +133,7 @@ fn contoso() -> Plan {
             Secondary,
             Some("LON"),
             None,
-            90,
-            0,
-            90,
+            (90, 0, 90),
         ),
         site(
             "PAR",
@@ -149,9 +141,7 @@ fn contoso() -> Plan {
             Primary,
             Some("LON"),
             Some("LON-SQL01"),
-            2600,
-            0,
-            2600,
+            (2600, 0, 2600),
         ),
         site(
             "NYC",
@@ -159,9 +149,7 @@ fn contoso() -> Plan {
             Primary,
             Some("CEN"),
             Some("NYC-SMS01"),
-            8000,
-            0,
-            8470,
+            (8000, 0, 8470),
         ),
         site(
             "BOS",
@@ -169,9 +157,7 @@ fn contoso() -> Plan {
             Secondary,
             Some("NYC"),
             None,
-            350,
-            0,
-            350,
+            (350, 0, 350),
         ),
         site(
             "PHL",
@@ -179,9 +165,7 @@ fn contoso() -> Plan {
             Secondary,
             Some("NYC"),
             None,
-            120,
-            0,
-            120,
+            (120, 0, 120),
         ),
     ];
     let sql_servers = vec![
@@ -1010,4 +994,14 @@ fn inflate(data: &[u8]) -> Vec<u8> {
             return out;
         }
     }
+}
+
+/// Writes the hand-built contoso workbook for a look in a spreadsheet application
+/// (`cargo test --test xlsx_workbook -- --ignored`; used for the LibreOffice check).
+#[test]
+#[ignore]
+fn write_contoso_workbook_for_inspection() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("contoso-handbuilt.xlsx");
+    std::fs::write(&path, render(&contoso())).unwrap();
+    eprintln!("wrote {}", path.display());
 }
