@@ -593,6 +593,7 @@ fn summary_counts_are_countifs_formulas_with_cached_results() {
             3.0,
             "COUNTIFS(Sites!$C$2:$C$8,\"secondary\")",
         ),
+        ("Sites to upgrade", 7.0, "COUNTIFS(Sites!$P$2:$P$8,\"no\")"),
         ("Advanced Clients", 17_560.0, "SUM(Sites!$F$2:$F$8)"),
         ("Legacy Clients", 140.0, "SUM(Sites!$G$2:$G$8)"),
         (
@@ -775,6 +776,11 @@ fn status_dropdown_date_validation_and_properties_are_in_the_package() {
     assert!(core.contains("2027-03-01T00:00:00Z"), "{core}");
     let app = zip_entry(&bytes, "docProps/app.xml");
     assert!(app.contains("<Company>Contoso Ltd</Company>"));
+    let custom = zip_entry(&bytes, "docProps/custom.xml");
+    assert!(
+        custom.contains("name=\"Change reference\"><vt:lpwstr>CHG-0042</vt:lpwstr>"),
+        "{custom}"
+    );
 }
 
 fn xml_element<'a>(xml: &'a str, start: &str) -> Option<&'a str> {

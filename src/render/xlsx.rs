@@ -69,7 +69,7 @@ const CHECKLIST_WIDTHS: [f64; 14] = [
 ];
 
 // Sites columns (0-based).
-const SITES_HEADERS: [&str; 16] = [
+const SITES_HEADERS: [&str; 17] = [
     "Code",
     "Name",
     "Type",
@@ -85,11 +85,14 @@ const SITES_HEADERS: [&str; 16] = [
     "Site server",
     "Security",
     "Blockers",
+    "Already upgraded",
     "How the estimate is made",
 ];
-const SITES_WIDTHS: [f64; 16] = [
-    7.0, 28.0, 10.0, 7.0, 18.0, 10.0, 10.0, 10.0, 12.0, 16.0, 12.0, 12.0, 16.0, 10.0, 9.0, 60.0,
+const SITES_WIDTHS: [f64; 17] = [
+    7.0, 28.0, 10.0, 7.0, 18.0, 10.0, 10.0, 10.0, 12.0, 16.0, 12.0, 12.0, 16.0, 10.0, 9.0, 10.0,
+    60.0,
 ];
+const SITE_UPGRADED: u16 = 15;
 const SITE_CLIENTS: u16 = 5;
 const SITE_LEGACY: u16 = 6;
 const SITE_GROWTH: u16 = 8;
@@ -187,7 +190,7 @@ fn properties(plan: &Plan) -> DocProperties {
         props = props.set_company(cut(org));
     }
     if let Some(change) = &plan.change_reference {
-        props = props.set_category(cut(change));
+        props = props.set_custom_property("Change reference", cut(change).as_ref());
     }
     props
 }
@@ -518,8 +521,8 @@ fn summary(
         ),
         (
             "Sites to upgrade",
-            None,
-            t.sites_to_upgrade as f64,
+            Some(format!("COUNTIFS({},\"no\")", site_col(SITE_UPGRADED))),
+            plan.sites.iter().filter(|x| !x.already_upgraded).count() as f64,
             t.sites_to_upgrade as f64,
         ),
         (
@@ -670,6 +673,8 @@ fn sites(
     ws.set_name(SITES_SHEET)?;
     header_row(&mut ws, &SITES_HEADERS, &SITES_WIDTHS, s)?;
 
+    // Marks which sites are already in the subtree being collected (stamped with its index + 1).
+    let mut stamp = vec![0usize; plan.sites.len()];
     let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, site) in plan.sites.iter().enumerate() {
         if let Some(parent) = &site.parent {
@@ -694,13 +699,15 @@ fn sites(
 
         // The subtree: this site and every site below it, as runs of consecutive rows (one run
         // when the sites are in pre-order, as the plan lists them).
+        stamp[i] = i + 1;
         let mut subtree = vec![i];
         let mut next = 0;
         while next < subtree.len() {
             let code = plan.sites[subtree[next]].code.as_str();
             for &child in children.get(code).map(Vec::as_slice).unwrap_or_default() {
                 // A validated hierarchy has no cycles; the guard keeps a broken plan finite.
-                if !subtree.contains(&child) {
+                if stamp[child] != i + 1 {
+                    stamp[child] = i + 1;
                     subtree.push(child);
                 }
             }
@@ -772,7 +779,9 @@ fn sites(
         put(&mut ws, row, 12, &site.site_server, &s.text)?;
         put(&mut ws, row, 13, site.security.as_str(), &s.text)?;
         ws.write_number_with_format(row, 14, site.blockers as f64, &s.integer)?;
-        put(&mut ws, row, 15, &site.formula, &s.wrap)?;
+        let upgraded = if site.already_upgraded { "yes" } else { "no" };
+        put(&mut ws, row, SITE_UPGRADED, upgraded, &s.text)?;
+        put(&mut ws, row, 16, &site.formula, &s.wrap)?;
     }
 
     ws.set_freeze_panes(1, 1)?;
