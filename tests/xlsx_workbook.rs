@@ -763,6 +763,16 @@ fn status_dropdown_date_validation_and_properties_are_in_the_package() {
         "<oddFooter>&amp;LRevision 1 · 2027-03-01&amp;CPage &amp;P of &amp;N</oddFooter>"
     ));
     assert!(sheet.contains("<fitToPage fitToHeight=\"0\"/>") || sheet.contains("fitToPage=\"1\""));
+    // Rows are as tall as their wrapped text, up to Excel's 409 points: the 40,000-character note
+    // makes row 3 the tallest possible; the 35-character phase title takes three lines of its
+    // 16-character column on row 5.
+    let row_tag = |r: u32| {
+        let at = sheet.find(&format!("<row r=\"{r}\" ")).unwrap();
+        &sheet[at..at + sheet[at..].find('>').unwrap()]
+    };
+    assert!(row_tag(3).contains("ht=\"408.75\""), "{}", row_tag(3));
+    assert!(row_tag(5).contains("ht=\"45\""), "{}", row_tag(5));
+    assert!(!row_tag(1).contains("ht="), "the header keeps its height");
     let workbook = zip_entry(&bytes, "xl/workbook.xml");
     assert!(
         workbook.contains("_xlnm.Print_Titles"),

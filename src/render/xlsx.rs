@@ -64,8 +64,9 @@ const COL_PHASE: u16 = 2;
 const COL_TASK: u16 = 5;
 const COL_STATUS: u16 = 10;
 const COL_COMPLETED: u16 = 12;
+// Narrow enough that a landscape page printed to fit its width stays readable.
 const CHECKLIST_WIDTHS: [f64; 14] = [
-    5.0, 26.0, 20.0, 7.0, 14.0, 42.0, 38.0, 60.0, 30.0, 24.0, 14.0, 16.0, 13.0, 36.0,
+    5.0, 22.0, 16.0, 6.0, 12.0, 34.0, 30.0, 48.0, 18.0, 18.0, 13.0, 14.0, 12.0, 28.0,
 ];
 
 // Sites columns (0-based).
@@ -343,18 +344,6 @@ fn checklist(
                 &s.remedy
             };
             ws.write_number_with_format(row, 0, row, &s.integer)?;
-            put(&mut ws, row, COL_ID, &task.id, body)?;
-            put(&mut ws, row, COL_PHASE, &phase.title, &s.wrap)?;
-            put(&mut ws, row, 3, task.site.as_deref().unwrap_or(""), &s.text)?;
-            put(
-                &mut ws,
-                row,
-                4,
-                task.server.as_deref().unwrap_or(""),
-                &s.wrap,
-            )?;
-            put(&mut ws, row, COL_TASK, &task.title, body)?;
-            put(&mut ws, row, 6, &task.expected_result, &s.wrap)?;
             let details = if task.remedies.is_empty() {
                 Cow::Borrowed(task.details.as_str())
             } else {
@@ -364,14 +353,26 @@ fn checklist(
                     task.details
                 ))
             };
-            put(&mut ws, row, 7, &details, &s.wrap)?;
-            put(&mut ws, row, 8, &task.reference, &s.wrap)?;
-            put(&mut ws, row, 9, &task.depends_on.join(", "), &s.wrap)?;
-
+            let depends_on = task.depends_on.join(", ");
             let progress = task.progress.as_ref();
             let status = progress.map_or(TaskStatus::NotStarted, |p| p.status);
-            put(&mut ws, row, COL_STATUS, status.label(), &s.text)?;
-            put(&mut ws, row, 11, progress.map_or("", |p| &p.owner), &s.wrap)?;
+            let cells: [(u16, &str, &Format); 12] = [
+                (COL_ID, &task.id, body),
+                (COL_PHASE, &phase.title, &s.wrap),
+                (3, task.site.as_deref().unwrap_or(""), &s.text),
+                (4, task.server.as_deref().unwrap_or(""), &s.wrap),
+                (COL_TASK, &task.title, body),
+                (6, &task.expected_result, &s.wrap),
+                (7, &details, &s.wrap),
+                (8, &task.reference, &s.wrap),
+                (9, &depends_on, &s.wrap),
+                (COL_STATUS, status.label(), &s.text),
+                (11, progress.map_or("", |p| &p.owner), &s.wrap),
+                (13, progress.map_or("", |p| &p.notes), &s.wrap),
+            ];
+            for (col, text, format) in cells {
+                put(&mut ws, row, col, text, format)?;
+            }
             put_date_or_text(
                 &mut ws,
                 row,
@@ -379,7 +380,12 @@ fn checklist(
                 progress.map_or("", |p| &p.completed_on),
                 s,
             )?;
-            put(&mut ws, row, 13, progress.map_or("", |p| &p.notes), &s.wrap)?;
+            fit_row(
+                &mut ws,
+                row,
+                &CHECKLIST_WIDTHS,
+                &cells.map(|(c, t, _)| (c, t)),
+            )?;
         }
     }
     let last = layout.checklist_last;
@@ -782,6 +788,12 @@ fn sites(
         let upgraded = if site.already_upgraded { "yes" } else { "no" };
         put(&mut ws, row, SITE_UPGRADED, upgraded, &s.text)?;
         put(&mut ws, row, 16, &site.formula, &s.wrap)?;
+        fit_row(
+            &mut ws,
+            row,
+            &SITES_WIDTHS,
+            &[(1, &site.name), (16, &site.formula)],
+        )?;
     }
 
     ws.set_freeze_panes(1, 1)?;
@@ -889,6 +901,13 @@ fn sql_servers(
             put(&mut ws, row, SQL_SHORTFALL, "unknown", &s.text)?;
         }
         put(&mut ws, row, 6, &sql.formula, &s.wrap)?;
+        let hosted_sites = sql.sites.join(", ");
+        fit_row(
+            &mut ws,
+            row,
+            &SQL_WIDTHS,
+            &[(1, &hosted_sites), (6, &sql.formula)],
+        )?;
     }
 
     let last = (plan.sql_servers.len() as u32).max(1);
@@ -934,6 +953,18 @@ fn findings(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Worksheet, X
             7,
             f.remediation_task.as_deref().unwrap_or(""),
             &s.wrap,
+        )?;
+        let source = format!("{} {}", f.source.id, f.source.title);
+        fit_row(
+            &mut ws,
+            row,
+            &FINDINGS_WIDTHS,
+            &[
+                (3, f.server.as_deref().unwrap_or("")),
+                (4, &f.message),
+                (5, &source),
+                (7, f.remediation_task.as_deref().unwrap_or("")),
+            ],
         )?;
     }
     let last = (plan.findings.len() as u32).max(1);
@@ -1002,6 +1033,12 @@ fn changes_sheet(
         put(&mut ws, row, 0, &e.category, &s.text)?;
         put(&mut ws, row, 1, &e.subject, &s.wrap)?;
         put(&mut ws, row, 2, &e.description, &s.wrap)?;
+        fit_row(
+            &mut ws,
+            row,
+            &CHANGES_WIDTHS,
+            &[(1, &e.subject), (2, &e.description)],
+        )?;
     }
     if changes.entries.is_empty() {
         ws.write_string_with_format(2, 2, "No changes.", &s.wrap)?;
@@ -1028,6 +1065,16 @@ fn removed_tasks(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Workshe
         put(&mut ws, row, 4, &t.progress.owner, &s.wrap)?;
         put_date_or_text(&mut ws, row, 5, &t.progress.completed_on, s)?;
         put(&mut ws, row, 6, &t.progress.notes, &s.wrap)?;
+        fit_row(
+            &mut ws,
+            row,
+            &REMOVED_WIDTHS,
+            &[
+                (1, &t.title),
+                (4, &t.progress.owner),
+                (6, &t.progress.notes),
+            ],
+        )?;
     }
     let last = plan.removed_tasks.len() as u32;
     ws.set_freeze_panes(1, 0)?;
@@ -1129,6 +1176,35 @@ fn put(
         ws.write_string_with_format(row, col, cut(text), format)?;
     }
     Ok(())
+}
+
+/// Sets the row's height to show all of its wrapped text: rows written by rust_xlsxwriter carry
+/// no height, and not every viewer (LibreOffice, for one) grows them on opening.
+fn fit_row(
+    ws: &mut Worksheet,
+    row: u32,
+    widths: &[f64],
+    cells: &[(u16, &str)],
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(col, text)| wrapped_lines(text, widths[*col as usize]))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        // 15 points per line of 11-point text; Excel's maximum row height is 409 points.
+        ws.set_row_height(row, (15.0 * lines as f64).min(409.0))?;
+    }
+    Ok(())
+}
+
+/// Lines `text` takes in a column `width` characters wide (an estimate: word wrapping loses a
+/// little, so a line holds a little less than the width).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = ((width - 1.0).max(1.0)) as usize;
+    text.split('\n')
+        .map(|line| line.chars().count().div_ceil(per_line).max(1))
+        .sum()
 }
 
 /// A `YYYY-MM-DD` text as a real Excel date; anything else as the text it is.
@@ -1254,6 +1330,14 @@ mod tests {
             "\"=a~*b~?c~~\"\"d\"\"\""
         );
         assert!(countifs_criterion(&"x".repeat(300)).is_none());
+    }
+
+    #[test]
+    fn wrapped_lines_counts_wrapping_and_line_breaks() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("123456789", 10.0), 1);
+        assert_eq!(wrapped_lines("1234567890", 10.0), 2);
+        assert_eq!(wrapped_lines("a\nb\n", 10.0), 3);
     }
 
     #[test]
