@@ -66,7 +66,7 @@ const COL_STATUS: u16 = 10;
 const COL_COMPLETED: u16 = 12;
 // Narrow enough that a landscape page printed to fit its width stays readable.
 const CHECKLIST_WIDTHS: [f64; 14] = [
-    5.0, 22.0, 16.0, 6.0, 12.0, 34.0, 30.0, 48.0, 18.0, 18.0, 13.0, 14.0, 12.0, 28.0,
+    5.0, 22.0, 16.0, 6.0, 12.0, 34.0, 30.0, 48.0, 18.0, 18.0, 13.0, 14.0, 13.0, 28.0,
 ];
 
 // Sites columns (0-based).
@@ -201,6 +201,7 @@ struct Styles {
     header: Format,
     title: Format,
     label: Format,
+    label_wrap: Format,
     section: Format,
     text: Format,
     wrap: Format,
@@ -228,8 +229,15 @@ impl Styles {
                 .set_background_color(Color::RGB(0x1F4E78))
                 .set_font_color(Color::White)
                 .set_border_bottom(FormatBorder::Thin),
-            title: Format::new().set_bold().set_font_size(14),
+            title: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Top),
             label: Format::new().set_bold().set_align(FormatAlign::Top),
+            label_wrap: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             section: Format::new()
                 .set_bold()
                 .set_font_size(12)
@@ -471,20 +479,37 @@ fn summary(
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(SUMMARY_SHEET)?;
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 50)?;
-    ws.set_column_width(2, 12)?;
-    ws.set_column_width(3, 12)?;
+    const WIDTHS: [f64; 3] = [42.0, 44.0, 10.0];
+    for (col, width) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
+    }
 
     let mut row = 0u32;
     for (label, value) in summary_title_rows(plan) {
         ws.write_string_with_format(row, 0, label, &s.label)?;
         let value_format = if row == 0 { &s.title } else { &s.wrap };
+        // Values of the title block sit at the left of their column, like the texts among them.
+        let left = s.mb.clone().set_align(FormatAlign::Left);
         match value {
-            TitleValue::Text(text) => put(&mut ws, row, 1, text, value_format)?,
-            TitleValue::Date(text) => put_date_or_text(&mut ws, row, 1, text, s)?,
+            TitleValue::Text(text) => {
+                put(&mut ws, row, 1, text, value_format)?;
+                // The title is set larger: give it a little more room per line.
+                let width = if row == 0 {
+                    WIDTHS[1] * 0.75
+                } else {
+                    WIDTHS[1]
+                };
+                fit_row(&mut ws, row, &[0.0, width], &[(1, text)])?;
+            }
+            TitleValue::Date(text) => match parse_date(text) {
+                Some(date) => {
+                    let format = s.date.clone().set_align(FormatAlign::Left);
+                    ws.write_datetime_with_format(row, 1, &date, &format)?;
+                }
+                None => put(&mut ws, row, 1, text, &s.wrap)?,
+            },
             TitleValue::Number(n) => {
-                ws.write_number_with_format(row, 1, n, &s.mb)?;
+                ws.write_number_with_format(row, 1, n, &left)?;
             }
         }
         row += 1;
@@ -621,7 +646,8 @@ fn summary(
     ws.write_string_with_format(row, 2, "Done", &s.section)?;
     row += 1;
     for phase in &plan.phases {
-        put(&mut ws, row, 0, &phase.title, &s.label)?;
+        put(&mut ws, row, 0, &phase.title, &s.label_wrap)?;
+        fit_row(&mut ws, row, &WIDTHS, &[(0, &phase.title)])?;
         let total = phase.tasks.len() as f64;
         let done = phase
             .tasks
@@ -644,6 +670,8 @@ fn summary(
     }
 
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
+    // A two-column page reads best upright.
+    ws.set_portrait();
     ws.set_print_fit_to_pages(1, 0);
     Ok(ws)
 }
