@@ -1021,3 +1021,33 @@ fn write_contoso_workbook_for_inspection() {
     std::fs::write(&path, render(&contoso())).unwrap();
     eprintln!("wrote {}", path.display());
 }
+
+#[test]
+fn an_empty_plan_still_gives_a_valid_workbook_with_zero_counts() {
+    let mut plan = contoso();
+    plan.sites.clear();
+    plan.sql_servers.clear();
+    plan.findings.clear();
+    plan.phases.clear();
+    plan.totals = Totals {
+        sites: 0,
+        primary_sites: 0,
+        secondary_sites: 0,
+        sites_to_upgrade: 0,
+        clients: 0,
+        legacy_clients: 0,
+        database_growth_mb: 0.0,
+        tasks: 0,
+        blockers: 0,
+        warnings: 0,
+        infos: 0,
+    };
+    let mut wb = open(&render(&plan));
+    let checklist = wb.worksheet_range("Checklist").unwrap();
+    assert_eq!(checklist.end().unwrap().0, 0, "only the header row");
+    let summary = wb.worksheet_range("Summary").unwrap();
+    for label in ["Sites", "Tasks", "Blockers", "Not started", "Done"] {
+        let r = row_labelled(&summary, label);
+        assert_eq!(number(summary.get_value((r, 1))), 0.0, "{label}");
+    }
+}
