@@ -1051,3 +1051,47 @@ fn an_empty_plan_still_gives_a_valid_workbook_with_zero_counts() {
         assert_eq!(number(summary.get_value((r, 1))), 0.0, "{label}");
     }
 }
+
+#[test]
+fn a_fractional_estimate_keeps_its_formula_and_decimals() {
+    let mut plan = contoso();
+    plan.database_mb_per_client = 1.25;
+    plan.sites[3].clients = 2601; // PAR, so LON and CEN get fractions too
+    let subtree = |code: &str| match code {
+        "CEN" => 17_701.0,
+        "LON" => 8031.0,
+        "PAR" => 2601.0,
+        "NYC" => 8470.0,
+        _ => 0.0,
+    };
+    for site in &mut plan.sites {
+        site.subtree_clients += u64::from(matches!(site.code.as_str(), "CEN" | "LON" | "PAR"));
+        site.database_growth_mb = 1.25 * subtree(&site.code);
+    }
+    plan.totals.clients += 1;
+    plan.totals.database_growth_mb = plan.sites.iter().map(|s| s.database_growth_mb).sum();
+    plan.sql_servers[1].database_growth_mb = 1.25 * (8031.0 + 2601.0);
+    plan.sql_servers[1].free_disk_mb = Some(13_000.5);
+    plan.sql_servers[1].shortfall_mb = Some(289.5);
+
+    let mut wb = open(&render(&plan));
+    let sites = wb.worksheet_range("Sites").unwrap();
+    let formulas = wb.worksheet_formula("Sites").unwrap();
+    assert_eq!(number(sites.get_value((1, 8))), 22_126.25);
+    assert_eq!(
+        formulas.get_value((1, 8)).unwrap(),
+        "Summary!$B$9*SUM(F2:G8)"
+    );
+    assert_eq!(number(sites.get_value((4, 8))), 3251.25);
+    let sql = wb.worksheet_range("SQL Servers").unwrap();
+    assert_eq!(number(sql.get_value((2, 3))), 13_290.0);
+    assert_eq!(number(sql.get_value((2, 5))), 289.5);
+    let sql_formulas = wb.worksheet_formula("SQL Servers").unwrap();
+    assert_eq!(sql_formulas.get_value((2, 5)).unwrap(), "MAX(0,D3-E3)");
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let r = row_labelled(&summary, "Database growth MB (all site databases)");
+    assert_eq!(
+        number(summary.get_value((r, 1))),
+        plan.totals.database_growth_mb
+    );
+}

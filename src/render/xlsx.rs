@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell};
 use rust_xlsxwriter::{
-    Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DataValidationRule,
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Url, Workbook,
-    Worksheet, XlsxError,
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
 };
 
 use super::{Paper, RenderContext, RenderError};
@@ -207,7 +207,8 @@ struct Styles {
     wrap: Format,
     remedy: Format,
     integer: Format,
-    mb: Format,
+    /// Sizes with a fraction; whole sizes use `integer` (see [`Styles::mb`]).
+    mb_fraction: Format,
     date: Format,
     link: Format,
     blocker: Format,
@@ -251,7 +252,7 @@ impl Styles {
                 .set_bold()
                 .set_background_color(Color::RGB(0xFCE4D6)),
             integer: top.clone().set_num_format("#,##0"),
-            mb: top.clone().set_num_format("#,##0.##"),
+            mb_fraction: top.clone().set_num_format("#,##0.0#"),
             date: top.clone().set_num_format("yyyy-mm-dd"),
             link: top
                 .clone()
@@ -261,7 +262,6 @@ impl Styles {
             blocker: top
                 .clone()
                 .set_bold()
-                .set_num_format("#,##0.##")
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
             warning: top
@@ -275,6 +275,18 @@ impl Styles {
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
             not_applicable: Format::new().set_font_color(Color::RGB(0x808080)),
+        }
+    }
+}
+
+impl Styles {
+    /// The format for a size in MB: whole numbers without a decimal point (Excel shows `2.` for
+    /// `#,##0.##`), fractions with their decimals.
+    fn mb(&self, value: f64) -> &Format {
+        if value.fract() == 0.0 {
+            &self.integer
+        } else {
+            &self.mb_fraction
         }
     }
 }
@@ -489,7 +501,7 @@ fn summary(
         ws.write_string_with_format(row, 0, label, &s.label)?;
         let value_format = if row == 0 { &s.title } else { &s.wrap };
         // Values of the title block sit at the left of their column, like the texts among them.
-        let left = s.mb.clone().set_align(FormatAlign::Left);
+
         match value {
             TitleValue::Text(text) => {
                 put(&mut ws, row, 1, text, value_format)?;
@@ -509,6 +521,7 @@ fn summary(
                 None => put(&mut ws, row, 1, text, &s.wrap)?,
             },
             TitleValue::Number(n) => {
+                let left = s.mb(n).clone().set_align(FormatAlign::Left);
                 ws.write_number_with_format(row, 1, n, &left)?;
             }
         }
@@ -608,9 +621,9 @@ fn summary(
     for (label, formula, computed, value) in totals {
         ws.write_string_with_format(row, 0, label, &s.label)?;
         match formula {
-            Some(f) => checked_formula(&mut ws, row, 1, &f, computed, value, &s.mb)?,
+            Some(f) => checked_formula(&mut ws, row, 1, &f, computed, value, s.mb(value))?,
             None => {
-                ws.write_number_with_format(row, 1, value, &s.mb)?;
+                ws.write_number_with_format(row, 1, value, s.mb(value))?;
             }
         }
         row += 1;
@@ -777,10 +790,11 @@ fn sites(
                 &format!("{}*SUM({sum})", layout.mb_per_client_cell),
                 plan.database_mb_per_client * subtree_clients,
                 site.database_growth_mb,
-                &s.mb,
+                s.mb(site.database_growth_mb),
             )?,
             _ => {
-                ws.write_number_with_format(row, SITE_GROWTH, site.database_growth_mb, &s.mb)?;
+                let growth = site.database_growth_mb;
+                ws.write_number_with_format(row, SITE_GROWTH, growth, s.mb(growth))?;
             }
         }
 
@@ -804,10 +818,17 @@ fn sites(
                 )
             };
             if let Some(free) = sql.free_disk_mb {
-                formula_cell(&mut ws, row, 10, &cell(SQL_FREE), free, &s.mb)?;
+                formula_cell(&mut ws, row, 10, &cell(SQL_FREE), free, s.mb(free))?;
             }
             if let Some(shortfall) = sql.shortfall_mb {
-                formula_cell(&mut ws, row, 11, &cell(SQL_SHORTFALL), shortfall, &s.mb)?;
+                formula_cell(
+                    &mut ws,
+                    row,
+                    11,
+                    &cell(SQL_SHORTFALL),
+                    shortfall,
+                    s.mb(shortfall),
+                )?;
             }
         }
         put(&mut ws, row, 12, &site.site_server, &s.text)?;
@@ -824,12 +845,28 @@ fn sites(
         )?;
     }
 
+    highlight_shortfall(&mut ws, layout.sites_last, 11, s)?;
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, layout.sites_last, SITES_HEADERS.len() as u16 - 1)?;
     print_setup(&mut ws, plan, ctx, SITES_SHEET)?;
     ws.set_repeat_rows(0, 0)?;
     ws.set_print_fit_to_pages(1, 0);
     Ok(ws)
+}
+
+/// A shortfall stands out (the upgrade cannot proceed until space is found), also when a user
+/// edits the free space and the formula recomputes.
+fn highlight_shortfall(
+    ws: &mut Worksheet,
+    last: u32,
+    col: u16,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let rule = ConditionalFormatCell::new()
+        .set_rule(ConditionalFormatCellRule::GreaterThan(0))
+        .set_format(&s.blocker);
+    ws.add_conditional_format(1, col, last, col, &rule)?;
+    Ok(())
 }
 
 /// `F2:G6,F9:G9` for the client columns of the given rows; `None` past a size Excel's SUM accepts.
@@ -895,18 +932,18 @@ fn sql_servers(
                 &format!("SUMIFS({growth_range},{server_range},{criterion})"),
                 hosted,
                 sql.database_growth_mb,
-                &s.mb,
+                s.mb(sql.database_growth_mb),
             )?,
             None => {
-                ws.write_number_with_format(row, 3, sql.database_growth_mb, &s.mb)?;
+                let growth = sql.database_growth_mb;
+                ws.write_number_with_format(row, 3, growth, s.mb(growth))?;
             }
         }
         if let Some(free) = sql.free_disk_mb {
-            ws.write_number_with_format(row, SQL_FREE, free, &s.mb)?;
+            ws.write_number_with_format(row, SQL_FREE, free, s.mb(free))?;
         }
         if let Some(shortfall) = sql.shortfall_mb {
-            // A shortfall stands out: the upgrade cannot proceed until space is found.
-            let format = if shortfall > 0.0 { &s.blocker } else { &s.mb };
+            let format = s.mb(shortfall);
             match sql.free_disk_mb {
                 Some(free) => {
                     let d = row_col_to_cell(row, 3);
@@ -939,6 +976,7 @@ fn sql_servers(
     }
 
     let last = (plan.sql_servers.len() as u32).max(1);
+    highlight_shortfall(&mut ws, last, SQL_SHORTFALL, s)?;
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, last, SQL_HEADERS.len() as u16 - 1)?;
     print_setup(&mut ws, plan, ctx, SQL_SERVERS_SHEET)?;
