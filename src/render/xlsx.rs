@@ -257,7 +257,7 @@ impl Styles {
             link: top
                 .clone()
                 .set_text_wrap()
-                .set_font_color(Color::Theme(10, 0))
+                .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(rust_xlsxwriter::FormatUnderline::Single),
             blocker: top
                 .clone()
