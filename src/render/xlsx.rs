@@ -1264,10 +1264,11 @@ fn fit_row(
     Ok(())
 }
 
-/// Lines `text` takes in a column `width` characters wide (an estimate: word wrapping loses a
-/// little, so a line holds a little less than the width).
+/// Lines `text` takes in a column `width` units wide (an estimate: a width unit is the width of
+/// a digit, average text runs about 15% narrower, and word wrapping loses a couple of characters
+/// a line).
 fn wrapped_lines(text: &str, width: f64) -> usize {
-    let per_line = ((width - 1.0).max(1.0)) as usize;
+    let per_line = ((width * 1.15 - 2.0).max(1.0)) as usize;
     text.split('\n')
         .map(|line| line.chars().count().div_ceil(per_line).max(1))
         .sum()
