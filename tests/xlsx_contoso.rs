@@ -130,6 +130,14 @@ fn contoso_workbook_matches_the_plan() {
     assert_eq!(shortfall("LON-SQL01"), 780.0);
     assert_eq!(shortfall("CEN-SQL01"), 0.0);
 
+    // Each finding links to its source's (first) address.
+    let links = wb.hyperlinks_by_sheet_name("Findings").unwrap();
+    assert_eq!(links.len(), plan.findings.len());
+    for (link, finding) in links.iter().zip(&plan.findings) {
+        let target = link.target.as_deref().unwrap();
+        assert!(finding.source.url.starts_with(target), "{target}");
+    }
+
     // Summary totals agree with the plan's, as formulas.
     let summary = wb.worksheet_range("Summary").unwrap();
     let summary_formulas = wb.worksheet_formula("Summary").unwrap();
