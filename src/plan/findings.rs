@@ -300,7 +300,10 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             ),
             SchemaExtension::None => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
-                "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site, and public keys must be exchanged by hand. Decide whether to extend it (extadsch.exe) before the upgrade.".into(),
+                format!(
+                    "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site{}. Decide whether to extend it (extadsch.exe) before the upgrade.",
+                    if env.sites.len() > 1 { ", and public keys must be exchanged between sites by hand" } else { "" }
+                ),
                 Some("PREP-ADSCHEMA".into()),
             ),
         }

@@ -492,7 +492,10 @@ pub(crate) fn sequence(
     for &i in &upgraded {
         let site = ctx.site(i);
         let c = code(i);
-        seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i))?;
+        // Key exchange is between a site and its parent or children: a lone site has none.
+        if site.parent.is_some() || !site.children.is_empty() {
+            seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i))?;
+        }
         if let Some(p) = ctx.parent_of(i).filter(|_| manual_keys) {
             let pc = code(p);
             seq.add(
