@@ -49,10 +49,14 @@ pub fn write_all(files: Vec<PendingFile>) -> Result<Vec<PathBuf>, OutputError> {
             source,
         })?;
         let write = || -> std::io::Result<tempfile::NamedTempFile> {
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".cmplan-")
-                .suffix(".tmp")
-                .tempfile_in(&dir)?;
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".cmplan-").suffix(".tmp");
+            // A temporary file is private (0600) and the rename keeps that: ask for the mode
+            // `File::create` uses (0666 less the umask), so colleagues can read the plan on a
+            // shared drive.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let mut tmp = builder.tempfile_in(&dir)?;
             tmp.write_all(&file.bytes)?;
             tmp.as_file().sync_all()?;
             Ok(tmp)
@@ -162,6 +166,28 @@ mod tests {
         names.sort();
         assert_eq!(names, ["a.md", "b.json"]);
         assert_eq!(std::fs::read(dir.path().join("a.md")).unwrap(), b"A");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_usual_mode_not_the_temporary_files_private_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.md");
+        write_all(vec![PendingFile {
+            path: path.clone(),
+            bytes: b"A".to_vec(),
+        }])
+        .unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask, the owner can read and write; 0600 is what tempfile gives.
+        let reference = dir.path().join("created.md");
+        std::fs::write(&reference, "A").unwrap();
+        let expected = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, expected,
+            "mode {mode:o}, File::create gives {expected:o}"
+        );
     }
 
     #[test]
