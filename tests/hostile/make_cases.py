@@ -181,7 +181,7 @@ write("bidi_and_emoji_in_names.toml", edit(
     ('prepared_by = "Jane Planner"', 'prepared_by = "\U0001F9D1\u200d\U0001F4BB \uFFFD \U0010FFFF"'),
 ))
 write("title_path_like.toml", edit(
-    ('title = "Hostile base"', r'title = "../../etc/passwd /\\server\share\..\x \u0000 \u2400 NUL CON.md"'),
+    ('title = "Hostile base"', "title = " + toml_str("../../etc/passwd /\\server\\share\\..\\x \u0000 \u2400 NUL CON.md")),
 ))
 write("bidi_and_emoji_in_names.json", as_json(edit(
     ('name = "Central"', 'name = "\u202eCentral \U0001F3E2"'),
