@@ -211,7 +211,15 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
     let source = NamedSource::new(file, text.to_string());
     let mut out = String::new();
     for d in diagnostics.iter().take(MAX_RENDERED) {
-        let report = Report { d, source: &source };
+        let snippet = d
+            .span
+            .as_ref()
+            .is_some_and(|span| !long_lines_near(text, span));
+        let report = Report {
+            d,
+            source: &source,
+            snippet,
+        };
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail; keep the plain form just in case.
             out.push_str(&format!("{}: {}: {}\n", d.code, d.file, d.message));
@@ -227,9 +235,33 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
     out
 }
 
+/// Longest source line drawn in a snippet. miette pads to the caret's column with a width
+/// argument, which panics past 65,535 ("Formatting argument out of range"), and a snippet of a
+/// 10 MB line would be a 10 MB report: such a problem is reported with its location only.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+/// Whether a line the snippet would draw (the span's lines and one of context on either side) is
+/// longer than [`MAX_SNIPPET_LINE`] bytes.
+fn long_lines_near(text: &str, span: &Span) -> bool {
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    // From the start of the line before the span to the end of the line after it.
+    let mut from = text[..start].rfind('\n').unwrap_or(0);
+    from = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let mut to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    if to < text.len() {
+        to = text[to + 1..].find('\n').map_or(text.len(), |i| to + 1 + i);
+    }
+    text[from..to]
+        .split('\n')
+        .any(|line| line.len() > MAX_SNIPPET_LINE)
+}
+
 struct Report<'a> {
     d: &'a Diagnostic,
     source: &'a NamedSource<String>,
+    /// Draw the source lines with a caret (false: the location goes in the message line).
+    snippet: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -241,7 +273,13 @@ impl fmt::Debug for Report<'_> {
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The code leads the message line (rustc style) instead of miette's separate header line.
-        write!(f, "{}: {}", self.d.code, self.d.message)
+        write!(f, "{}: {}", self.d.code, self.d.message)?;
+        match self.d.location {
+            Some((line, column)) if !self.snippet => {
+                write!(f, " ({}:{line}:{column})", self.d.file)
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -261,10 +299,13 @@ impl miette::Diagnostic for Report<'_> {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
+        if !self.snippet {
+            return None;
+        }
         self.d.span.as_ref().map(|_| self.source as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.d.span.as_ref()?;
+        let span = self.d.span.as_ref().filter(|_| self.snippet)?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(self.d.label.clone()),
             span.start..span.end,
