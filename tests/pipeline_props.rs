@@ -164,7 +164,8 @@ fn draw() -> impl Strategy<Value = Draw> {
         0..TARGETS.len(),
         0..SCHEMAS.len(),
         any::<bool>(),
-        prop::collection::vec(text(), 0..3),
+        // Console computer names become task IDs (`CONSOLE-UPG-<NAME>`): computer-name text.
+        prop::collection::vec("C[A-Z0-9-]{0,8}", 0..3),
         prop::collection::vec(site(), 1..10),
         prop::collection::vec((text(), 0..AFTER.len(), 0..SCOPES.len()), 0..3),
     )
