@@ -423,7 +423,9 @@ fn a_payload_in_a_server_name_stays_data_in_task_ids() {
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx.clone())).unwrap();
         let range = book.worksheet_range("Checklist").unwrap();
         for id in &ids {
-            let cell = range.used_cells().find(|c| c.2.to_string() == *id);
+            let cell = range
+                .used_cells()
+                .find(|c| matches!(c.2, Data::String(s) if s == id));
             assert!(
                 matches!(cell, Some((_, _, Data::String(_)))),
                 "{id}: not a string cell in the checklist"
