@@ -35,7 +35,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let ctx = RenderContext::default();
-    for format in [Format::Md, Format::Json, Format::Html, Format::Pdf, Format::Xlsx] {
+    for format in [
+        Format::Md,
+        Format::Json,
+        Format::Html,
+        Format::Pdf,
+        Format::Xlsx,
+    ] {
         // A valid plan renders in every format; the only error allowed is a renderer that has not
         // landed yet on this branch.
         if let Err(e) = render::render(format, &plan, &ctx) {
