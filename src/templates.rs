@@ -21,6 +21,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "hierarchy.md.hbs",
         include_str!("../templates/hierarchy.md.hbs"),
     ),
+    ("waves.md.hbs", include_str!("../templates/waves.md.hbs")),
     (
         "estimates.md.hbs",
         include_str!("../templates/estimates.md.hbs"),

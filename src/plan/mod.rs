@@ -12,6 +12,7 @@ pub mod model;
 pub mod sources;
 pub mod tasks;
 pub mod texts;
+pub mod waves;
 
 pub use model::*;
 
@@ -87,6 +88,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
                                 .is_some_and(|n| related.iter().any(|r| r.eq_ignore_ascii_case(n)))
                     })
                     .count(),
+                wave: None,
             }
         })
         .collect();
@@ -103,7 +105,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Ok(Plan {
+    let mut plan = Plan {
         title: env.plan.title.clone(),
         organisation: env.plan.organisation.clone(),
         change_reference: env.plan.change_reference.clone(),
@@ -121,7 +123,11 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
-    })
+        waves: Vec::new(),
+        schedule: None,
+    };
+    waves::assign(&mut plan);
+    Ok(plan)
 }
 
 /// Human name of the target media.

@@ -38,6 +38,52 @@ pub struct Plan {
     pub removed_tasks: Vec<RemovedTask>,
     /// Present when the plan was regenerated over a previous revision.
     pub changes: Option<RevisionChanges>,
+    /// The upgrade waves, in order (see `plan::waves`).
+    #[serde(default)]
+    pub waves: Vec<Wave>,
+    /// The calendar the dates were planned on; `None` without `plan.start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSummary>,
+}
+
+/// An upgrade wave: a contiguous stretch of the task sequence that the change board approves and
+/// schedules as one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    /// 1-based.
+    pub number: u32,
+    /// e.g. "Preparation and the central site", "Child sites, tier 1", "Roles, consoles, clients
+    /// and post-upgrade checks".
+    pub title: String,
+    /// Sites upgraded in this wave (their `SITE-UPG` task is in it), in hierarchy order.
+    pub sites: Vec<String>,
+    /// Number of tasks in the wave.
+    pub tasks: usize,
+    /// IDs of the first and last task of the wave, in plan order.
+    pub first_task: String,
+    pub last_task: String,
+    /// First planned start and last planned end of its tasks (only with `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_end: Option<String>,
+}
+
+/// The calendar the schedule was computed on (`plan.start` and `[schedule]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleSummary {
+    /// `plan.start`, `YYYY-MM-DD`.
+    pub start: String,
+    /// The last planned end date of any task.
+    pub end: String,
+    /// Working days between the first start and the last end, both included.
+    pub working_days: u32,
+    /// Working weekdays, lower-case English names (`monday`, …).
+    pub weekdays: Vec<String>,
+    /// Dates on which no work is planned, `YYYY-MM-DD`, sorted.
+    pub blackout: Vec<String>,
+    /// IDs of the critical-path tasks, in plan order.
+    pub critical_path: Vec<String>,
 }
 
 /// One site as the plan sees it, with its disk estimate.
@@ -67,6 +113,10 @@ pub struct SitePlan {
     pub already_upgraded: bool,
     /// Number of blocker findings concerning this site or its servers.
     pub blockers: usize,
+    /// The wave in which the site is upgraded (that of its `SITE-UPG` task); `None` for a site
+    /// already on Configuration Manager 2007 (see `plan::waves`).
+    #[serde(default)]
+    pub wave: Option<u32>,
 }
 
 /// A SQL Server hosting site databases, with the space check.
@@ -172,6 +222,24 @@ pub struct Task {
     pub remedies: Vec<String>,
     /// What the engineers recorded in the previous workbook (`None`: nothing recorded).
     pub progress: Option<Progress>,
+    /// The upgrade wave (1-based) the task belongs to; never lower than the wave of a task it
+    /// depends on, and never lower than that of the task before it (see `plan::waves`).
+    #[serde(default)]
+    pub wave: u32,
+    /// Planned first working day, `YYYY-MM-DD` (only when the description gives `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<String>,
+    /// Planned last working day, `YYYY-MM-DD` (only with `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_end: Option<String>,
+    /// On the critical path: the chain of tasks that sets the plan's end date (only with
+    /// `plan.start`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub critical: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The tracking status of a task, as offered by the workbook's Status dropdown.
