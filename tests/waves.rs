@@ -43,7 +43,7 @@ fn check_waves(plan: &Plan) {
             );
         }
     }
-    // Parent before child: a child primary in a later wave, a secondary not earlier.
+    // Parent before child: never an earlier wave, and the upgrade later in the sequence.
     let sites: HashMap<&str, &cmplan::plan::SitePlan> =
         plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
     for s in &plan.sites {
@@ -51,18 +51,21 @@ fn check_waves(plan: &Plan) {
             continue;
         };
         if let Some(pw) = sites[parent].wave {
-            if s.site_type == cmplan::model::SiteType::Primary {
-                assert!(
-                    w > pw,
-                    "{} (wave {w}) not after its parent {parent} ({pw})",
-                    s.code
-                );
-            } else {
-                assert!(
-                    w >= pw,
-                    "{} (wave {w}) before its parent {parent} ({pw})",
-                    s.code
-                );
+            assert!(
+                w >= pw,
+                "{} (wave {w}) before its parent {parent} ({pw})",
+                s.code
+            );
+            let pos = |code: &str| {
+                plan.tasks()
+                    .position(|t| t.id == format!("SITE-UPG-{code}"))
+                    .unwrap()
+            };
+            assert!(pos(&s.code) > pos(parent));
+            // A child primary is in a later wave unless the walk reached it late (after a
+            // deeper subtree), when it shares its parent's wave.
+            if s.site_type == cmplan::model::SiteType::Primary && w == pw {
+                assert!(pw > s.depth as u32, "{} shares wave {w} too early", s.code);
             }
         }
         assert_eq!(
@@ -80,6 +83,13 @@ fn check_waves(plan: &Plan) {
     assert_eq!(
         plan.waves.last().map(|w| w.number),
         plan.tasks().last().map(|t| t.wave)
+    );
+    // At most one wave per tier, plus preparation and the final wave.
+    let deepest = plan.sites.iter().map(|s| s.depth).max().unwrap_or(0);
+    assert!(
+        plan.waves.len() <= deepest + 2,
+        "{} waves",
+        plan.waves.len()
     );
 }
 

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 
-use cmplan::output::{self, PendingFile};
+use cmplan::output;
 use cmplan::plan::{self, PlanOptions, Severity};
-use cmplan::render::{self, RenderContext};
+use cmplan::render::RenderContext;
 use cmplan::templates::Templates;
 
 use super::GenerateArgs;
@@ -48,17 +48,14 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "plan".to_string());
-    let mut formats = args.format.clone();
-    formats.sort();
-    formats.dedup();
-    let mut files = Vec::with_capacity(formats.len());
-    for format in formats {
-        let bytes = render::render(format, &plan, &ctx)?;
-        files.push(PendingFile {
-            path: output::output_path(&args.output, &stem, format.extension()),
-            bytes,
-        });
-    }
+    let files = match super::parts::files(&args, &plan, &ctx, &stem) {
+        Ok(files) => files,
+        Err(super::parts::PartsError::UnknownSite(message)) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
+    };
     let written = output::write_all(files)?;
     for path in &written {
         eprintln!("wrote {}", path.display());

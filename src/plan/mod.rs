@@ -12,6 +12,7 @@ pub mod model;
 pub mod sources;
 pub mod tasks;
 pub mod texts;
+pub mod views;
 pub mod waves;
 
 pub use model::*;
@@ -124,6 +125,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         removed_tasks: Vec::new(),
         changes: None,
         waves: Vec::new(),
+        scope: None,
         schedule: None,
     };
     waves::assign(&mut plan);

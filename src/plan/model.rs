@@ -41,6 +41,10 @@ pub struct Plan {
     /// The upgrade waves, in order (see `plan::waves`).
     #[serde(default)]
     pub waves: Vec<Wave>,
+    /// Set when this is a part of the plan (a site's checklist, one wave, or the summary of a
+    /// plan split into waves) rather than the whole plan (see `plan::views`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<PlanScope>,
     /// The calendar the dates were planned on; `None` without `plan.start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleSummary>,
@@ -67,6 +71,40 @@ pub struct Wave {
     pub planned_start: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_end: Option<String>,
+}
+
+/// What part of the whole plan a document covers, and what it waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanScope {
+    /// `site`, `wave` or `summary`.
+    pub kind: String,
+    /// The site a site checklist is for.
+    pub site: Option<String>,
+    /// The wave a wave document is for; for a site checklist, the wave of the site's upgrade.
+    pub wave: Option<u32>,
+    /// The site's name, or the wave's title.
+    pub title: String,
+    /// Site codes from the central site down to the site (a site checklist).
+    pub path: Vec<String>,
+    /// The sites whose tasks the document holds, in hierarchy order.
+    pub sites: Vec<String>,
+    /// Tasks outside this document that a task in it waits for: finish them first.
+    pub prerequisites: Vec<ScopeTask>,
+    /// For a summary: the file names of the per-wave documents, in wave order.
+    pub documents: Vec<String>,
+    /// Number of tasks in the whole plan.
+    pub plan_tasks: usize,
+}
+
+/// A task of the whole plan named in another document's context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeTask {
+    pub id: String,
+    pub title: String,
+    pub site: Option<String>,
+    pub wave: u32,
+    /// The tasks of this document that wait for it.
+    pub needed_by: Vec<String>,
 }
 
 /// The calendar the schedule was computed on (`plan.start` and `[schedule]`).

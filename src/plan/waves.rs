@@ -7,14 +7,16 @@
 //!
 //! How this relates to the sequence (which stays the engine's pre-order walk, R4.1–R4.5): waves
 //! are *contiguous* stretches of it. Walking the tasks in plan order, a task's wave is the
-//! largest of (a) its tier, (b) the wave of the task before it and (c) the waves of the tasks it
-//! depends on; a child primary's tier is one more than its parent's wave. So a task's wave never
-//! decreases along a dependency (dependencies point backwards in the plan) nor along the plan,
-//! and a child primary is always in a later wave than its parent. Because siblings are upgraded
-//! strictly one after another (R4.3, the resync gate), a site that the walk reaches after a
-//! deeper one joins that deeper one's wave: in contoso, NYC waits for PAR's resync gate, so NYC
-//! (tier 1) is upgraded in PAR's wave. Wave numbers are then made consecutive (a tier whose sites
-//! are all already upgraded leaves no gap).
+//! largest of (a) its tier (1 + the depth of its primary: the site itself, or a secondary's
+//! parent), (b) the wave of the task before it and (c) the waves of the tasks it depends on. So a
+//! task's wave never decreases along a dependency (dependencies point backwards in the plan) nor
+//! along the plan, a site is never in an earlier wave than its parent, and there are at most
+//! (deepest tier + 2) waves however wide the hierarchy. Because siblings are upgraded strictly
+//! one after another (R4.3, the resync gate), a site that the walk reaches after a deeper one
+//! joins that deeper one's wave: in contoso, NYC waits for PAR's resync gate, so NYC (tier 1) is
+//! upgraded in PAR's wave 3; a child primary met that late shares its parent's wave, after it in
+//! the sequence. Wave numbers are then made consecutive (a tier whose sites are all already
+//! upgraded leaves no gap).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -61,7 +63,6 @@ pub fn assign(plan: &mut Plan) {
                 .and_then(|p| index.get(p).copied()),
         }
     };
-    let mut tier: HashMap<usize, u32> = HashMap::new();
     let mut waves: HashMap<String, u32> = HashMap::new();
     let mut raw: Vec<Vec<u32>> = Vec::with_capacity(plan.phases.len());
     let mut current = 1u32;
@@ -78,8 +79,9 @@ pub fn assign(plan: &mut Plan) {
                     row.push(0);
                     continue;
                 }
+                // Tier k (depth k - 1) is wave k at the earliest.
                 Base::Tier => match task.site.as_deref().and_then(primary_of) {
-                    Some(i) => tier_of(plan, &index, &mut tier, i, current),
+                    Some(i) => plan.sites[i].depth as u32 + 1,
                     None => current,
                 },
             };
@@ -121,43 +123,6 @@ pub fn assign(plan: &mut Plan) {
         site.wave = upgrade_wave.get(&site.code).copied();
     }
     plan.waves = summarise(plan);
-}
-
-/// The tier of primary site `i`: 1 for the central site; for a child primary, one more than its
-/// parent's, and not before the wave the walk has reached (`current`) when first met. Iterative:
-/// hierarchies may be very deep.
-fn tier_of(
-    plan: &Plan,
-    index: &HashMap<&str, usize>,
-    tier: &mut HashMap<usize, u32>,
-    i: usize,
-    current: u32,
-) -> u32 {
-    let mut chain = Vec::new();
-    let mut at = Some(i);
-    while let Some(s) = at {
-        if tier.contains_key(&s) {
-            break;
-        }
-        chain.push(s);
-        at = plan.sites[s]
-            .parent
-            .as_deref()
-            .and_then(|p| index.get(p).copied());
-    }
-    for &s in chain.iter().rev() {
-        let parent = plan.sites[s]
-            .parent
-            .as_deref()
-            .and_then(|p| index.get(p))
-            .and_then(|p| tier.get(p).copied());
-        let t = match parent {
-            None => 1,
-            Some(pt) => (pt + 1).max(current),
-        };
-        tier.insert(s, t);
-    }
-    tier[&i]
 }
 
 /// One `Wave` per contiguous stretch of equal wave numbers.
@@ -338,6 +303,7 @@ mod tests {
             removed_tasks: Vec::new(),
             changes: None,
             waves: Vec::new(),
+            scope: None,
             schedule: None,
         }
     }

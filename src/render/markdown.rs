@@ -463,6 +463,8 @@ fn severity_label(severity: Severity) -> &'static str {
 /// - each task: `done` (status Done), `status_label` (`null` when nothing was recorded),
 ///   `site_name`, `has_depends_on`; `planned_start`, `planned_end` (`null`) and `critical`
 ///   (`false`) even without a schedule;
+/// - `scope` (`null` for the whole plan) with `path_list` ("CEN → NYC"), `secondaries_list`,
+///   `sites_upgraded` and, per prerequisite, `needed_by_list`;
 /// - root: `wave_count`; each wave: `sites_list`; `schedule` (`null` without `plan.start`) with
 ///   `weekdays_list` ("Monday, Tuesday and Friday") and `blackout_list`.
 pub fn view(plan: &Plan) -> Value {
@@ -582,6 +584,37 @@ pub fn view(plan: &Plan) -> Value {
         }
     }
     obj.insert("wave_count".into(), json!(plan.waves.len()));
+    match &plan.scope {
+        Some(scope) => {
+            let s = obj
+                .get_mut("scope")
+                .and_then(Value::as_object_mut)
+                .expect("a scope serialises as an object");
+            s.insert("path_list".into(), json!(scope.path.join(" → ")));
+            let secondaries: Vec<String> = scope
+                .sites
+                .iter()
+                .filter(|c| Some(*c) != scope.site.as_ref())
+                .cloned()
+                .collect();
+            s.insert("secondaries_list".into(), json!(english_list(&secondaries)));
+            let upgraded: Vec<String> = scope
+                .wave
+                .and_then(|n| plan.waves.iter().find(|w| w.number == n))
+                .map(|w| w.sites.clone())
+                .unwrap_or_default();
+            s.insert("sites_upgraded".into(), json!(english_list(&upgraded)));
+            if let Some(Value::Array(pre)) = s.get_mut("prerequisites") {
+                for (p, task) in pre.iter_mut().zip(&scope.prerequisites) {
+                    let p = p.as_object_mut().expect("a task is an object");
+                    p.insert("needed_by_list".into(), json!(task.needed_by.join(", ")));
+                }
+            }
+        }
+        None => {
+            obj.insert("scope".into(), Value::Null);
+        }
+    }
     match &plan.schedule {
         Some(schedule) => {
             let s = obj

@@ -303,6 +303,7 @@ pub fn sample_plan() -> Plan {
         removed_tasks: Vec::new(),
         changes: None,
         waves: Vec::new(),
+        scope: None,
         schedule: None,
     }
 }
