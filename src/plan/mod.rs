@@ -7,6 +7,7 @@
 //! - `texts`: the task-text catalogue and its placeholders.
 
 pub mod estimates;
+pub mod schedule;
 pub mod findings;
 pub mod model;
 pub mod sources;
@@ -129,6 +130,9 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         schedule: None,
     };
     waves::assign(&mut plan);
+    if let Some(s) = &env.schedule {
+        schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));
+    }
     Ok(plan)
 }
 

@@ -10,13 +10,19 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::model::Plan;
+use super::model::{Plan, ScheduleSummary};
+use crate::model::{Schedule, SiteType};
 
-/// Defaults, in working days (documented in the README's "Schedule" section).
+/// Defaults, in working days (documented in docs/schedule.md). They are planning assumptions,
+/// not figures from the upgrade reference: the reference gives no durations (the resync gate's
+/// length, R4.3, is explicitly unknown), so every one can be set in `[schedule]`.
 pub const DEFAULT_TASK_DAYS: u32 = 1;
 pub const DEFAULT_SITE_UPGRADE_DAYS: u32 = 1;
+/// R4.3: the parent resynchronises with each upgraded child; it can replicate many files.
 pub const DEFAULT_RESYNC_DAYS: u32 = 2;
 pub const DEFAULT_SECONDARY_UPGRADE_DAYS: u32 = 1;
+/// `[schedule.days]` key for the upgrade of a secondary site (task kind `SITE-UPG` too).
+pub const SECONDARY_UPGRADE: &str = "SITE-UPG-SECONDARY";
 /// Client upgrade: one working day per started 1,000 clients of the site (push or SUP-based
 /// deployment in daily batches); at least one day.
 pub const DEFAULT_CLIENT_DAYS_PER_1000: u32 = 1;
@@ -39,7 +45,7 @@ impl ScheduleConfig {
         let days_by_kind = [
             ("SITE-UPG", DEFAULT_SITE_UPGRADE_DAYS),
             ("SITE-RESYNC", DEFAULT_RESYNC_DAYS),
-            ("SITE-UPG-SEC", DEFAULT_SECONDARY_UPGRADE_DAYS),
+            (SECONDARY_UPGRADE, DEFAULT_SECONDARY_UPGRADE_DAYS),
         ]
         .into_iter()
         .map(|(k, d)| (k.to_string(), d))
@@ -56,7 +62,26 @@ impl ScheduleConfig {
         }
     }
 
-    fn is_working_day(&self, d: NaiveDate) -> bool {
+    /// The defaults, overridden by what the description's `[schedule]` gives.
+    pub fn from_description(s: &Schedule) -> ScheduleConfig {
+        let mut c = ScheduleConfig::new(s.start);
+        for (kind, days) in &s.days {
+            c.days_by_kind.insert(kind.clone(), *days);
+        }
+        if let Some(d) = s.default_days {
+            c.default_days = d;
+        }
+        if let Some(d) = s.client_days_per_1000 {
+            c.client_days_per_1000 = d;
+        }
+        if let Some(w) = &s.weekdays {
+            c.weekdays = w.iter().copied().collect();
+        }
+        c.blackout = s.blackout.iter().copied().collect();
+        c
+    }
+
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
         self.weekdays.contains(&d.weekday()) && !self.blackout.contains(&d)
     }
 
@@ -92,6 +117,12 @@ pub struct Slot {
 pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> {
     let clients: HashMap<&str, u64> =
         plan.sites.iter().map(|s| (s.code.as_str(), s.clients + s.legacy_clients)).collect();
+    let secondary: std::collections::HashSet<&str> = plan
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Secondary)
+        .map(|s| s.code.as_str())
+        .collect();
     let mut slots: HashMap<&str, Slot> = HashMap::new();
     // For the critical path: which dependency set each task's start.
     let mut driver: HashMap<&str, Option<&str>> = HashMap::new();
@@ -100,6 +131,10 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         let days = if task.kind == "CLIENT-UPG" {
             let n = task.site.as_deref().and_then(|s| clients.get(s)).copied().unwrap_or(0);
             (n.div_ceil(1000) as u32 * config.client_days_per_1000).max(1)
+        } else if task.kind == "SITE-UPG"
+            && task.site.as_deref().is_some_and(|s| secondary.contains(s))
+        {
+            config.days_by_kind.get(SECONDARY_UPGRADE).copied().unwrap_or(config.default_days)
         } else {
             config.days_by_kind.get(&task.kind).copied().unwrap_or(config.default_days)
         };
@@ -146,4 +181,70 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         cursor = driver.get(id).copied().flatten();
     }
     slots.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Fills the planned dates, the critical-path marks, each wave's dates and `Plan::schedule`.
+pub fn apply(plan: &mut Plan, config: &ScheduleConfig) {
+    let slots = schedule(plan, config);
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    for task in plan.phases.iter_mut().flat_map(|p| p.tasks.iter_mut()) {
+        if let Some(slot) = slots.get(&task.id) {
+            task.planned_start = Some(day(slot.start));
+            task.planned_end = Some(day(slot.end));
+            task.critical = slot.critical;
+        }
+    }
+    for wave in &mut plan.waves {
+        let in_wave = || {
+            plan.phases
+                .iter()
+                .flat_map(|p| p.tasks.iter())
+                .filter(|t| t.wave == wave.number)
+                .filter_map(|t| slots.get(&t.id))
+        };
+        wave.planned_start = in_wave().map(|s| s.start).min().map(day);
+        wave.planned_end = in_wave().map(|s| s.end).max().map(day);
+    }
+    let first = slots.values().map(|s| s.start).min();
+    let last = slots.values().map(|s| s.end).max();
+    let working_days = match (first, last) {
+        (Some(a), Some(b)) => {
+            let mut n = 0;
+            let mut d = a;
+            while d <= b {
+                if config.is_working_day(d) {
+                    n += 1;
+                }
+                d = d + Days::new(1);
+            }
+            n
+        }
+        _ => 0,
+    };
+    let names = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let mut weekdays: Vec<Weekday> = config.weekdays.iter().copied().collect();
+    weekdays.sort_by_key(|w| w.num_days_from_monday());
+    plan.schedule = Some(ScheduleSummary {
+        start: day(config.start),
+        end: last.map(day).unwrap_or_else(|| day(config.start)),
+        working_days,
+        weekdays: weekdays
+            .iter()
+            .map(|w| names[w.num_days_from_monday() as usize].to_string())
+            .collect(),
+        blackout: config.blackout.iter().map(|d| day(*d)).collect(),
+        critical_path: plan
+            .tasks()
+            .filter(|t| t.critical)
+            .map(|t| t.id.clone())
+            .collect(),
+    });
 }
