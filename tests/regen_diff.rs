@@ -122,7 +122,7 @@ fn every_kind_of_change_is_reported_once() {
         env,
         [
             "site LON: security standard → advanced",
-            "site PHL added: secondary Site PHL under NYC, sms2003-sp2, 240 clients, site server PHL-SMS01",
+            "site PHL (Site PHL) added: secondary under NYC, sms2003-sp2, 240 clients, site server PHL-SMS01",
             "server NYC-SMS01: free disk 14,336 MB → 40,960 MB",
         ]
     );

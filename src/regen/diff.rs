@@ -674,10 +674,10 @@ fn diff_environment(old: &Plan, new: &Plan) -> Vec<EnvironmentEdit> {
                     kind: "site".into(),
                     subject: s.code.clone(),
                     description: format!(
-                        "site {} added: {} {}{parent}, {}, {} clients, site server {}",
+                        "site {} ({}) added: {}{parent}, {}, {} clients, site server {}",
                         s.code,
-                        s.site_type,
                         s.name,
+                        s.site_type,
                         s.version,
                         fmt_count(s.clients + s.legacy_clients),
                         s.site_server

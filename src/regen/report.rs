@@ -184,10 +184,14 @@ pub fn render_text(d: &PlanDiff, color: bool) -> String {
         d.estimates
             .iter()
             .map(|e| {
+                let what = match e.kind.as_str() {
+                    "sql-server" => "SQL Server ",
+                    "site" => "site ",
+                    _ => "",
+                };
                 format!(
-                    "{} {} {}: {}",
+                    "{} {what}{}: {}",
                     st.changed("~"),
-                    e.kind,
                     st.changed(&e.subject),
                     e.description
                 )
@@ -313,7 +317,14 @@ pub fn render_md(d: &PlanDiff) -> String {
         "Estimates changed",
         d.estimates
             .iter()
-            .map(|e| format!("{} **{}**: {}", e.kind, md(&e.subject), md(&e.description)))
+            .map(|e| {
+                let what = match e.kind.as_str() {
+                    "sql-server" => "SQL Server ",
+                    "site" => "site ",
+                    _ => "",
+                };
+                format!("{what}**{}**: {}", md(&e.subject), md(&e.description))
+            })
             .collect(),
     );
     while out.ends_with("\n\n") {
