@@ -23,16 +23,31 @@ fn identical_plans_have_no_changes() {
 fn changing_one_primary_client_count_changes_only_its_branch_estimates() {
     let old = small_plan();
     let mut new = old.clone();
-    new.sites.iter_mut().find(|s| s.code == "LON").unwrap().clients = 5400;
+    new.sites
+        .iter_mut()
+        .find(|s| s.code == "LON")
+        .unwrap()
+        .clients = 5400;
     recompute(&mut new, &[("NYC-SMS01", 14.0 * 1024.0)]);
     let d = diff(&old, &new, "old", "new");
 
-    let env: Vec<_> = d.environment.iter().map(|e| e.description.as_str()).collect();
+    let env: Vec<_> = d
+        .environment
+        .iter()
+        .map(|e| e.description.as_str())
+        .collect();
     assert_eq!(env, ["site LON: clients 5,000 → 5,400"]);
     let est: Vec<_> = d
         .estimates
         .iter()
-        .map(|e| (e.kind.as_str(), e.subject.as_str(), e.old_growth_mb, e.new_growth_mb))
+        .map(|e| {
+            (
+                e.kind.as_str(),
+                e.subject.as_str(),
+                e.old_growth_mb,
+                e.new_growth_mb,
+            )
+        })
         .collect();
     // LON and the site above it (whose subtree holds LON's clients); NYC and BOS untouched.
     assert_eq!(
@@ -117,7 +132,11 @@ fn every_kind_of_change_is_reported_once() {
         .collect();
     assert_eq!(fields, ["severity", "message"]);
 
-    let env: Vec<_> = d.environment.iter().map(|e| e.description.as_str()).collect();
+    let env: Vec<_> = d
+        .environment
+        .iter()
+        .map(|e| e.description.as_str())
+        .collect();
     assert_eq!(
         env,
         [
@@ -134,7 +153,8 @@ fn every_kind_of_change_is_reported_once() {
     assert_eq!(sql.old_shortfall_mb, Some(16_700.0 - 14_336.0));
     assert_eq!(sql.new_shortfall_mb, Some(0.0));
     assert!(
-        sql.description.contains("shortfall disappears (was 2,364 MB)"),
+        sql.description
+            .contains("shortfall disappears (was 2,364 MB)"),
         "{}",
         sql.description
     );
@@ -175,9 +195,15 @@ fn every_kind_of_change_is_reported_once() {
 fn a_shortfall_appearing_is_named() {
     let old = small_plan();
     let mut new = old.clone();
-    recompute(&mut new, &[("NYC-SMS01", 14.0 * 1024.0), ("CEN-SMS01", 20_000.0)]);
+    recompute(
+        &mut new,
+        &[("NYC-SMS01", 14.0 * 1024.0), ("CEN-SMS01", 20_000.0)],
+    );
     let mut old2 = old.clone();
-    recompute(&mut old2, &[("NYC-SMS01", 14.0 * 1024.0), ("CEN-SMS01", 40_000.0)]);
+    recompute(
+        &mut old2,
+        &[("NYC-SMS01", 14.0 * 1024.0), ("CEN-SMS01", 40_000.0)],
+    );
     let d = diff(&old2, &new, "a", "b");
     let cen = d
         .estimates
@@ -200,9 +226,7 @@ fn text_is_plain_without_colour_and_coloured_with_it() {
     assert!(plain.starts_with("Plan changes: contoso.toml → contoso-rev2.toml\n"));
     assert!(plain.contains("\nTasks added (1)\n  + SITE-UPG-PHL  Do SITE-UPG-PHL [children]\n"));
     assert!(plain.contains("\nTasks removed (1)\n  - SEC-ADV-LON  Do SEC-ADV-LON\n"));
-    assert!(plain.contains(
-        "  > SITE-UPG-LON  now after SITE-UPG-CEN (was after SITE-UPG-BOS)\n"
-    ));
+    assert!(plain.contains("  > SITE-UPG-LON  now after SITE-UPG-CEN (was after SITE-UPG-BOS)\n"));
     assert!(plain.contains("  + blocker CHK-OS PHL: PHL-SMS01 runs Windows 2000\n"));
     let coloured = regen::render_text(&d, true);
     assert!(coloured.contains("\x1b[32m+\x1b[0m \x1b[32mSITE-UPG-PHL\x1b[0m"));

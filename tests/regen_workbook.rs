@@ -92,7 +92,8 @@ fn columns_are_found_by_header_text_not_position() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Checklist").unwrap();
-    ws.write_string(0, 0, "Contoso checklist (my copy)").unwrap();
+    ws.write_string(0, 0, "Contoso checklist (my copy)")
+        .unwrap();
     for (c, h) in ["Status", "Notes", "ID", "Owner"].iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
@@ -111,8 +112,14 @@ fn columns_are_found_by_header_text_not_position() {
     let bytes = wb.save_to_buffer().unwrap();
 
     let prev = regen::read_previous_bytes(Path::new("x.xlsx"), &bytes).unwrap();
-    assert_eq!(prev.plan, plan, "the plan JSON is reassembled from its chunks");
-    assert_eq!(prev.revision, 1, "no Summary sheet: the stored plan's revision");
+    assert_eq!(
+        prev.plan, plan,
+        "the plan JSON is reassembled from its chunks"
+    );
+    assert_eq!(
+        prev.revision, 1,
+        "no Summary sheet: the stored plan's revision"
+    );
     assert_eq!(prev.records.len(), 1);
     assert_eq!(prev.records[0].id, "SITE-UPG-CEN");
     assert_eq!(prev.records[0].progress.status, TaskStatus::Blocked);
@@ -129,7 +136,10 @@ fn workbooks_that_are_not_ours_or_damaged_are_refused_with_the_reason() {
     wb.add_worksheet().write_string(0, 0, "budget").unwrap();
     let err = regen::read_previous_bytes(path, &wb.save_to_buffer().unwrap()).unwrap_err();
     assert!(matches!(err, PreviousError::NotOurs { .. }), "{err}");
-    assert!(err.to_string().contains("was not written by cmplan"), "{err}");
+    assert!(
+        err.to_string().contains("was not written by cmplan"),
+        "{err}"
+    );
 
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -157,7 +167,12 @@ fn the_next_revision_carries_status_and_keeps_removed_tasks() {
     assert_eq!(new.revision, 3);
     assert_eq!((carried.carried, carried.removed), (2, 1));
     assert_eq!(
-        new.task("SITE-UPG-NYC").unwrap().progress.as_ref().unwrap().owner,
+        new.task("SITE-UPG-NYC")
+            .unwrap()
+            .progress
+            .as_ref()
+            .unwrap()
+            .owner,
         "Bob"
     );
     assert_eq!(new.task("SITE-UPG-PHL").unwrap().progress, None);
@@ -165,7 +180,11 @@ fn the_next_revision_carries_status_and_keeps_removed_tasks() {
     assert_eq!(new.removed_tasks.len(), 1);
     let removed = &new.removed_tasks[0];
     assert_eq!(
-        (removed.id.as_str(), removed.title.as_str(), removed.site.as_deref()),
+        (
+            removed.id.as_str(),
+            removed.title.as_str(),
+            removed.site.as_deref()
+        ),
         ("SEC-ADV-LON", "Do SEC-ADV-LON", Some("LON"))
     );
     assert_eq!(removed.progress.status, TaskStatus::Done);
@@ -205,7 +224,13 @@ fn the_next_revision_carries_status_and_keeps_removed_tasks() {
         ["SEC-ADV-LON"]
     );
     assert_eq!(
-        third.task("SITE-UPG-NYC").unwrap().progress.as_ref().unwrap().status,
+        third
+            .task("SITE-UPG-NYC")
+            .unwrap()
+            .progress
+            .as_ref()
+            .unwrap()
+            .status,
         TaskStatus::InProgress
     );
 }

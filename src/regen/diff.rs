@@ -129,7 +129,11 @@ impl PlanDiff {
             push("environment", &e.subject, e.description.clone());
         }
         for t in &self.tasks_added {
-            push("task-added", &t.id, format!("{} (phase {})", t.title, t.phase));
+            push(
+                "task-added",
+                &t.id,
+                format!("{} (phase {})", t.title, t.phase),
+            );
         }
         for t in &self.tasks_removed {
             push("task-removed", &t.id, t.title.clone());
@@ -374,7 +378,11 @@ fn task_fields(old: &Task, old_phase: &str, new: &Task, new_phase: &str) -> Vec<
     );
     cmp("details", old.details.clone(), new.details.clone());
     cmp("reference", old.reference.clone(), new.reference.clone());
-    cmp("depends_on", old.depends_on.join(", "), new.depends_on.join(", "));
+    cmp(
+        "depends_on",
+        old.depends_on.join(", "),
+        new.depends_on.join(", "),
+    );
     cmp("remedies", old.remedies.join(", "), new.remedies.join(", "));
     out
 }
@@ -552,8 +560,14 @@ fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
             o.map(|s| s.database_growth_mb),
             n.map(|s| s.database_growth_mb),
         );
-        let (sa, sb) = (o.and_then(|s| s.shortfall_mb), n.and_then(|s| s.shortfall_mb));
-        let (fa, fb) = (o.and_then(|s| s.free_disk_mb), n.and_then(|s| s.free_disk_mb));
+        let (sa, sb) = (
+            o.and_then(|s| s.shortfall_mb),
+            n.and_then(|s| s.shortfall_mb),
+        );
+        let (fa, fb) = (
+            o.and_then(|s| s.free_disk_mb),
+            n.and_then(|s| s.free_disk_mb),
+        );
         if same_mb(ga, gb) && same_mb(sa, sb) && same_mb(fa, fb) {
             continue;
         }

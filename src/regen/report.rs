@@ -50,10 +50,7 @@ pub fn render_text(d: &PlanDiff, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}",
-        st.head(&format!(
-            "Plan changes: {} → {}",
-            d.old_label, d.new_label
-        ))
+        st.head(&format!("Plan changes: {} → {}", d.old_label, d.new_label))
     );
     if d.is_empty() {
         out.push_str("\nNo changes.\n");
@@ -125,7 +122,14 @@ pub fn render_text(d: &PlanDiff, color: bool) -> String {
         "Tasks moved",
         d.tasks_moved
             .iter()
-            .map(|m| format!("{} {}  {}", st.changed(">"), st.changed(&m.id), describe_move(m)))
+            .map(|m| {
+                format!(
+                    "{} {}  {}",
+                    st.changed(">"),
+                    st.changed(&m.id),
+                    describe_move(m)
+                )
+            })
             .collect(),
     );
     section(

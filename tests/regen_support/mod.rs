@@ -36,7 +36,11 @@ pub fn source() -> Source {
 }
 
 pub fn task(id: &str, site: Option<&str>, deps: &[&str]) -> Task {
-    let kind = id.rsplit_once('-').map(|(k, _)| k).unwrap_or(id).to_string();
+    let kind = id
+        .rsplit_once('-')
+        .map(|(k, _)| k)
+        .unwrap_or(id)
+        .to_string();
     Task {
         id: id.into(),
         kind,
@@ -233,16 +237,16 @@ pub fn recompute(plan: &mut Plan, free: &[(&str, f64)]) {
 
 /// What a user types into a Checklist row.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub id: &'static str,
-    pub status: &'static str,
-    pub owner: &'static str,
+pub struct Entry<'a> {
+    pub id: &'a str,
+    pub status: &'a str,
+    pub owner: &'a str,
     /// `YYYY-MM-DD` written as a real Excel date, or other text written as text.
-    pub completed_on: &'static str,
-    pub notes: &'static str,
+    pub completed_on: &'a str,
+    pub notes: &'a str,
 }
 
-pub fn entry(id: &'static str, status: &'static str) -> Entry {
+pub fn entry<'a>(id: &'a str, status: &'a str) -> Entry<'a> {
     Entry {
         id,
         status,
@@ -314,7 +318,7 @@ pub fn write_workbook(plan: &Plan) -> Vec<u8> {
 /// A user opens the workbook and fills in Status, Owner, Completed on and Notes for some tasks:
 /// every sheet is copied cell by cell (hidden state kept) and the Checklist's cells for the given
 /// task IDs replaced, columns found by header text.
-pub fn user_edit(bytes: &[u8], entries: &[Entry]) -> Vec<u8> {
+pub fn user_edit(bytes: &[u8], entries: &[Entry<'_>]) -> Vec<u8> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let sheets = book.sheets_metadata().to_vec();
     let mut wb = Workbook::new();
@@ -358,12 +362,15 @@ pub fn user_edit(bytes: &[u8], entries: &[Entry]) -> Vec<u8> {
         }
         let header = (r0..=r1)
             .find(|&r| {
-                (c0..=c1).any(|c| matches!(range.get_value((r, c)), Some(Data::String(s)) if s == "ID"))
+                (c0..=c1)
+                    .any(|c| matches!(range.get_value((r, c)), Some(Data::String(s)) if s == "ID"))
             })
             .expect("Checklist header row");
         let col = |name: &str| {
             (c0..=c1)
-                .find(|&c| matches!(range.get_value((header, c)), Some(Data::String(s)) if s == name))
+                .find(
+                    |&c| matches!(range.get_value((header, c)), Some(Data::String(s)) if s == name),
+                )
                 .unwrap_or_else(|| panic!("Checklist column {name}")) as u16
         };
         let (id_c, st_c, ow_c, co_c, no_c) = (
