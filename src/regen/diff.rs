@@ -252,7 +252,7 @@ pub fn fmt_mb(mb: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -412,8 +412,11 @@ fn longest_increasing(seq: &[usize]) -> BTreeSet<usize> {
     out
 }
 
+/// A finding's identity: rule code, site, server, and occurrence (the message may reword).
+type FindingKey = (String, String, String, usize);
+
 /// A finding's identity: its rule code and what it concerns (the message may reword).
-fn finding_keys(plan: &Plan) -> Vec<((String, String, String, usize), &Finding)> {
+fn finding_keys(plan: &Plan) -> Vec<(FindingKey, &Finding)> {
     let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     plan.findings
         .iter()
