@@ -163,6 +163,12 @@ fn every_kind_of_change_is_reported_once() {
 
     // The flattened revision history carries the same changes, in reading order.
     let changes = d.to_revision_changes(1);
+    let cen = changes
+        .entries
+        .iter()
+        .find(|e| e.subject == "SITE-UPG-CEN")
+        .unwrap();
+    assert_eq!(cen.description, "depends_on: +PREP-BACKUP, -SEC-ADV-LON");
     assert_eq!(changes.previous_revision, 1);
     let cats: Vec<_> = changes
         .entries
@@ -247,4 +253,30 @@ fn markdown_keeps_hostile_names_literal_and_json_round_trips() {
     let json = regen::render_json(&d);
     let back: regen::PlanDiff = serde_json::from_str(&json).unwrap();
     assert_eq!(back, d);
+}
+
+#[test]
+fn long_texts_are_summarised_by_the_words_that_changed() {
+    let old = small_plan();
+    let mut new = old.clone();
+    let text = |growth: &str, spare: &str| {
+        format!(
+            "Copy the SMS_NYC database to a test instance and run setup /testdbupgrade; \
+             scratch space: {growth} MB growth, {spare} MB to spare on the volume."
+        )
+    };
+    new.phases[0].tasks[2].details = text("16,940", "87,480");
+    let mut old = old;
+    old.phases[0].tasks[2].details = text("16,700", "87,720");
+    new.phases[2].tasks[0].title = "Upgrade New York".into();
+    let d = diff(&old, &new, "a", "b");
+    let text = regen::render_text(&d, false);
+    assert!(
+        text.contains("  ~ DBTEST-NYC  details: 16,700 → 16,940, 87,720 → 87,480\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ SITE-UPG-NYC  title: Do SITE-UPG-NYC → Upgrade New York\n"),
+        "{text}"
+    );
 }

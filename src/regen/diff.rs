@@ -196,15 +196,110 @@ pub(crate) fn scope_of(site: &Option<String>, server: &Option<String>) -> String
 pub(crate) fn describe_fields(fields: &[FieldChange]) -> String {
     fields
         .iter()
-        .map(|f| {
-            if f.old.chars().count() > 60 || f.new.chars().count() > 60 {
-                format!("{} reworded", f.field)
-            } else {
-                format!("{}: {} → {}", f.field, or_none(&f.old), or_none(&f.new))
-            }
-        })
+        .map(|f| format!("{}: {}", f.field, describe_change(&f.field, &f.old, &f.new)))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A change in a few words: lists (`depends_on`, `remedies`) as items added and removed, short
+/// values whole, longer texts as the runs of words that differ (`35,400 → 37,820`).
+fn describe_change(field: &str, old: &str, new: &str) -> String {
+    if field == "depends_on" || field == "remedies" {
+        let split = |s: &str| -> Vec<String> {
+            s.split(", ")
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let (a, b) = (split(old), split(new));
+        let mut parts: Vec<String> = b
+            .iter()
+            .filter(|x| !a.contains(x))
+            .map(|x| format!("+{x}"))
+            .collect();
+        parts.extend(a.iter().filter(|x| !b.contains(x)).map(|x| format!("-{x}")));
+        if parts.is_empty() {
+            return "reordered".to_string();
+        }
+        return parts.join(", ");
+    }
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        old.split_whitespace().collect(),
+        new.split_whitespace().collect(),
+    );
+    if a.len() <= 4 && b.len() <= 4 {
+        return format!("{} → {}", or_none(old), or_none(new));
+    }
+    let hunks = word_hunks(&a, &b);
+    const SHOWN: usize = 3;
+    let mut out: Vec<String> = hunks
+        .iter()
+        .take(SHOWN)
+        .map(|(x, y)| match (x.is_empty(), y.is_empty()) {
+            (true, _) => format!("+\"{}\"", clip(y)),
+            (_, true) => format!("-\"{}\"", clip(x)),
+            _ => format!("{} → {}", clip(x), clip(y)),
+        })
+        .collect();
+    if hunks.len() > SHOWN {
+        out.push(format!("… {} more", hunks.len() - SHOWN));
+    }
+    out.join(", ")
+}
+
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The runs of words that differ between two texts (old run, new run), from a word-level longest
+/// common subsequence. Texts are task details: a few hundred words at most.
+fn word_hunks(a: &[&str], b: &[&str]) -> Vec<(String, String)> {
+    let (n, m) = (a.len(), b.len());
+    if n.saturating_mul(m) > 4_000_000 {
+        return vec![(a.join(" "), b.join(" "))];
+    }
+    // lcs[i][j] = LCS length of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut hunks = Vec::new();
+    let (mut x, mut y): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut flush = |x: &mut Vec<&str>, y: &mut Vec<&str>| {
+        if !x.is_empty() || !y.is_empty() {
+            hunks.push((x.join(" "), y.join(" ")));
+            x.clear();
+            y.clear();
+        }
+    };
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            flush(&mut x, &mut y);
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            y.push(b[j]);
+            j += 1;
+        } else {
+            x.push(a[i]);
+            i += 1;
+        }
+    }
+    flush(&mut x, &mut y);
+    hunks
 }
 
 pub(crate) fn describe_move(m: &TaskMove) -> String {
