@@ -28,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the upgrade plan (Markdown, PDF, workbook, JSON, HTML) for an environment description.
     #[command(
-        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/"
+        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/\n  cmplan generate env.toml --previous mail/contoso-from-ops.xlsx\n\nRegenerating over output/<stem>.xlsx carries the recorded status into the new revision and keeps\nthe old workbook as output/<stem>.rev<N>.xlsx."
     )]
     Generate(GenerateArgs),
     /// Check an environment description and print its readiness findings.
