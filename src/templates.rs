@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Every default file, by name, embedded in the binary so it works anywhere.
 pub const DEFAULTS: &[(&str, &str)] = &[
     // ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),  -- markdown renderer adds its files here
-    // ("tasks.toml", include_str!("../templates/tasks.toml")),    -- planning engine adds its catalogue here
+    ("tasks.toml", include_str!("../templates/tasks.toml")),
 ];
 
 /// Where templates come from.

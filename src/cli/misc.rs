@@ -4,7 +4,10 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
+use std::io::Write;
+
+use anyhow::{anyhow, Context};
+use clap::CommandFactory;
 
 /// Colour diagnostics only on a terminal, and never when NO_COLOR is set.
 pub fn stderr_color() -> bool {
@@ -25,12 +28,36 @@ pub fn validate(env: &Path) -> anyhow::Result<ExitCode> {
 }
 
 pub fn schema() -> anyhow::Result<ExitCode> {
-    Err(anyhow!("not implemented yet (issue 3)"))
+    print!("{}", cmplan::input::schema::json_schema());
+    Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the commented example; an existing file is only replaced with `--force`.
 pub fn init(path: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let _ = (path, force);
-    Err(anyhow!("not implemented yet (issue 3)"))
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists; nothing was written (use --force to replace it)",
+            path.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(anyhow!(
+                "cannot write {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            ));
+        }
+    }
+    std::fs::write(path, cmplan::input::INIT_EXAMPLE)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "wrote {}: edit it to describe your hierarchy, then run `cmplan validate {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn export_templates(dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
@@ -39,10 +66,25 @@ pub fn export_templates(dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
 }
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
-    let _ = shell;
-    Err(anyhow!("not implemented yet (issue 3)"))
+    let mut command = super::Cli::command();
+    clap_complete::generate(shell, &mut command, "cmplan", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
 }
 
+/// The manual page (roff) of `cmplan`, followed by the pages its SUBCOMMANDS section refers to
+/// (`cmplan-generate(1)`, …), so that one file documents every command.
 pub fn man() -> anyhow::Result<ExitCode> {
-    Err(anyhow!("not implemented yet (issue 3)"))
+    let command = super::Cli::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut out)?;
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("cmplan-{}", sub.get_name());
+        let sub = sub
+            .clone()
+            .bin_name(name.replace('-', " "))
+            .version(env!("CARGO_PKG_VERSION"));
+        clap_mangen::Man::new(sub).title(name).render(&mut out)?;
+    }
+    std::io::stdout().write_all(&out)?;
+    Ok(ExitCode::SUCCESS)
 }
