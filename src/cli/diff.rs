@@ -40,9 +40,7 @@ pub fn run(
             revision: i as u32 + 1,
             templates: Templates::embedded(),
         };
-        let mut p = plan::build(env, &opts).context("cannot build the plan")?;
-        p.servers = regen::server_inventory(env);
-        plans.push(p);
+        plans.push(plan::build(env, &opts).context("cannot build the plan")?);
     }
     let label = |p: &Path| {
         p.file_name()

@@ -41,7 +41,6 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         templates: templates.clone(),
     };
     let mut plan = plan::build(&env, &opts).context("cannot build the plan")?;
-    plan.servers = regen::server_inventory(&env);
     let ctx = RenderContext {
         templates,
         paper: args.paper,
