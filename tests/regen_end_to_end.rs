@@ -497,3 +497,52 @@ fn one_primary_client_count_changes_only_its_branch() {
         );
     }
 }
+
+#[test]
+fn an_unreadable_workbook_that_is_not_replaced_only_warns() {
+    let s = scenario();
+    std::fs::create_dir_all(&s.out).unwrap();
+    let workbook = s.out.join("contoso.xlsx");
+    std::fs::write(&workbook, b"not a workbook").unwrap();
+    let out = ok(cmplan(&[
+        "generate",
+        s.env.to_str().unwrap(),
+        "-o",
+        s.out.to_str().unwrap(),
+        "-f",
+        "json",
+        "--date",
+        DATE,
+    ]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning:"), "{stderr}");
+    assert!(stderr.contains("status not carried over"), "{stderr}");
+    assert_eq!(std::fs::read(&workbook).unwrap(), b"not a workbook");
+    assert_eq!(read_plan(&s.out.join("contoso.json")).revision, 1);
+}
+
+#[test]
+fn diff_of_an_invalid_description_exits_1_and_identical_ones_say_so() {
+    let s = scenario();
+    let bad = s.env.with_file_name("bad.toml");
+    std::fs::write(&bad, "[plan]\ntitle = 1\n").unwrap();
+    let out = cmplan(&["diff", s.env.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+
+    let same = s.env.with_file_name("same.toml");
+    std::fs::write(&same, example("contoso.toml")).unwrap();
+    let out = ok(cmplan(&[
+        "diff",
+        s.env.to_str().unwrap(),
+        same.to_str().unwrap(),
+        "--format",
+        "md",
+        "--date",
+        DATE,
+    ]));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "# Plan changes: contoso.toml → same.toml\n\nNo changes.\n"
+    );
+}
