@@ -62,12 +62,20 @@ impl PreviousError {
     /// A hint for the person at the keyboard.
     pub fn hint(&self) -> &'static str {
         match self {
+            // Windows reports a file open in Excel as a sharing (32) or lock (33) violation.
             PreviousError::Io { source, .. }
-                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+                if source.kind() == std::io::ErrorKind::PermissionDenied
+                    || matches!(source.raw_os_error(), Some(32 | 33)) =>
             {
                 "the file is locked or not readable: close it in Excel and run again"
             }
-            _ => "",
+            PreviousError::Io { .. } => "",
+            PreviousError::NotOurs { .. } => {
+                "if it is another file that happens to have this name, move it away or write the plan to another folder (-o)"
+            }
+            PreviousError::Unreadable { .. } | PreviousError::Damaged { .. } => {
+                "if you have an intact copy (an earlier backup such as <name>.rev1.xlsx), pass it with --previous"
+            }
         }
     }
 }
