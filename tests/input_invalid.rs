@@ -7,8 +7,11 @@ use std::path::Path;
 
 use cmplan::input::{self, InputError};
 
+/// (code, line, column) of one expected diagnostic.
+type At = (&'static str, usize, usize);
+
 /// Fixture → every (code, line, column) it must report, in file order.
-const EXPECTED: &[(&str, &[(&str, usize, usize)])] = &[
+const EXPECTED: &[(&str, &[At])] = &[
     ("e001_json_trailing_comma.json", &[("E001", 25, 20)]),
     ("e001_toml_duplicate_key.toml", &[("E001", 24, 1)]),
     ("e001_toml_unclosed_string.toml", &[("E001", 17, 17)]),
@@ -16,8 +19,10 @@ const EXPECTED: &[(&str, &[(&str, usize, usize)])] = &[
     ("e003_key_in_wrong_table.toml", &[("E003", 14, 1)]),
     ("e003_unknown_key.json", &[("E003", 25, 7)]),
     ("e003_unknown_key.toml", &[("E003", 23, 1)]),
+    ("e003_top_level_key_in_table.toml", &[("E003", 7, 1)]),
     ("e003_unknown_table.toml", &[("E003", 38, 3)]),
     ("e004_missing_key.toml", &[("E004", 15, 1)]),
+    ("e004_empty_site_list.json", &[("E004", 3, 11)]),
     ("e004_no_plan.toml", &[("E004", 1, 1)]),
     ("e004_no_site.toml", &[("E004", 1, 1)]),
     ("e005_quoted_number.toml", &[("E005", 23, 11)]),

@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::{build, contoso, contoso_parts, environment, options, pos};
 use cmplan::model::*;
 use cmplan::plan::{self, PlanError, PlanOptions, Severity};
 use cmplan::templates::Templates;
+use common::{build, contoso, contoso_parts, environment, options, pos};
 
 fn custom(id: &str, after: &str, scope: CustomTaskScope) -> CustomTask {
     CustomTask {
@@ -40,11 +40,20 @@ fn custom_tasks_follow_each_task_of_their_kind_per_scope() {
     assert_eq!(after("PREP-ADSCHEMA"), "CUSTOM-CAB");
     for code in ["CEN", "NYC", "LON", "PAR"] {
         // Declaration order is kept when two custom tasks follow the same task.
-        assert_eq!(after(&format!("SITE-UPG-{code}")), format!("CUSTOM-SMOKE-{code}"));
-        assert_eq!(after(&format!("CUSTOM-SMOKE-{code}")), format!("CUSTOM-NOTIFY-{code}"));
+        assert_eq!(
+            after(&format!("SITE-UPG-{code}")),
+            format!("CUSTOM-SMOKE-{code}")
+        );
+        assert_eq!(
+            after(&format!("CUSTOM-SMOKE-{code}")),
+            format!("CUSTOM-NOTIFY-{code}")
+        );
     }
     for code in ["BOS", "PHL", "MAN"] {
-        assert_eq!(after(&format!("SITE-VERIFY-{code}")), format!("CUSTOM-WAN-{code}"));
+        assert_eq!(
+            after(&format!("SITE-VERIFY-{code}")),
+            format!("CUSTOM-WAN-{code}")
+        );
         assert!(plan.task(&format!("CUSTOM-SMOKE-{code}")).is_none());
     }
     let t = plan.task("CUSTOM-SMOKE-NYC").unwrap();
@@ -58,23 +67,42 @@ fn custom_tasks_follow_each_task_of_their_kind_per_scope() {
 #[test]
 fn a_custom_task_after_an_unknown_kind_is_an_error_listing_the_kinds() {
     let (sites, servers) = contoso_parts();
-    let env = environment(sites, servers, vec![custom("X", "SITE-UPGRADE", CustomTaskScope::EachSite)]);
+    let env = environment(
+        sites,
+        servers,
+        vec![custom("X", "SITE-UPGRADE", CustomTaskScope::EachSite)],
+    );
     let err = plan::build(&env, &options()).unwrap_err();
     assert!(matches!(err, PlanError::CustomTask(_)));
     let msg = err.to_string();
-    assert!(msg.contains("SITE-UPGRADE") && msg.contains("SITE-UPG,") && msg.contains("POST-CHECK"), "{msg}");
+    assert!(
+        msg.contains("SITE-UPGRADE") && msg.contains("SITE-UPG,") && msg.contains("POST-CHECK"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn a_custom_task_whose_kind_has_no_task_is_reported_not_dropped() {
     let (sites, servers) = contoso_parts();
     // Contoso has no Windows Server 2008 or SQL Server 2008 on RTM media: no PREP-MEDIA task.
-    let env = environment(sites, servers, vec![custom("MEDIA", "PREP-MEDIA", CustomTaskScope::Hierarchy)]);
+    let env = environment(
+        sites,
+        servers,
+        vec![custom("MEDIA", "PREP-MEDIA", CustomTaskScope::Hierarchy)],
+    );
     let plan = build(&env);
     assert!(plan.task("CUSTOM-MEDIA").is_none());
-    let f = plan.findings.iter().find(|f| f.code == "CHK-CUSTOM").expect("info finding");
+    let f = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-CUSTOM")
+        .expect("info finding");
     assert_eq!(f.severity, Severity::Info);
-    assert!(f.message.contains("MEDIA") && f.message.contains("PREP-MEDIA"), "{}", f.message);
+    assert!(
+        f.message.contains("MEDIA") && f.message.contains("PREP-MEDIA"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -89,10 +117,22 @@ fn sites_already_on_configmgr_2007_get_no_upgrade_tasks() {
     for code in ["CEN", "NYC", "BOS"] {
         assert!(
             !plan.tasks().any(|t| t.site.as_deref() == Some(code)
-                && ["SITE-UPG", "SITE-VERIFY", "DB-TEST", "CLIENT-UPG", "POST-CHECK", "FP-REMOVE"].contains(&t.kind.as_str())),
+                && [
+                    "SITE-UPG",
+                    "SITE-VERIFY",
+                    "DB-TEST",
+                    "CLIENT-UPG",
+                    "POST-CHECK",
+                    "FP-REMOVE"
+                ]
+                .contains(&t.kind.as_str())),
             "{code} is done"
         );
-        let f = plan.findings.iter().find(|f| f.code == "CHK-UPGRADED" && f.site.as_deref() == Some(code)).unwrap();
+        let f = plan
+            .findings
+            .iter()
+            .find(|f| f.code == "CHK-UPGRADED" && f.site.as_deref() == Some(code))
+            .unwrap();
         assert_eq!(f.severity, Severity::Info);
         let site = plan.sites.iter().find(|s| s.code == code).unwrap();
         assert!(site.already_upgraded);
@@ -101,13 +141,34 @@ fn sites_already_on_configmgr_2007_get_no_upgrade_tasks() {
     // PHL (still SMS 2003) under NYC (done) is upgraded, without waiting for NYC.
     assert!(plan.task("SITE-UPG-PHL").is_some());
     let phl = plan.task("SITE-UPG-PHL").unwrap();
-    assert!(!phl.depends_on.iter().any(|d| d.starts_with("SITE-") && d.ends_with("NYC")), "{:?}", phl.depends_on);
-    assert!(phl.depends_on.contains(&"KEYX-NYC-PHL".to_string()), "keys are still exchanged with NYC");
-    assert_eq!(plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id, "SITE-UPG-LON");
+    assert!(
+        !phl.depends_on
+            .iter()
+            .any(|d| d.starts_with("SITE-") && d.ends_with("NYC")),
+        "{:?}",
+        phl.depends_on
+    );
+    assert!(
+        phl.depends_on.contains(&"KEYX-NYC-PHL".to_string()),
+        "keys are still exchanged with NYC"
+    );
+    assert_eq!(
+        plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id,
+        "SITE-UPG-LON"
+    );
     assert!(plan.phases.iter().all(|p| p.id != "central"));
-    assert!(!plan.tasks().any(|t| t.server.as_deref() == Some("NYC-MP01")), "NYC's servers are done");
+    assert!(
+        !plan
+            .tasks()
+            .any(|t| t.server.as_deref() == Some("NYC-MP01")),
+        "NYC's servers are done"
+    );
     // The SQL Server of a done site no longer needs room for its growth.
-    let nyc_sql = plan.sql_servers.iter().find(|s| s.name == "NYC-SMS01").unwrap();
+    let nyc_sql = plan
+        .sql_servers
+        .iter()
+        .find(|s| s.name == "NYC-SMS01")
+        .unwrap();
     assert_eq!(nyc_sql.shortfall_mb, Some(0.0));
     assert_eq!(plan.totals.sites_to_upgrade, 4);
 }
@@ -128,7 +189,10 @@ fn sp2_media_needs_sms_2003_sp3_at_every_site() {
         assert_eq!(f.source.id, "S7");
         assert!(pos(&plan, &format!("SMS-SP-{code}")) < pos(&plan, &format!("SITE-UPG-{code}")));
     }
-    assert!(!plan.findings.iter().any(|f| f.code == "CHK-PATH" && f.site.as_deref() == Some("PHL")));
+    assert!(!plan
+        .findings
+        .iter()
+        .any(|f| f.code == "CHK-PATH" && f.site.as_deref() == Some("PHL")));
     assert!(plan.task("SMS-SP-BOS").unwrap().details.contains("SP3"));
 }
 
@@ -147,11 +211,23 @@ fn windows_and_sql_server_2008_need_sp1_media() {
     let mut env = environment(sites, servers, Vec::new());
     env.plan.target = TargetMedia::Rtm;
     let plan = build(&env);
-    let media: Vec<_> = plan.findings.iter().filter(|f| f.remediation_task.as_deref() == Some("PREP-MEDIA")).collect();
-    assert!(media.iter().any(|f| f.code == "CHK-SQLVER" && f.server.as_deref() == Some("CEN-SQL01")));
-    assert!(media.iter().any(|f| f.code == "CHK-OS" && f.server.as_deref() == Some("PAR-SMS01")));
+    let media: Vec<_> = plan
+        .findings
+        .iter()
+        .filter(|f| f.remediation_task.as_deref() == Some("PREP-MEDIA"))
+        .collect();
+    assert!(media
+        .iter()
+        .any(|f| f.code == "CHK-SQLVER" && f.server.as_deref() == Some("CEN-SQL01")));
+    assert!(media
+        .iter()
+        .any(|f| f.code == "CHK-OS" && f.server.as_deref() == Some("PAR-SMS01")));
     assert!(media.iter().all(|f| f.source.id == "S6"));
-    assert_eq!(plan.tasks().next().unwrap().id, "PREP-MEDIA", "hierarchy-wide fixes come first");
+    assert_eq!(
+        plan.tasks().next().unwrap().id,
+        "PREP-MEDIA",
+        "hierarchy-wide fixes come first"
+    );
     assert!(plan.task("PREP-MEDIA").unwrap().depends_on.is_empty());
     assert!(pos(&plan, "PREP-MEDIA") < pos(&plan, "DB-TEST-CEN"));
     let upg = plan.task("SITE-UPG-PAR").unwrap();
@@ -166,18 +242,33 @@ fn an_extended_published_schema_needs_no_manual_keys_and_no_slp() {
         sites_publish: true,
     };
     let plan = build(&env);
-    assert!(!plan.tasks().any(|t| t.kind == "KEYX" || t.kind == "ROLE-SLP" || t.kind == "PREP-ADSCHEMA"));
-    assert!(!plan.findings.iter().any(|f| ["CHK-KEYX", "CHK-SLP", "CHK-SCHEMA"].contains(&f.code.as_str())));
-    assert!(plan.task("PREP-KEYX-NYC").is_some(), "secure key exchange is still required");
+    assert!(!plan
+        .tasks()
+        .any(|t| t.kind == "KEYX" || t.kind == "ROLE-SLP" || t.kind == "PREP-ADSCHEMA"));
+    assert!(!plan
+        .findings
+        .iter()
+        .any(|f| ["CHK-KEYX", "CHK-SLP", "CHK-SCHEMA"].contains(&f.code.as_str())));
+    assert!(
+        plan.task("PREP-KEYX-NYC").is_some(),
+        "secure key exchange is still required"
+    );
 
     env.active_directory = ActiveDirectory {
         schema_extended: SchemaExtension::Sms2003,
         sites_publish: false,
     };
     let plan = build(&env);
-    assert!(plan.task("KEYX-CEN-NYC").is_some(), "not publishing: keys by hand");
+    assert!(
+        plan.task("KEYX-CEN-NYC").is_some(),
+        "not publishing: keys by hand"
+    );
     assert!(plan.task("ROLE-SLP-CEN").is_none());
-    assert!(plan.task("PREP-ADSCHEMA").unwrap().details.contains("SMS 2003 only"));
+    assert!(plan
+        .task("PREP-ADSCHEMA")
+        .unwrap()
+        .details
+        .contains("SMS 2003 only"));
 }
 
 #[test]
@@ -193,19 +284,50 @@ fn task_texts_come_from_a_user_folder_when_given() {
         ..options()
     };
     let plan = plan::build(&contoso(), &opts).unwrap();
-    assert_eq!(plan.task("SITE-UPG-BOS").unwrap().title, "Upgrade branch BOS via NYC");
-    assert_eq!(plan.phases.iter().find(|p| p.id == "children").unwrap().title, "Roll out to the regions");
-    assert!(plan.task("SITE-UPG-NYC").unwrap().title.contains("child primary site NYC"));
+    assert_eq!(
+        plan.task("SITE-UPG-BOS").unwrap().title,
+        "Upgrade branch BOS via NYC"
+    );
+    assert_eq!(
+        plan.phases
+            .iter()
+            .find(|p| p.id == "children")
+            .unwrap()
+            .title,
+        "Roll out to the regions"
+    );
+    assert!(plan
+        .task("SITE-UPG-NYC")
+        .unwrap()
+        .title
+        .contains("child primary site NYC"));
 
     // A user's kind-level entry wins over the built-in variants of that kind.
-    std::fs::write(dir.path().join("tasks.toml"), "[tasks.\"SITE-UPG\"]\ntitle = \"Upgrade {site} now\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("tasks.toml"),
+        "[tasks.\"SITE-UPG\"]\ntitle = \"Upgrade {site} now\"\n",
+    )
+    .unwrap();
     let plan = plan::build(&contoso(), &opts).unwrap();
     assert_eq!(plan.task("SITE-UPG-CEN").unwrap().title, "Upgrade CEN now");
-    assert!(plan.task("SITE-UPG-CEN").unwrap().details.contains("Setup Wizard"), "other fields keep the variant's text");
+    assert!(
+        plan.task("SITE-UPG-CEN")
+            .unwrap()
+            .details
+            .contains("Setup Wizard"),
+        "other fields keep the variant's text"
+    );
 
-    std::fs::write(dir.path().join("tasks.toml"), "[tasks.\"SITE-UPG\"]\ntitle = \"Upgrade {sitecode}\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("tasks.toml"),
+        "[tasks.\"SITE-UPG\"]\ntitle = \"Upgrade {sitecode}\"\n",
+    )
+    .unwrap();
     let err = plan::build(&contoso(), &opts).unwrap_err().to_string();
-    assert!(err.contains("{sitecode}") && err.contains("{site}"), "{err}");
+    assert!(
+        err.contains("{sitecode}") && err.contains("{site}"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -215,11 +337,28 @@ fn the_same_input_gives_byte_identical_json() {
     assert_eq!(a, b);
     let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
     // Contract §3 names.
-    for key in ["title", "target", "sites", "sql_servers", "findings", "phases"] {
+    for key in [
+        "title",
+        "target",
+        "sites",
+        "sql_servers",
+        "findings",
+        "phases",
+    ] {
         assert!(v.get(key).is_some(), "{key}");
     }
     let task = &v["phases"][0]["tasks"][0];
-    for key in ["id", "kind", "site", "server", "title", "expected_result", "details", "reference", "depends_on"] {
+    for key in [
+        "id",
+        "kind",
+        "site",
+        "server",
+        "title",
+        "expected_result",
+        "details",
+        "reference",
+        "depends_on",
+    ] {
         assert!(task.get(key).is_some(), "task.{key}");
     }
     assert_eq!(v["target"], "sp1");

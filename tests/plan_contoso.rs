@@ -3,11 +3,15 @@
 
 mod common;
 
-use common::{build, contoso, pos};
 use cmplan::plan::{Plan, Severity};
+use common::{build, contoso, pos};
 
 fn growth(plan: &Plan, code: &str) -> f64 {
-    plan.sites.iter().find(|s| s.code == code).unwrap().database_growth_mb
+    plan.sites
+        .iter()
+        .find(|s| s.code == code)
+        .unwrap()
+        .database_growth_mb
 }
 
 #[test]
@@ -15,12 +19,18 @@ fn growth(plan: &Plan, code: &str) -> f64 {
 fn print_plan() {
     let plan = build(&contoso());
     for f in &plan.findings {
-        println!("{:?} {} {:?} {:?} -> {:?}\n    {}", f.severity, f.code, f.site, f.server, f.remediation_task, f.message);
+        println!(
+            "{:?} {} {:?} {:?} -> {:?}\n    {}",
+            f.severity, f.code, f.site, f.server, f.remediation_task, f.message
+        );
     }
     for p in &plan.phases {
         println!("== {} ({})", p.title, p.id);
         for t in &p.tasks {
-            println!("{:<24} {}\n    deps {:?} remedies {:?}\n    {}\n    {}", t.id, t.title, t.depends_on, t.remedies, t.expected_result, t.details);
+            println!(
+                "{:<24} {}\n    deps {:?} remedies {:?}\n    {}\n    {}",
+                t.id, t.title, t.depends_on, t.remedies, t.expected_result, t.details
+            );
         }
     }
     for s in &plan.sites {
@@ -36,7 +46,10 @@ fn task<'a>(plan: &'a Plan, id: &str) -> &'a cmplan::plan::Task {
 }
 
 fn assert_before(plan: &Plan, first: &str, then: &str) {
-    assert!(pos(plan, first) < pos(plan, then), "{first} must come before {then}");
+    assert!(
+        pos(plan, first) < pos(plan, then),
+        "{first} must come before {then}"
+    );
     let t = task(plan, then);
     assert!(
         t.depends_on.iter().any(|d| d == first),
@@ -50,7 +63,11 @@ fn lon_switches_to_advanced_security_before_the_central_site_is_upgraded() {
     let plan = build(&contoso());
     assert_before(&plan, "SECMODE-LON", "SITE-UPG-CEN");
     assert_before(&plan, "SECMODE-LON", "SITE-UPG-LON");
-    let f = plan.findings.iter().find(|f| f.code == "CHK-SECMODE").unwrap();
+    let f = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-SECMODE")
+        .unwrap();
     assert_eq!(f.severity, Severity::Blocker);
     assert_eq!(f.site.as_deref(), Some("LON"));
     assert_eq!(f.remediation_task.as_deref(), Some("SECMODE-LON"));
@@ -67,7 +84,10 @@ fn lon_sql01_is_upgraded_and_unreplicated_before_the_tests_and_upgrades_of_lon_a
     }
     // Replication goes off before the SQL Server upgrade, and both are hosted-server tasks.
     assert_before(&plan, "SQLREPL-OFF-LON-SQL01", "SQL-UPG-LON-SQL01");
-    assert_eq!(task(&plan, "SQL-UPG-LON-SQL01").server.as_deref(), Some("LON-SQL01"));
+    assert_eq!(
+        task(&plan, "SQL-UPG-LON-SQL01").server.as_deref(),
+        Some("LON-SQL01")
+    );
     // NYC's SQL Server 2005 SP1 needs SP2 (UNCONFIRMED minimum) before NYC's test.
     assert_before(&plan, "SQL-UPG-NYC-SMS01", "DB-TEST-NYC");
 }
@@ -77,7 +97,11 @@ fn nyc_removes_its_osd_feature_pack_before_its_upgrade_and_keeps_itmu() {
     let plan = build(&contoso());
     assert_before(&plan, "FP-REMOVE-NYC", "SITE-UPG-NYC");
     let t = task(&plan, "FP-REMOVE-NYC");
-    assert!(t.details.contains("OSD") && !t.details.contains("Installed on NYC: Inventory"), "{}", t.details);
+    assert!(
+        t.details.contains("OSD") && !t.details.contains("Installed on NYC: Inventory"),
+        "{}",
+        t.details
+    );
     assert_eq!(t.remedies, vec!["CHK-FP".to_string()]);
     // ITMU is upgraded once, after the highest site that has it (CEN) is verified.
     assert_before(&plan, "SITE-VERIFY-CEN", "ITMU-UPG-CEN");
@@ -119,11 +143,16 @@ fn remote_mp_without_webdav_and_windows_2000_secondary_are_blockers_with_fixes()
         ("CHK-SLP", "CEN"),
     ] {
         assert!(
-            plan.findings.iter().any(|f| f.code == code && f.site.as_deref() == Some(site)),
+            plan.findings
+                .iter()
+                .any(|f| f.code == code && f.site.as_deref() == Some(site)),
             "expected {code} for {site}"
         );
     }
-    assert!(!plan.findings.iter().any(|f| f.server.as_deref() == Some("CEN-SQL01")));
+    assert!(!plan
+        .findings
+        .iter()
+        .any(|f| f.server.as_deref() == Some("CEN-SQL01")));
 }
 
 #[test]
@@ -138,7 +167,10 @@ fn database_growth_and_sql_server_shortfalls_match_the_reference_numbers() {
     }
     let nyc = plan.sites.iter().find(|s| s.code == "NYC").unwrap();
     assert_eq!(nyc.subtree_clients, 8_470);
-    assert_eq!(nyc.formula, "2 MB × 8,470 clients (NYC 8,000 + BOS 350 + PHL 120) = 16,940 MB");
+    assert_eq!(
+        nyc.formula,
+        "2 MB × 8,470 clients (NYC 8,000 + BOS 350 + PHL 120) = 16,940 MB"
+    );
     let lon = plan.sites.iter().find(|s| s.code == "LON").unwrap();
     assert_eq!(
         lon.formula,
@@ -155,17 +187,25 @@ fn database_growth_and_sql_server_shortfalls_match_the_reference_numbers() {
     assert!(sql("LON-SQL01").formula.contains("short by 780 MB"));
     let names: Vec<&str> = plan.sql_servers.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["CEN-SQL01", "LON-SQL01", "NYC-SMS01"]);
-    assert_eq!(plan.totals.database_growth_mb, 35_400.0 + 16_940.0 + 16_060.0 + 5_200.0);
+    assert_eq!(
+        plan.totals.database_growth_mb,
+        35_400.0 + 16_940.0 + 16_060.0 + 5_200.0
+    );
 
     // The database test states its scratch space when the size is known.
     let cen = task(&plan, "DB-TEST-CEN");
     assert!(
-        cen.details.contains("18,000 MB (current database) + 35,400 MB (growth) = 53,400 MB"),
+        cen.details
+            .contains("18,000 MB (current database) + 35,400 MB (growth) = 53,400 MB"),
         "{}",
         cen.details
     );
-    assert!(task(&plan, "DB-TEST-NYC").details.contains("16,940 MB growth"));
-    assert!(task(&plan, "PREP-DISK-DB-NYC-SMS01").details.contains("2,604 MB"));
+    assert!(task(&plan, "DB-TEST-NYC")
+        .details
+        .contains("16,940 MB growth"));
+    assert!(task(&plan, "PREP-DISK-DB-NYC-SMS01")
+        .details
+        .contains("2,604 MB"));
 }
 
 #[test]
@@ -186,20 +226,48 @@ fn the_hierarchy_is_walked_top_down_with_resync_gates() {
     assert_before(&plan, "PREREQ-RECHECK-BOS", "SITE-UPG-BOS");
     assert!(plan.task("SITE-RESYNC-CEN").is_none() && plan.task("SITE-RESYNC-BOS").is_none());
     for code in ["CEN", "NYC", "BOS", "PHL", "LON", "PAR", "MAN"] {
-        assert_before(&plan, &format!("SITE-UPG-{code}"), &format!("SITE-VERIFY-{code}"));
-        assert_before(&plan, &format!("SITE-VERIFY-{code}"), &format!("CLIENT-UPG-{code}"));
-        assert_before(&plan, &format!("SITE-VERIFY-{code}"), &format!("POST-CHECK-{code}"));
-        assert_before(&plan, &format!("KEYX-{}", match code {
-            "CEN" => continue,
-            "NYC" | "LON" => format!("CEN-{code}"),
-            "BOS" | "PHL" => format!("NYC-{code}"),
-            _ => format!("LON-{code}"),
-        }), &format!("SITE-UPG-{code}"));
+        assert_before(
+            &plan,
+            &format!("SITE-UPG-{code}"),
+            &format!("SITE-VERIFY-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!("SITE-VERIFY-{code}"),
+            &format!("CLIENT-UPG-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!("SITE-VERIFY-{code}"),
+            &format!("POST-CHECK-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!(
+                "KEYX-{}",
+                match code {
+                    "CEN" => continue,
+                    "NYC" | "LON" => format!("CEN-{code}"),
+                    "BOS" | "PHL" => format!("NYC-{code}"),
+                    _ => format!("LON-{code}"),
+                }
+            ),
+            &format!("SITE-UPG-{code}"),
+        );
     }
     let phases: Vec<&str> = plan.phases.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(
         phases,
-        ["remediate", "prepare", "central", "children", "roles", "consoles", "clients", "post"]
+        [
+            "remediate",
+            "prepare",
+            "central",
+            "children",
+            "roles",
+            "consoles",
+            "clients",
+            "post"
+        ]
     );
     let consoles: Vec<&str> = plan
         .tasks()
@@ -207,24 +275,49 @@ fn the_hierarchy_is_walked_top_down_with_resync_gates() {
         .map(|t| t.id.as_str())
         .collect();
     assert_eq!(consoles, ["CONSOLE-UPG-ADM-WS01", "CONSOLE-UPG-ADM-WS02"]);
-    assert!(plan.task("ROLE-SLP-CEN").is_some(), "schema not extended and no SLP");
+    assert!(
+        plan.task("ROLE-SLP-CEN").is_some(),
+        "schema not extended and no SLP"
+    );
     assert_before(&plan, "ROLE-SUP-CEN", "ROLE-SUP-NYC");
-    assert!(plan.task("PREP-DOWNLOAD-CEN").is_none(), "CEN-SMS01 has Internet access");
+    assert!(
+        plan.task("PREP-DOWNLOAD-CEN").is_none(),
+        "CEN-SMS01 has Internet access"
+    );
     assert!(plan.task("PREP-DOWNLOAD-NYC").is_some());
-    assert!(plan.task("PREP-PERMS-NYC-MP01").is_some() && plan.task("PREP-PERMS-CEN-SQL01").is_some());
-    assert!(plan.task("PREP-PERMS-NYC-SMS01").is_none(), "SQL on the site server itself");
+    assert!(
+        plan.task("PREP-PERMS-NYC-MP01").is_some() && plan.task("PREP-PERMS-CEN-SQL01").is_some()
+    );
+    assert!(
+        plan.task("PREP-PERMS-NYC-SMS01").is_none(),
+        "SQL on the site server itself"
+    );
 }
 
 #[test]
 fn every_blocker_has_a_remediation_task_placed_before_the_upgrades_of_its_site() {
     let plan = build(&contoso());
     assert!(plan.totals.blockers > 0);
-    for f in plan.findings.iter().filter(|f| f.severity == Severity::Blocker) {
-        let fix = f.remediation_task.as_deref().unwrap_or_else(|| panic!("{} has no fix", f.code));
+    for f in plan
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker)
+    {
+        let fix = f
+            .remediation_task
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no fix", f.code));
         let t = task(&plan, fix);
-        assert!(t.remedies.contains(&f.code), "{fix} remedies {:?}", t.remedies);
+        assert!(
+            t.remedies.contains(&f.code),
+            "{fix} remedies {:?}",
+            t.remedies
+        );
         if let Some(site) = &f.site {
-            assert!(pos(&plan, fix) < pos(&plan, &format!("SITE-UPG-{site}")), "{fix} before {site}");
+            assert!(
+                pos(&plan, fix) < pos(&plan, &format!("SITE-UPG-{site}")),
+                "{fix} before {site}"
+            );
         }
         assert!(cmplan::plan::sources::source(&f.source.id).is_some());
         assert!(!f.source.url.is_empty() && f.rule.starts_with(['R', 'D', '§']));
@@ -235,7 +328,10 @@ fn every_blocker_has_a_remediation_task_placed_before_the_upgrades_of_its_site()
     sorted.sort();
     assert_eq!(sev, sorted);
     let lon = plan.sites.iter().find(|s| s.code == "LON").unwrap();
-    assert_eq!(lon.blockers, 6, "path, security, legacy, key exchange, replication, SQL version");
+    assert_eq!(
+        lon.blockers, 6,
+        "path, security, legacy, key exchange, replication, SQL version"
+    );
     // PAR's own key exchange plus the two on the SQL Server it shares with LON.
     let par = plan.sites.iter().find(|s| s.code == "PAR").unwrap();
     assert_eq!(par.blockers, 3);
@@ -276,14 +372,28 @@ fn every_seed_checklist_row_maps_to_a_task_kind_present_in_the_plan() {
     assert_eq!(SEED_ROWS.len(), 23);
     for (row, kind) in SEED {
         let mapped = SEED_ROWS.iter().find(|r| r.row == row).unwrap();
-        assert!(mapped.kinds.contains(&kind), "seed row {row} no longer maps to {kind}");
-        assert!(KINDS.iter().any(|k| k.kind == kind), "seed row {row}: kind {kind} is gone");
-        assert!(plan.tasks().any(|t| t.kind == kind), "seed row {row}: no {kind} task in the plan");
+        assert!(
+            mapped.kinds.contains(&kind),
+            "seed row {row} no longer maps to {kind}"
+        );
+        assert!(
+            KINDS.iter().any(|k| k.kind == kind),
+            "seed row {row}: kind {kind} is gone"
+        );
+        assert!(
+            plan.tasks().any(|t| t.kind == kind),
+            "seed row {row}: no {kind} task in the plan"
+        );
     }
     // Row 17 is the central site, row 19 the children.
-    assert_eq!(plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id, "SITE-UPG-CEN");
+    assert_eq!(
+        plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id,
+        "SITE-UPG-CEN"
+    );
     let central = task(&plan, "SITE-UPG-CEN");
     assert!(central.title.contains("Setup Wizard"), "{}", central.title);
-    assert_eq!(task(&plan, "PREP-REBOOT-CEN-SMS01").expected_result,
-        "No files are flagged as pending restart before beginning the installation process.");
+    assert_eq!(
+        task(&plan, "PREP-REBOOT-CEN-SMS01").expected_result,
+        "No files are flagged as pending restart before beginning the installation process."
+    );
 }

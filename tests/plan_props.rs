@@ -87,9 +87,29 @@ struct SiteDraw {
 
 fn site_draw() -> impl Strategy<Value = SiteDraw> {
     (
-        (any::<usize>(), 0..VERSIONS.len(), prop::bool::weighted(0.2), 0u64..60_000, prop_oneof![4 => Just(0u64), 1 => 0u64..500], any::<u8>()),
-        (prop::option::of(0u32..50_000), 0..OSES.len(), 0..SQLS.len(), prop::option::weighted(0.3, 0usize..3), prop::bool::weighted(0.2), prop::option::of(0u16..200)),
-        (any::<bool>(), any::<u8>(), any::<bool>(), any::<bool>(), prop::bool::weighted(0.3)),
+        (
+            any::<usize>(),
+            0..VERSIONS.len(),
+            prop::bool::weighted(0.2),
+            0u64..60_000,
+            prop_oneof![4 => Just(0u64), 1 => 0u64..500],
+            any::<u8>(),
+        ),
+        (
+            prop::option::of(0u32..50_000),
+            0..OSES.len(),
+            0..SQLS.len(),
+            prop::option::weighted(0.3, 0usize..3),
+            prop::bool::weighted(0.2),
+            prop::option::of(0u16..200),
+        ),
+        (
+            any::<bool>(),
+            any::<u8>(),
+            any::<bool>(),
+            any::<bool>(),
+            prop::bool::weighted(0.3),
+        ),
     )
         .prop_map(|(a, b, c)| SiteDraw {
             parent_pick: a.0,
@@ -127,111 +147,128 @@ fn hierarchy() -> impl Strategy<Value = Gen> {
                 0usize..4,
             )
         })
-        .prop_map(|(primaries, codes, draws, target, schema, publish, mb, consoles)| {
-            // Shuffle-free but code-independent: the n-th code is the n-th site created.
-            let codes: Vec<String> = codes.into_iter().collect();
-            let mut sites = Vec::new();
-            let mut servers = Vec::new();
-            for (k, d) in draws.iter().enumerate() {
-                let primary = k < primaries;
-                let parent = if k == 0 {
-                    None
-                } else if primary {
-                    Some(codes[d.parent_pick % k].clone())
-                } else {
-                    Some(codes[d.parent_pick % primaries].clone())
-                };
-                let code = &codes[k];
-                let ss = format!("{code}-SS");
-                let db = if !primary {
-                    None
-                } else if let Some(shared) = d.shared_sql {
-                    Some(format!("SQL-{shared}"))
-                } else {
-                    Some(ss.clone())
-                };
-                let packs: Vec<String> = ["itmu", "osd", "device-management"]
-                    .iter()
-                    .enumerate()
-                    .filter(|(b, _)| d.packs & (1 << b) != 0)
-                    .map(|(_, p)| p.to_string())
-                    .collect();
-                sites.push(Site {
-                    code: SiteCode::parse(code).unwrap(),
-                    name: format!("Site {code}"),
-                    site_type: if primary { SiteType::Primary } else { SiteType::Secondary },
-                    parent: parent.map(|p| SiteCode::parse(&p).unwrap()),
-                    version: VERSIONS[d.version],
-                    security: if d.standard { SecurityMode::Standard } else { SecurityMode::Advanced },
-                    site_server: ss.clone(),
-                    database_server: db.clone(),
-                    database_size_mb: d.size.map(f64::from).filter(|_| primary),
-                    clients: d.clients,
-                    legacy_clients: d.legacy,
-                    feature_packs: packs,
-                    children: Vec::new(),
-                    depth: 0,
-                });
-                let roles: Vec<Role> = ROLES
-                    .iter()
-                    .enumerate()
-                    .filter(|(b, _)| d.roles & (1 << b) != 0)
-                    .map(|(_, r)| *r)
-                    .collect();
-                servers.push(Server {
-                    name: ss.clone(),
-                    site: SiteCode::parse(code),
-                    os: OSES[d.os],
-                    sql: (db.as_deref() == Some(ss.as_str())).then_some(SQLS[d.sql]),
-                    sql_replication: d.replication,
-                    free_disk_gb: d.free.map(f64::from),
-                    internet_access: d.internet,
-                    roles,
-                    webdav: d.webdav,
-                    bits: d.bits,
-                });
-                if d.remote_mp {
+        .prop_map(
+            |(primaries, codes, draws, target, schema, publish, mb, consoles)| {
+                // Shuffle-free but code-independent: the n-th code is the n-th site created.
+                let codes: Vec<String> = codes.into_iter().collect();
+                let mut sites = Vec::new();
+                let mut servers = Vec::new();
+                for (k, d) in draws.iter().enumerate() {
+                    let primary = k < primaries;
+                    let parent = if k == 0 {
+                        None
+                    } else if primary {
+                        Some(codes[d.parent_pick % k].clone())
+                    } else {
+                        Some(codes[d.parent_pick % primaries].clone())
+                    };
+                    let code = &codes[k];
+                    let ss = format!("{code}-SS");
+                    let db = if !primary {
+                        None
+                    } else if let Some(shared) = d.shared_sql {
+                        Some(format!("SQL-{shared}"))
+                    } else {
+                        Some(ss.clone())
+                    };
+                    let packs: Vec<String> = ["itmu", "osd", "device-management"]
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, _)| d.packs & (1 << b) != 0)
+                        .map(|(_, p)| p.to_string())
+                        .collect();
+                    sites.push(Site {
+                        code: SiteCode::parse(code).unwrap(),
+                        name: format!("Site {code}"),
+                        site_type: if primary {
+                            SiteType::Primary
+                        } else {
+                            SiteType::Secondary
+                        },
+                        parent: parent.map(|p| SiteCode::parse(&p).unwrap()),
+                        version: VERSIONS[d.version],
+                        security: if d.standard {
+                            SecurityMode::Standard
+                        } else {
+                            SecurityMode::Advanced
+                        },
+                        site_server: ss.clone(),
+                        database_server: db.clone(),
+                        database_size_mb: d.size.map(f64::from).filter(|_| primary),
+                        clients: d.clients,
+                        legacy_clients: d.legacy,
+                        feature_packs: packs,
+                        children: Vec::new(),
+                        depth: 0,
+                    });
+                    let roles: Vec<Role> = ROLES
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, _)| d.roles & (1 << b) != 0)
+                        .map(|(_, r)| *r)
+                        .collect();
                     servers.push(Server {
-                        name: format!("{code}-MP"),
+                        name: ss.clone(),
                         site: SiteCode::parse(code),
-                        os: OSES[(d.os + 3) % OSES.len()],
-                        sql: None,
-                        sql_replication: false,
-                        free_disk_gb: None,
-                        internet_access: false,
-                        roles: vec![Role::ManagementPoint],
-                        webdav: d.bits,
-                        bits: d.webdav,
-                    });
-                }
-            }
-            for (k, d) in draws.iter().enumerate().take(3) {
-                let name = format!("SQL-{k}");
-                if sites.iter().any(|s| s.database_server.as_deref() == Some(name.as_str())) {
-                    servers.push(Server {
-                        name,
-                        site: None,
-                        os: OSES[(d.os + 1) % OSES.len()],
-                        sql: Some(SQLS[(d.sql + k) % SQLS.len()]),
+                        os: OSES[d.os],
+                        sql: (db.as_deref() == Some(ss.as_str())).then_some(SQLS[d.sql]),
                         sql_replication: d.replication,
-                        free_disk_gb: d.free.map(|f| f64::from(f) / 2.0),
-                        internet_access: false,
-                        roles: Vec::new(),
-                        webdav: false,
-                        bits: false,
+                        free_disk_gb: d.free.map(f64::from),
+                        internet_access: d.internet,
+                        roles,
+                        webdav: d.webdav,
+                        bits: d.bits,
                     });
+                    if d.remote_mp {
+                        servers.push(Server {
+                            name: format!("{code}-MP"),
+                            site: SiteCode::parse(code),
+                            os: OSES[(d.os + 3) % OSES.len()],
+                            sql: None,
+                            sql_replication: false,
+                            free_disk_gb: None,
+                            internet_access: false,
+                            roles: vec![Role::ManagementPoint],
+                            webdav: d.bits,
+                            bits: d.webdav,
+                        });
+                    }
                 }
-            }
-            Gen {
-                sites,
-                servers,
-                target: [TargetMedia::Rtm, TargetMedia::Sp1, TargetMedia::Sp2][target],
-                schema: [SchemaExtension::None, SchemaExtension::Sms2003, SchemaExtension::ConfigMgr2007][schema],
-                publish,
-                mb_per_client: mb,
-                consoles,
-            }
-        })
+                for (k, d) in draws.iter().enumerate().take(3) {
+                    let name = format!("SQL-{k}");
+                    if sites
+                        .iter()
+                        .any(|s| s.database_server.as_deref() == Some(name.as_str()))
+                    {
+                        servers.push(Server {
+                            name,
+                            site: None,
+                            os: OSES[(d.os + 1) % OSES.len()],
+                            sql: Some(SQLS[(d.sql + k) % SQLS.len()]),
+                            sql_replication: d.replication,
+                            free_disk_gb: d.free.map(|f| f64::from(f) / 2.0),
+                            internet_access: false,
+                            roles: Vec::new(),
+                            webdav: false,
+                            bits: false,
+                        });
+                    }
+                }
+                Gen {
+                    sites,
+                    servers,
+                    target: [TargetMedia::Rtm, TargetMedia::Sp1, TargetMedia::Sp2][target],
+                    schema: [
+                        SchemaExtension::None,
+                        SchemaExtension::Sms2003,
+                        SchemaExtension::ConfigMgr2007,
+                    ][schema],
+                    publish,
+                    mb_per_client: mb,
+                    consoles,
+                }
+            },
+        )
 }
 
 fn environment(g: &Gen, sites: Vec<Site>, servers: Vec<Server>) -> Environment {
@@ -245,7 +282,9 @@ fn environment(g: &Gen, sites: Vec<Site>, servers: Vec<Server>) -> Environment {
             database_mb_per_client: g.mb_per_client,
         },
         (0..g.consoles)
-            .map(|k| Console { computer: format!("ADM-{k:02}") })
+            .map(|k| Console {
+                computer: format!("ADM-{k:02}"),
+            })
             .collect(),
         sites,
         servers,
@@ -259,17 +298,34 @@ fn ids(plan: &Plan) -> Vec<String> {
 }
 
 fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError> {
-    let order: BTreeMap<&str, usize> =
-        plan.tasks().enumerate().map(|(k, t)| (t.id.as_str(), k)).collect();
+    let order: BTreeMap<&str, usize> = plan
+        .tasks()
+        .enumerate()
+        .map(|(k, t)| (t.id.as_str(), k))
+        .collect();
     prop_assert_eq!(order.len(), plan.tasks().count(), "task IDs are unique");
     for (k, t) in plan.tasks().enumerate() {
         for d in &t.depends_on {
             let at = order.get(d.as_str()).copied();
-            prop_assert!(at.is_some_and(|a| a < k), "{} depends on {} which is not earlier", t.id, d);
+            prop_assert!(
+                at.is_some_and(|a| a < k),
+                "{} depends on {} which is not earlier",
+                t.id,
+                d
+            );
         }
-        prop_assert!(t.id.starts_with(&t.kind), "{} is not KIND-SCOPE of {}", t.id, t.kind);
+        prop_assert!(
+            t.id.starts_with(&t.kind),
+            "{} is not KIND-SCOPE of {}",
+            t.id,
+            t.kind
+        );
         for text in [&t.title, &t.expected_result, &t.details] {
-            prop_assert!(!text.contains("{site") && !text.contains("{server"), "unfilled: {}", text);
+            prop_assert!(
+                !text.contains("{site") && !text.contains("{server"),
+                "unfilled: {}",
+                text
+            );
         }
     }
     let upg = |code: &str| order.get(format!("SITE-UPG-{code}").as_str()).copied();
@@ -277,8 +333,16 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
         let code = s.code.as_str();
         if s.version.is_configmgr2007() {
             prop_assert!(upg(code).is_none(), "{} is done yet has an upgrade", code);
-            prop_assert!(!plan.tasks().any(|t| t.site.as_deref() == Some(code) && t.kind != "CUSTOM"
-                && ["SITE-UPG", "SITE-VERIFY", "CLIENT-UPG", "POST-CHECK", "DB-TEST"].contains(&t.kind.as_str())));
+            prop_assert!(!plan.tasks().any(|t| t.site.as_deref() == Some(code)
+                && t.kind != "CUSTOM"
+                && [
+                    "SITE-UPG",
+                    "SITE-VERIFY",
+                    "CLIENT-UPG",
+                    "POST-CHECK",
+                    "DB-TEST"
+                ]
+                .contains(&t.kind.as_str())));
             continue;
         }
         let me = upg(code);
@@ -296,19 +360,37 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
         }
         let verify = order[format!("SITE-VERIFY-{code}").as_str()];
         let post = order[format!("POST-CHECK-{code}").as_str()];
-        prop_assert!(me < verify && verify < post, "{}: upgrade, verify, post-check out of order", code);
+        prop_assert!(
+            me < verify && verify < post,
+            "{}: upgrade, verify, post-check out of order",
+            code
+        );
     }
     // Every blocker has a fix in the plan, before the upgrade of the site it concerns.
     for f in &plan.findings {
-        prop_assert!(cmplan::plan::findings::rule(&f.code).is_some(), "{} not in RULES", f.code);
+        prop_assert!(
+            cmplan::plan::findings::rule(&f.code).is_some(),
+            "{} not in RULES",
+            f.code
+        );
         prop_assert!(cmplan::plan::sources::source(&f.source.id).is_some());
         if f.severity == Severity::Blocker {
             let fix = f.remediation_task.as_deref();
-            prop_assert!(fix.is_some(), "blocker {} ({:?}) has no fix", f.code, f.site);
+            prop_assert!(
+                fix.is_some(),
+                "blocker {} ({:?}) has no fix",
+                f.code,
+                f.site
+            );
             let at = order.get(fix.unwrap()).copied();
             prop_assert!(at.is_some(), "fix {:?} missing", fix);
             if let Some(site_upg) = f.site.as_deref().and_then(upg) {
-                prop_assert!(at.unwrap() < site_upg, "{:?} after SITE-UPG-{:?}", fix, f.site);
+                prop_assert!(
+                    at.unwrap() < site_upg,
+                    "{:?} after SITE-UPG-{:?}",
+                    fix,
+                    f.site
+                );
             }
         }
     }
@@ -316,14 +398,22 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
     let per_client = env.estimates.database_mb_per_client;
     for sp in &plan.sites {
         let code = SiteCode::parse(&sp.code).unwrap();
-        let clients: u64 = env.subtree(&code).iter().map(|s| s.clients + s.legacy_clients).sum();
+        let clients: u64 = env
+            .subtree(&code)
+            .iter()
+            .map(|s| s.clients + s.legacy_clients)
+            .sum();
         prop_assert_eq!(sp.subtree_clients, clients);
         let site = env.site(&code).unwrap();
         if site.is_primary() && !site.version.is_configmgr2007() {
             prop_assert_eq!(sp.database_growth_mb, per_client * clients as f64);
             let expected_end = format!("= {} MB", plan::fmt_num(sp.database_growth_mb));
             prop_assert!(sp.formula.ends_with(&expected_end), "{}", sp.formula);
-            let expected_start = format!("{} MB × {} clients", plan::fmt_num(per_client), plan::fmt_int(clients));
+            let expected_start = format!(
+                "{} MB × {} clients",
+                plan::fmt_num(per_client),
+                plan::fmt_int(clients)
+            );
             prop_assert!(sp.formula.starts_with(&expected_start), "{}", sp.formula);
         } else {
             prop_assert_eq!(sp.database_growth_mb, 0.0);
@@ -333,12 +423,21 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
         let growth: f64 = sql
             .sites
             .iter()
-            .map(|c| plan.sites.iter().find(|s| &s.code == c).unwrap().database_growth_mb)
+            .map(|c| {
+                plan.sites
+                    .iter()
+                    .find(|s| &s.code == c)
+                    .unwrap()
+                    .database_growth_mb
+            })
             .sum();
         prop_assert!((sql.database_growth_mb - growth).abs() < 1e-6);
         let srv = env.server(&sql.name).unwrap();
         prop_assert_eq!(sql.free_disk_mb, srv.free_disk_gb.map(|g| g * 1024.0));
-        prop_assert_eq!(sql.shortfall_mb, sql.free_disk_mb.map(|f| (growth - f).max(0.0)));
+        prop_assert_eq!(
+            sql.shortfall_mb,
+            sql.free_disk_mb.map(|f| (growth - f).max(0.0))
+        );
     }
     let total: f64 = plan.sites.iter().map(|s| s.database_growth_mb).sum();
     prop_assert!((plan.totals.database_growth_mb - total).abs() < 1e-6);
@@ -380,11 +479,26 @@ proptest! {
 fn a_deep_chain_of_primaries_is_walked_without_recursion() {
     let mut sites = Vec::new();
     let mut servers = Vec::new();
-    let codes: Vec<String> = (0..400).map(|k| format!("C{k:02}")).map(|c| c.chars().take(3).collect()).collect::<BTreeSet<_>>().into_iter().collect();
+    let codes: Vec<String> = (0..400)
+        .map(|k| format!("C{k:02}"))
+        .map(|c| c.chars().take(3).collect())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for (k, code) in codes.iter().enumerate() {
         let parent = (k > 0).then(|| codes[k - 1].as_str());
         let ss = format!("{code}-SS");
-        sites.push(common::site(code, code, SiteType::Primary, parent, SiteVersion::Sms2003Sp3, SecurityMode::Advanced, &ss, Some(&ss), 10));
+        sites.push(common::site(
+            code,
+            code,
+            SiteType::Primary,
+            parent,
+            SiteVersion::Sms2003Sp3,
+            SecurityMode::Advanced,
+            &ss,
+            Some(&ss),
+            10,
+        ));
         let mut srv = common::server(&ss, Some(code), OsVersion::Windows2003Sp2);
         srv.sql = Some(SqlVersion::Sql2005Sp2);
         servers.push(srv);
@@ -396,6 +510,13 @@ fn a_deep_chain_of_primaries_is_walked_without_recursion() {
     let last = codes.last().unwrap();
     let central = plan.sites.iter().find(|s| s.code == codes[0]).unwrap();
     assert_eq!(central.subtree_clients, 10 * codes.len() as u64);
-    assert!(central.formula.contains("more sites"), "{}", central.formula);
-    assert!(common::pos(&plan, &format!("SITE-UPG-{}", codes[0])) < common::pos(&plan, &format!("SITE-UPG-{last}")));
+    assert!(
+        central.formula.contains("more sites"),
+        "{}",
+        central.formula
+    );
+    assert!(
+        common::pos(&plan, &format!("SITE-UPG-{}", codes[0]))
+            < common::pos(&plan, &format!("SITE-UPG-{last}"))
+    );
 }

@@ -22,6 +22,7 @@ pub struct DuplicateKey {
     pub first: Span,
 }
 
+#[derive(Debug)]
 pub struct Parsed {
     pub root: Node,
     pub duplicates: Vec<DuplicateKey>,
@@ -112,7 +113,7 @@ impl Parser<'_> {
             None => Err(self.error_at(
                 self.pos,
                 "unexpected end of the document, expected a value",
-                None,
+                Some("the file ends before the description does; `cmplan init` writes a complete example (in TOML)"),
             )),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),

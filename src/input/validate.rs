@@ -204,10 +204,19 @@ pub(crate) fn validate(
         .collect();
 
     let site_tables = cx.table_array(&root_fields, "site", SITE_KEYS);
-    if root_fields.get("site").is_none() {
+    // Absent, null or an empty list: there is no hierarchy to plan (a list of non-tables is
+    // already reported as a wrong type).
+    let site_entry = root_fields.get("site");
+    let no_site = match site_entry.map(|e| &e.value.kind) {
+        None | Some(Kind::Null) => true,
+        Some(Kind::Array(items)) => items.is_empty(),
+        Some(_) => false,
+    };
+    if no_site {
+        let span = site_entry.map(|e| e.value.span.clone()).unwrap_or(0..0);
         let d = cx.sink.error(
             Code::E004,
-            0..0,
+            span,
             "the description has no site",
             "expected at least one site",
         );
@@ -417,6 +426,7 @@ impl Cx<'_, '_> {
                     found,
                 )
                 .hint(match self.syntax {
+                    _ if home.is_empty() => "a description is one object: { \"plan\": { … }, \"site\": [ … ], \"server\": [ … ] }".to_string(),
                     Syntax::Toml => {
                         format!("write it as a table: [{home}] followed by key = value lines")
                     }
@@ -1664,14 +1674,27 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
 
 fn unknown_key_hint(key: &str, home: &str, allowed: &[&str], syntax: Syntax) -> String {
     let accepted = list(allowed);
+    // A top-level key written inside a table: in TOML, every key after a [table] header belongs
+    // to that table, an easy slip.
+    if !home.is_empty() && ROOT_KEYS.contains(&key) {
+        return match syntax {
+            Syntax::Toml => format!(
+                "in TOML, keys after a [{home}] header belong to that table: write each {} as its own [[{key}]] table instead",
+                key.replace('_', " ")
+            ),
+            Syntax::Json => format!("`{key}` belongs at the top level of the description, not inside `{home}`"),
+        };
+    }
     if let Some(best) = closest(key, allowed) {
         return format!("did you mean `{best}`? Accepted keys here: {accepted}");
     }
-    // A key that exists, but in another table.
-    if let Some((other, _)) = KEY_HOMES
+    // A key that exists, but only in one other table.
+    let homes: Vec<&str> = KEY_HOMES
         .iter()
-        .find(|(name, keys)| *name != home && keys.contains(&key))
-    {
+        .filter(|(name, keys)| *name != home && keys.contains(&key))
+        .map(|(name, _)| *name)
+        .collect();
+    if let [other] = homes.as_slice() {
         let place = match (*other, syntax) {
             ("console" | "site" | "server" | "custom_task", Syntax::Toml) => format!("[[{other}]]"),
             (_, Syntax::Toml) => format!("[{other}]"),

@@ -32,7 +32,11 @@ pub(crate) fn estimate(ctx: &Ctx) -> Estimates {
     let per_client = env.estimates.database_mb_per_client;
     let n = env.sites.len();
     // Sites are in pre-order, so summing children into parents from the back gives subtree totals.
-    let own: Vec<u64> = env.sites.iter().map(|s| s.clients + s.legacy_clients).collect();
+    let own: Vec<u64> = env
+        .sites
+        .iter()
+        .map(|s| s.clients + s.legacy_clients)
+        .collect();
     let mut subtree = own.clone();
     for i in (0..n).rev() {
         if let Some(p) = ctx.parent_of(i) {
@@ -54,7 +58,10 @@ pub(crate) fn estimate(ctx: &Ctx) -> Estimates {
                 )
             } else {
                 let growth = per_client * subtree[i] as f64;
-                (growth, primary_formula(ctx, i, per_client, subtree[i], growth))
+                (
+                    growth,
+                    primary_formula(ctx, i, per_client, subtree[i], growth),
+                )
             };
             SiteEstimate {
                 subtree_clients: subtree[i],
@@ -95,7 +102,11 @@ pub(crate) fn estimate(ctx: &Ctx) -> Estimates {
             }
             SqlServerPlan {
                 name: s.srv.name.clone(),
-                sites: s.db_of.iter().map(|&i| ctx.site(i).code.to_string()).collect(),
+                sites: s
+                    .db_of
+                    .iter()
+                    .map(|&i| ctx.site(i).code.to_string())
+                    .collect(),
                 sql: s.srv.sql.map(|v| v.as_str().to_string()),
                 database_growth_mb: growth,
                 free_disk_mb: free,

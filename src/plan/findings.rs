@@ -54,26 +54,146 @@ use Severity::{Blocker, Info, Warning};
 /// The rule catalogue (codes from upgrade-rules.md §6, plus CHK-CAP, CHK-SLP, CHK-UPGRADED and
 /// CHK-CUSTOM, which §6 does not name; CHK-DISK is split into its site-server and database parts).
 pub const RULES: &[Rule] = &[
-    Rule { code: "CHK-PATH", title: "Supported upgrade path", severity: Blocker, source: "S3", rule: "R1.1" },
-    Rule { code: "CHK-SECMODE", title: "Advanced security on the site and its direct children", severity: Blocker, source: "S3", rule: "R3.2" },
-    Rule { code: "CHK-LEGACY", title: "No Legacy Clients", severity: Blocker, source: "S3", rule: "R3.3" },
-    Rule { code: "CHK-FP", title: "No feature packs except ITMU", severity: Blocker, source: "S3", rule: "R3.6" },
-    Rule { code: "CHK-SQLREPL", title: "Site database not replicated", severity: Blocker, source: "S3", rule: "R3.5" },
-    Rule { code: "CHK-SQLVER", title: "Supported SQL Server version", severity: Blocker, source: "S12", rule: "R2.9" },
-    Rule { code: "CHK-OS", title: "Supported operating system", severity: Blocker, source: "S32", rule: "R2.1" },
-    Rule { code: "CHK-MP-WEB", title: "WebDAV on management points (remote ones included)", severity: Blocker, source: "S3", rule: "R3.4" },
-    Rule { code: "CHK-DP-BITS", title: "IIS, WebDAV and BITS on BITS-enabled distribution points", severity: Blocker, source: "S29", rule: "R2.15" },
-    Rule { code: "CHK-CAP", title: "Client access points do not exist in Configuration Manager 2007", severity: Warning, source: "S28", rule: "R3.3" },
-    Rule { code: "CHK-KEYX", title: "Public keys exchanged by hand", severity: Blocker, source: "S18", rule: "R3.9" },
-    Rule { code: "CHK-SCHEMA", title: "Active Directory schema extended for Configuration Manager 2007", severity: Warning, source: "S8", rule: "R3.10" },
-    Rule { code: "CHK-SLP", title: "Server locator point while the schema is not extended", severity: Warning, source: "S25", rule: "R7.4" },
-    Rule { code: "CHK-DISK-SITE", title: "Free disk on the site server", severity: Warning, source: "S8", rule: "D5.5" },
-    Rule { code: "CHK-DISK-DB", title: "Free disk for the site database growth", severity: Warning, source: "S1", rule: "D5.1" },
-    Rule { code: "CHK-CAPACITY", title: "Capacity maximums", severity: Warning, source: "S30", rule: "R2.7" },
-    Rule { code: "CHK-PARENT", title: "Parent already on Configuration Manager 2007", severity: Warning, source: "S2", rule: "R4.2" },
-    Rule { code: "CHK-UPGRADED", title: "Site already on Configuration Manager 2007", severity: Info, source: "S7", rule: "§1" },
-    Rule { code: "CHK-MIXEDMODE", title: "Mixed mode during the upgrade", severity: Info, source: "S31", rule: "R2.19" },
-    Rule { code: "CHK-CUSTOM", title: "Company-specific task not placed", severity: Info, source: "S1", rule: "§9" },
+    Rule {
+        code: "CHK-PATH",
+        title: "Supported upgrade path",
+        severity: Blocker,
+        source: "S3",
+        rule: "R1.1",
+    },
+    Rule {
+        code: "CHK-SECMODE",
+        title: "Advanced security on the site and its direct children",
+        severity: Blocker,
+        source: "S3",
+        rule: "R3.2",
+    },
+    Rule {
+        code: "CHK-LEGACY",
+        title: "No Legacy Clients",
+        severity: Blocker,
+        source: "S3",
+        rule: "R3.3",
+    },
+    Rule {
+        code: "CHK-FP",
+        title: "No feature packs except ITMU",
+        severity: Blocker,
+        source: "S3",
+        rule: "R3.6",
+    },
+    Rule {
+        code: "CHK-SQLREPL",
+        title: "Site database not replicated",
+        severity: Blocker,
+        source: "S3",
+        rule: "R3.5",
+    },
+    Rule {
+        code: "CHK-SQLVER",
+        title: "Supported SQL Server version",
+        severity: Blocker,
+        source: "S12",
+        rule: "R2.9",
+    },
+    Rule {
+        code: "CHK-OS",
+        title: "Supported operating system",
+        severity: Blocker,
+        source: "S32",
+        rule: "R2.1",
+    },
+    Rule {
+        code: "CHK-MP-WEB",
+        title: "WebDAV on management points (remote ones included)",
+        severity: Blocker,
+        source: "S3",
+        rule: "R3.4",
+    },
+    Rule {
+        code: "CHK-DP-BITS",
+        title: "IIS, WebDAV and BITS on BITS-enabled distribution points",
+        severity: Blocker,
+        source: "S29",
+        rule: "R2.15",
+    },
+    Rule {
+        code: "CHK-CAP",
+        title: "Client access points do not exist in Configuration Manager 2007",
+        severity: Warning,
+        source: "S28",
+        rule: "R3.3",
+    },
+    Rule {
+        code: "CHK-KEYX",
+        title: "Public keys exchanged by hand",
+        severity: Blocker,
+        source: "S18",
+        rule: "R3.9",
+    },
+    Rule {
+        code: "CHK-SCHEMA",
+        title: "Active Directory schema extended for Configuration Manager 2007",
+        severity: Warning,
+        source: "S8",
+        rule: "R3.10",
+    },
+    Rule {
+        code: "CHK-SLP",
+        title: "Server locator point while the schema is not extended",
+        severity: Warning,
+        source: "S25",
+        rule: "R7.4",
+    },
+    Rule {
+        code: "CHK-DISK-SITE",
+        title: "Free disk on the site server",
+        severity: Warning,
+        source: "S8",
+        rule: "D5.5",
+    },
+    Rule {
+        code: "CHK-DISK-DB",
+        title: "Free disk for the site database growth",
+        severity: Warning,
+        source: "S1",
+        rule: "D5.1",
+    },
+    Rule {
+        code: "CHK-CAPACITY",
+        title: "Capacity maximums",
+        severity: Warning,
+        source: "S30",
+        rule: "R2.7",
+    },
+    Rule {
+        code: "CHK-PARENT",
+        title: "Parent already on Configuration Manager 2007",
+        severity: Warning,
+        source: "S2",
+        rule: "R4.2",
+    },
+    Rule {
+        code: "CHK-UPGRADED",
+        title: "Site already on Configuration Manager 2007",
+        severity: Info,
+        source: "S7",
+        rule: "§1",
+    },
+    Rule {
+        code: "CHK-MIXEDMODE",
+        title: "Mixed mode during the upgrade",
+        severity: Info,
+        source: "S31",
+        rule: "R2.19",
+    },
+    Rule {
+        code: "CHK-CUSTOM",
+        title: "Company-specific task not placed",
+        severity: Info,
+        source: "S1",
+        rule: "§9",
+    },
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -184,7 +304,10 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 Some("PREP-ADSCHEMA".into()),
             ),
         }
-        let has_slp = env.servers.iter().any(|s| s.has_role(Role::ServerLocatorPoint));
+        let has_slp = env
+            .servers
+            .iter()
+            .any(|s| s.has_role(Role::ServerLocatorPoint));
         if env.active_directory.schema_extended == SchemaExtension::None && !has_slp {
             a.raise(
                 "CHK-SLP", None, None, Some(central.code.to_string()), None,
@@ -216,8 +339,15 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 _ => String::new(),
             };
             a.raise(
-                "CHK-UPGRADED", None, None, Some(code.clone()), None,
-                format!("{code} already runs {}: the plan has no upgrade tasks for it.{sp_note}", version_label(site.version)),
+                "CHK-UPGRADED",
+                None,
+                None,
+                Some(code.clone()),
+                None,
+                format!(
+                    "{code} already runs {}: the plan has no upgrade tasks for it.{sp_note}",
+                    version_label(site.version)
+                ),
                 None,
             );
             if let Some(p) = parent.filter(|&p| ctx.upgrade[p]) {
@@ -252,7 +382,15 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 blocks_upgrade: vec![i],
                 blocks_db_test: if site.is_primary() { vec![i] } else { vec![] },
             });
-            a.raise("CHK-PATH", None, Some(src), Some(code.clone()), None, message, Some(id));
+            a.raise(
+                "CHK-PATH",
+                None,
+                Some(src),
+                Some(code.clone()),
+                None,
+                message,
+                Some(id),
+            );
         }
 
         // Security mode of the site, which also blocks its parent (R3.2).
@@ -351,10 +489,21 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
 
         // Site server free disk (D5.5).
         if let Some(srv) = env.server(&site.site_server) {
-            let osd = site.feature_packs.iter().any(|p| p.eq_ignore_ascii_case("osd"));
-            let min = if osd { SITE_SERVER_MIN_FREE_GB_OSD } else { SITE_SERVER_MIN_FREE_GB };
+            let osd = site
+                .feature_packs
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case("osd"));
+            let min = if osd {
+                SITE_SERVER_MIN_FREE_GB_OSD
+            } else {
+                SITE_SERVER_MIN_FREE_GB
+            };
             if let Some(gb) = srv.free_disk_gb.filter(|gb| *gb < min) {
-                let with = if osd { " (operating system deployment is in use)" } else { "" };
+                let with = if osd {
+                    " (operating system deployment is in use)"
+                } else {
+                    ""
+                };
                 a.raise(
                     "CHK-DISK-SITE", None, None, Some(code.clone()), Some(srv.name.clone()),
                     format!("Site server {} has {} GB free, below the {} GB minimum{with}: free space before the upgrade.", srv.name, fmt_num(gb), fmt_num(min)),
@@ -382,14 +531,27 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     format!("{code} has {} clients assigned (with its secondaries), above the {} supported per primary site: split it before or during the upgrade.", fmt_int(assigned), fmt_int(MAX_CLIENTS_PER_PRIMARY)), None);
             }
             if secondaries.len() > MAX_SECONDARIES_PER_PRIMARY {
-                a.raise("CHK-CAPACITY", None, None, Some(code.clone()), None,
-                    format!("{code} has {} secondary sites, above the {} supported per primary site.", secondaries.len(), MAX_SECONDARIES_PER_PRIMARY), None);
+                a.raise(
+                    "CHK-CAPACITY",
+                    None,
+                    None,
+                    Some(code.clone()),
+                    None,
+                    format!(
+                        "{code} has {} secondary sites, above the {} supported per primary site.",
+                        secondaries.len(),
+                        MAX_SECONDARIES_PER_PRIMARY
+                    ),
+                    None,
+                );
             }
             let mps = ctx
                 .site_servers(i)
                 .iter()
                 .filter_map(|n| env.server(n))
-                .filter(|s| s.site.as_ref() == Some(&site.code) && s.has_role(Role::ManagementPoint))
+                .filter(|s| {
+                    s.site.as_ref() == Some(&site.code) && s.has_role(Role::ManagementPoint)
+                })
                 .count() as u64;
             if mps > 0 && assigned / mps > MAX_CLIENTS_PER_MP {
                 a.raise("CHK-CAPACITY", None, None, Some(code.clone()), None,
@@ -399,7 +561,9 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         let members: Vec<_> = env.servers_of_site(&site.code);
         let dps = members
             .iter()
-            .filter(|s| s.has_role(Role::DistributionPoint) || s.has_role(Role::BitsDistributionPoint))
+            .filter(|s| {
+                s.has_role(Role::DistributionPoint) || s.has_role(Role::BitsDistributionPoint)
+            })
             .count();
         let own = site.clients + site.legacy_clients;
         if dps > MAX_DPS_PER_SITE {
@@ -414,8 +578,19 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
 
     let total_clients: u64 = env.sites.iter().map(|s| s.clients + s.legacy_clients).sum();
     if any_upgrade && total_clients > MAX_CLIENTS_PER_HIERARCHY {
-        a.raise("CHK-CAPACITY", None, None, None, None,
-            format!("The hierarchy has {} clients, above the {} supported per hierarchy.", fmt_int(total_clients), fmt_int(MAX_CLIENTS_PER_HIERARCHY)), None);
+        a.raise(
+            "CHK-CAPACITY",
+            None,
+            None,
+            None,
+            None,
+            format!(
+                "The hierarchy has {} clients, above the {} supported per hierarchy.",
+                fmt_int(total_clients),
+                fmt_int(MAX_CLIENTS_PER_HIERARCHY)
+            ),
+            None,
+        );
     }
 
     // Per-server rules, for servers that serve a site this plan upgrades.
@@ -423,8 +598,18 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         let srv = s.srv;
         let name = srv.name.clone();
         let home = s.home().map(|i| ctx.site(i).code.to_string());
-        let upgraded: Vec<usize> = s.sites.iter().copied().filter(|&i| ctx.upgrade[i]).collect();
-        let hosted: Vec<usize> = s.db_of.iter().copied().filter(|&i| ctx.upgrade[i]).collect();
+        let upgraded: Vec<usize> = s
+            .sites
+            .iter()
+            .copied()
+            .filter(|&i| ctx.upgrade[i])
+            .collect();
+        let hosted: Vec<usize> = s
+            .db_of
+            .iter()
+            .copied()
+            .filter(|&i| ctx.upgrade[i])
+            .collect();
         let db_only = s.site_server_of.is_empty() && srv.roles.is_empty();
         let is_site_server = !s.site_server_of.is_empty();
 
@@ -542,9 +727,14 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
 
         // Client access points disappear (glossary, R3.3).
         if srv.has_role(Role::ClientAccessPoint) {
-            let legacy_site = s.home().filter(|&i| ctx.upgrade[i] && ctx.site(i).legacy_clients > 0);
+            let legacy_site = s
+                .home()
+                .filter(|&i| ctx.upgrade[i] && ctx.site(i).legacy_clients > 0);
             let then = match legacy_site {
-                Some(i) => format!(" {}'s Legacy Clients, which use it, must be upgraded first.", ctx.site(i).code),
+                Some(i) => format!(
+                    " {}'s Legacy Clients, which use it, must be upgraded first.",
+                    ctx.site(i).code
+                ),
                 None => String::new(),
             };
             a.raise("CHK-CAP", None, None, home.clone(), Some(name.clone()),
@@ -609,7 +799,15 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     },
                 };
                 let id = a.remedy(remedy);
-                a.raise("CHK-SQLVER", None, src, home.clone(), Some(name.clone()), message, Some(id));
+                a.raise(
+                    "CHK-SQLVER",
+                    None,
+                    src,
+                    home.clone(),
+                    Some(name.clone()),
+                    message,
+                    Some(id),
+                );
             }
         }
         // Database growth against free space (D5.1, D5.2).
@@ -630,7 +828,10 @@ fn plan_sites(ctx: &Ctx, codes: &[String]) -> Vec<usize> {
 
 /// "LON and PAR", "CEN", "A, B and C".
 pub(crate) fn site_list(ctx: &Ctx, sites: &[usize]) -> String {
-    let codes: Vec<String> = sites.iter().map(|&i| ctx.site(i).code.to_string()).collect();
+    let codes: Vec<String> = sites
+        .iter()
+        .map(|&i| ctx.site(i).code.to_string())
+        .collect();
     match codes.len() {
         0 => String::new(),
         1 => codes[0].clone(),
@@ -645,7 +846,10 @@ pub(crate) fn sort(ctx: &Ctx, findings: &mut [Finding]) {
         let key = |f: &Finding| {
             (
                 f.severity,
-                f.site.as_deref().and_then(|c| ctx.index_of(c)).map_or(0, |i| i + 1),
+                f.site
+                    .as_deref()
+                    .and_then(|c| ctx.index_of(c))
+                    .map_or(0, |i| i + 1),
             )
         };
         key(a)

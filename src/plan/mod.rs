@@ -82,9 +82,9 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
                     .filter(|f| f.severity == Severity::Blocker)
                     .filter(|f| {
                         f.site.as_deref() == Some(s.code.as_str())
-                            || f.server.as_ref().is_some_and(|n| {
-                                related.iter().any(|r| r.eq_ignore_ascii_case(n))
-                            })
+                            || f.server
+                                .as_ref()
+                                .is_some_and(|n| related.iter().any(|r| r.eq_ignore_ascii_case(n)))
                     })
                     .count(),
             }

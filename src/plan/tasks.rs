@@ -16,7 +16,14 @@ use crate::model::{CustomTaskScope, Role, SchemaExtension, SiteType};
 
 /// Phase IDs, in execution order (titles in tasks.toml).
 pub const PHASES: &[&str] = &[
-    "remediate", "prepare", "central", "children", "roles", "consoles", "clients", "post",
+    "remediate",
+    "prepare",
+    "central",
+    "children",
+    "roles",
+    "consoles",
+    "clients",
+    "post",
 ];
 const REMEDIATE: usize = 0;
 const PREPARE: usize = 1;
@@ -39,46 +46,206 @@ pub struct KindInfo {
 
 /// Every task kind the engine produces, in the order they appear within a scope.
 pub const KINDS: &[KindInfo] = &[
-    KindInfo { kind: "PREP-MEDIA", scope: "hierarchy", catalogue: "ASSESS-PATH (R2.2, R2.10)" },
-    KindInfo { kind: "SMS-SP", scope: "site", catalogue: "ASSESS-PATH" },
-    KindInfo { kind: "SECMODE", scope: "site", catalogue: "ASSESS-SECMODE" },
-    KindInfo { kind: "LEGACY", scope: "site", catalogue: "ASSESS-LEGACY" },
-    KindInfo { kind: "FP-REMOVE", scope: "site", catalogue: "ASSESS-FP" },
-    KindInfo { kind: "OS-UPG", scope: "server", catalogue: "PREP-OS (R2.1)" },
-    KindInfo { kind: "WEBDAV", scope: "server", catalogue: "PREP-SW (R3.4, R2.14, R2.15)" },
-    KindInfo { kind: "SQLREPL-OFF", scope: "sql-server", catalogue: "ASSESS-SQLREPL" },
-    KindInfo { kind: "SQL-UPG", scope: "sql-server", catalogue: "PREP-SQL (R2.9)" },
-    KindInfo { kind: "PREP-ADSCHEMA", scope: "hierarchy", catalogue: "PREP-ADSCHEMA" },
-    KindInfo { kind: "PREP-KEYX", scope: "site", catalogue: "PREP-KEYX" },
-    KindInfo { kind: "KEYX", scope: "site-pair", catalogue: "PREP-KEYX-MANUAL" },
-    KindInfo { kind: "PREP-CUSTOMFILES", scope: "site", catalogue: "PREP-CUSTOMFILES" },
-    KindInfo { kind: "PREP-BACKUP", scope: "site", catalogue: "PREP-BACKUP" },
-    KindInfo { kind: "PREP-DISK-SITE", scope: "site", catalogue: "PREP-DISK-SITE" },
-    KindInfo { kind: "PREP-HW", scope: "server", catalogue: "PREP-HW" },
-    KindInfo { kind: "PREP-OS", scope: "server", catalogue: "PREP-OS" },
-    KindInfo { kind: "PREP-SW", scope: "server", catalogue: "PREP-SW" },
-    KindInfo { kind: "PREP-OSUPD", scope: "server", catalogue: "PREP-OSUPD" },
-    KindInfo { kind: "PREP-PERMS", scope: "server", catalogue: "PREP-PERMS" },
-    KindInfo { kind: "PREP-SQLUPD", scope: "sql-server", catalogue: "PREP-SQLUPD" },
-    KindInfo { kind: "PREP-SQL", scope: "sql-server", catalogue: "PREP-SQL" },
-    KindInfo { kind: "PREP-DISK-DB", scope: "sql-server", catalogue: "PREP-DISK-DB" },
-    KindInfo { kind: "DB-TEST", scope: "site", catalogue: "DB-TEST" },
-    KindInfo { kind: "PREP-PREREQ", scope: "server", catalogue: "PREP-PREREQ" },
-    KindInfo { kind: "PREREQ-FIX", scope: "server", catalogue: "PREP-PREREQ-FIX" },
-    KindInfo { kind: "PREP-DOWNLOAD", scope: "site", catalogue: "PREP-DOWNLOAD" },
-    KindInfo { kind: "PREP-REBOOT", scope: "server", catalogue: "PREP-REBOOT" },
-    KindInfo { kind: "SITE-UPG", scope: "site", catalogue: "SITE-UPG-C / SITE-UPG-P / SITE-UPG-S" },
-    KindInfo { kind: "SITE-RESYNC", scope: "site", catalogue: "SITE-RESYNC" },
-    KindInfo { kind: "SITE-VERIFY", scope: "site", catalogue: "SITE-VERIFY" },
-    KindInfo { kind: "ITMU-UPG", scope: "site", catalogue: "ITMU-UPG" },
-    KindInfo { kind: "CONSOLE-KEEP", scope: "site", catalogue: "SMS-CONSOLE-KEEP" },
-    KindInfo { kind: "PREREQ-RECHECK", scope: "site", catalogue: "SITE-UPG-S (R8.4)" },
-    KindInfo { kind: "ROLE-SLP", scope: "site", catalogue: "ROLE-SLP" },
-    KindInfo { kind: "ROLE-SUP", scope: "site", catalogue: "ROLE-SUP" },
-    KindInfo { kind: "ROLE-NEW", scope: "site", catalogue: "ROLE-NEW" },
-    KindInfo { kind: "CONSOLE-UPG", scope: "console", catalogue: "CONSOLE-UPG" },
-    KindInfo { kind: "CLIENT-UPG", scope: "site", catalogue: "CLIENT-UPG" },
-    KindInfo { kind: "POST-CHECK", scope: "site", catalogue: "POST-CHECK" },
+    KindInfo {
+        kind: "PREP-MEDIA",
+        scope: "hierarchy",
+        catalogue: "ASSESS-PATH (R2.2, R2.10)",
+    },
+    KindInfo {
+        kind: "SMS-SP",
+        scope: "site",
+        catalogue: "ASSESS-PATH",
+    },
+    KindInfo {
+        kind: "SECMODE",
+        scope: "site",
+        catalogue: "ASSESS-SECMODE",
+    },
+    KindInfo {
+        kind: "LEGACY",
+        scope: "site",
+        catalogue: "ASSESS-LEGACY",
+    },
+    KindInfo {
+        kind: "FP-REMOVE",
+        scope: "site",
+        catalogue: "ASSESS-FP",
+    },
+    KindInfo {
+        kind: "OS-UPG",
+        scope: "server",
+        catalogue: "PREP-OS (R2.1)",
+    },
+    KindInfo {
+        kind: "WEBDAV",
+        scope: "server",
+        catalogue: "PREP-SW (R3.4, R2.14, R2.15)",
+    },
+    KindInfo {
+        kind: "SQLREPL-OFF",
+        scope: "sql-server",
+        catalogue: "ASSESS-SQLREPL",
+    },
+    KindInfo {
+        kind: "SQL-UPG",
+        scope: "sql-server",
+        catalogue: "PREP-SQL (R2.9)",
+    },
+    KindInfo {
+        kind: "PREP-ADSCHEMA",
+        scope: "hierarchy",
+        catalogue: "PREP-ADSCHEMA",
+    },
+    KindInfo {
+        kind: "PREP-KEYX",
+        scope: "site",
+        catalogue: "PREP-KEYX",
+    },
+    KindInfo {
+        kind: "KEYX",
+        scope: "site-pair",
+        catalogue: "PREP-KEYX-MANUAL",
+    },
+    KindInfo {
+        kind: "PREP-CUSTOMFILES",
+        scope: "site",
+        catalogue: "PREP-CUSTOMFILES",
+    },
+    KindInfo {
+        kind: "PREP-BACKUP",
+        scope: "site",
+        catalogue: "PREP-BACKUP",
+    },
+    KindInfo {
+        kind: "PREP-DISK-SITE",
+        scope: "site",
+        catalogue: "PREP-DISK-SITE",
+    },
+    KindInfo {
+        kind: "PREP-HW",
+        scope: "server",
+        catalogue: "PREP-HW",
+    },
+    KindInfo {
+        kind: "PREP-OS",
+        scope: "server",
+        catalogue: "PREP-OS",
+    },
+    KindInfo {
+        kind: "PREP-SW",
+        scope: "server",
+        catalogue: "PREP-SW",
+    },
+    KindInfo {
+        kind: "PREP-OSUPD",
+        scope: "server",
+        catalogue: "PREP-OSUPD",
+    },
+    KindInfo {
+        kind: "PREP-PERMS",
+        scope: "server",
+        catalogue: "PREP-PERMS",
+    },
+    KindInfo {
+        kind: "PREP-SQLUPD",
+        scope: "sql-server",
+        catalogue: "PREP-SQLUPD",
+    },
+    KindInfo {
+        kind: "PREP-SQL",
+        scope: "sql-server",
+        catalogue: "PREP-SQL",
+    },
+    KindInfo {
+        kind: "PREP-DISK-DB",
+        scope: "sql-server",
+        catalogue: "PREP-DISK-DB",
+    },
+    KindInfo {
+        kind: "DB-TEST",
+        scope: "site",
+        catalogue: "DB-TEST",
+    },
+    KindInfo {
+        kind: "PREP-PREREQ",
+        scope: "server",
+        catalogue: "PREP-PREREQ",
+    },
+    KindInfo {
+        kind: "PREREQ-FIX",
+        scope: "server",
+        catalogue: "PREP-PREREQ-FIX",
+    },
+    KindInfo {
+        kind: "PREP-DOWNLOAD",
+        scope: "site",
+        catalogue: "PREP-DOWNLOAD",
+    },
+    KindInfo {
+        kind: "PREP-REBOOT",
+        scope: "server",
+        catalogue: "PREP-REBOOT",
+    },
+    KindInfo {
+        kind: "SITE-UPG",
+        scope: "site",
+        catalogue: "SITE-UPG-C / SITE-UPG-P / SITE-UPG-S",
+    },
+    KindInfo {
+        kind: "SITE-RESYNC",
+        scope: "site",
+        catalogue: "SITE-RESYNC",
+    },
+    KindInfo {
+        kind: "SITE-VERIFY",
+        scope: "site",
+        catalogue: "SITE-VERIFY",
+    },
+    KindInfo {
+        kind: "ITMU-UPG",
+        scope: "site",
+        catalogue: "ITMU-UPG",
+    },
+    KindInfo {
+        kind: "CONSOLE-KEEP",
+        scope: "site",
+        catalogue: "SMS-CONSOLE-KEEP",
+    },
+    KindInfo {
+        kind: "PREREQ-RECHECK",
+        scope: "site",
+        catalogue: "SITE-UPG-S (R8.4)",
+    },
+    KindInfo {
+        kind: "ROLE-SLP",
+        scope: "site",
+        catalogue: "ROLE-SLP",
+    },
+    KindInfo {
+        kind: "ROLE-SUP",
+        scope: "site",
+        catalogue: "ROLE-SUP",
+    },
+    KindInfo {
+        kind: "ROLE-NEW",
+        scope: "site",
+        catalogue: "ROLE-NEW",
+    },
+    KindInfo {
+        kind: "CONSOLE-UPG",
+        scope: "console",
+        catalogue: "CONSOLE-UPG",
+    },
+    KindInfo {
+        kind: "CLIENT-UPG",
+        scope: "site",
+        catalogue: "CLIENT-UPG",
+    },
+    KindInfo {
+        kind: "POST-CHECK",
+        scope: "site",
+        catalogue: "POST-CHECK",
+    },
 ];
 
 /// The kind of a company-specific task.
@@ -119,7 +286,10 @@ pub const SEED_ROWS: &[SeedRow] = &[
 ];
 
 fn kind_rank(kind: &str) -> usize {
-    KINDS.iter().position(|k| k.kind == kind).unwrap_or(usize::MAX)
+    KINDS
+        .iter()
+        .position(|k| k.kind == kind)
+        .unwrap_or(usize::MAX)
 }
 
 /// What to add: the engine's description of one task before its texts are looked up.
@@ -186,7 +356,10 @@ impl Seq<'_, '_> {
         };
         assert!(!self.ids.contains(&id), "task ID {id} generated twice");
         let mut vars = spec.vars;
-        vars.insert("target", super::target_name(self.ctx.env.plan.target).to_string());
+        vars.insert(
+            "target",
+            super::target_name(self.ctx.env.plan.target).to_string(),
+        );
         if let Some(i) = spec.site {
             let site = self.ctx.site(i);
             vars.insert("site", site.code.to_string());
@@ -254,7 +427,8 @@ pub(crate) fn sequence(
     };
     let upgraded: Vec<usize> = ctx.upgraded_sites().collect();
     let code = |i: usize| ctx.site(i).code.to_string();
-    let scope_servers: Vec<&super::ServerInfo> = ctx.servers.iter().filter(|s| s.in_scope).collect();
+    let scope_servers: Vec<&super::ServerInfo> =
+        ctx.servers.iter().filter(|s| s.in_scope).collect();
     let server_id = |name: &str| name.to_uppercase();
 
     // Remediation: hierarchy first, then sites in hierarchy order, then servers.
@@ -270,7 +444,12 @@ pub(crate) fn sequence(
             (None, Some(_)) => 1,
             (Some(_), _) => 2,
         };
-        (scope, r.site.filter(|_| r.server.is_none()).unwrap_or(0), server_pos(&r.server), kind_rank(r.kind))
+        (
+            scope,
+            r.site.filter(|_| r.server.is_none()).unwrap_or(0),
+            server_pos(&r.server),
+            kind_rank(r.kind),
+        )
     });
     let mut blocking_upgrade: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut blocking_db_test: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -302,7 +481,11 @@ pub(crate) fn sequence(
     // Preparation: hierarchy, sites, servers, SQL Servers, database tests, checker, restart.
     let ad = &env.active_directory;
     if !upgraded.is_empty() && ad.schema_extended != SchemaExtension::ConfigMgr2007 {
-        let v = if ad.schema_extended == SchemaExtension::None { "none" } else { "sms2003" };
+        let v = if ad.schema_extended == SchemaExtension::None {
+            "none"
+        } else {
+            "sms2003"
+        };
         seq.add(PREPARE, Spec::new("PREP-ADSCHEMA", "").variant(v))?;
     }
     let manual_keys = ad.schema_extended == SchemaExtension::None || !ad.sites_publish;
@@ -323,7 +506,10 @@ pub(crate) fn sequence(
         if site.is_primary() {
             seq.add(PREPARE, Spec::new("PREP-BACKUP", &c).site(i))?;
         }
-        let osd = site.feature_packs.iter().any(|p| p.eq_ignore_ascii_case("osd"));
+        let osd = site
+            .feature_packs
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case("osd"));
         let min = if osd {
             super::findings::SITE_SERVER_MIN_FREE_GB_OSD
         } else {
@@ -365,7 +551,10 @@ pub(crate) fn sequence(
                 .var("software", software(ctx, s))
                 .deps([id("WEBDAV", sid)]),
         )?;
-        seq.add(PREPARE, Spec::new("PREP-OSUPD", sid).site(home).server(name))?;
+        seq.add(
+            PREPARE,
+            Spec::new("PREP-OSUPD", sid).site(home).server(name),
+        )?;
         let remote_for: Vec<usize> = upgraded
             .iter()
             .copied()
@@ -379,17 +568,26 @@ pub(crate) fn sequence(
             })
             .collect();
         if !remote_for.is_empty() {
-            let mut accounts: Vec<String> =
-                remote_for.iter().map(|&i| ctx.site(i).site_server.clone()).collect();
+            let mut accounts: Vec<String> = remote_for
+                .iter()
+                .map(|&i| ctx.site(i).site_server.clone())
+                .collect();
             accounts.dedup();
             let accounts = match accounts.split_last() {
                 Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
                 _ => accounts.join(""),
             };
             let mut what = Vec::new();
-            let dbs: Vec<usize> = remote_for.iter().copied().filter(|i| s.db_of.contains(i)).collect();
+            let dbs: Vec<usize> = remote_for
+                .iter()
+                .copied()
+                .filter(|i| s.db_of.contains(i))
+                .collect();
             if !dbs.is_empty() {
-                what.push(format!("the site database of {}", super::findings::site_list(ctx, &dbs)));
+                what.push(format!(
+                    "the site database of {}",
+                    super::findings::site_list(ctx, &dbs)
+                ));
             }
             if s.srv.has_role(Role::ManagementPoint) {
                 what.push("a management point".to_string());
@@ -412,11 +610,25 @@ pub(crate) fn sequence(
         let name = s.srv.name.as_str();
         let sid = &s.id;
         let home = s.home().unwrap_or(0);
-        let hosted: Vec<usize> = s.db_of.iter().copied().filter(|&i| ctx.upgrade[i]).collect();
-        let sql = s.srv.sql.map(super::sql_label).unwrap_or("an unknown SQL Server version").to_string();
+        let hosted: Vec<usize> = s
+            .db_of
+            .iter()
+            .copied()
+            .filter(|&i| ctx.upgrade[i])
+            .collect();
+        let sql = s
+            .srv
+            .sql
+            .map(super::sql_label)
+            .unwrap_or("an unknown SQL Server version")
+            .to_string();
         seq.add(
             PREPARE,
-            Spec::new("PREP-SQLUPD", sid).site(home).server(name).var("sql", sql.clone()).deps([id("SQL-UPG", sid)]),
+            Spec::new("PREP-SQLUPD", sid)
+                .site(home)
+                .server(name)
+                .var("sql", sql.clone())
+                .deps([id("SQL-UPG", sid)]),
         )?;
         seq.add(
             PREPARE,
@@ -449,14 +661,22 @@ pub(crate) fn sequence(
     for &i in upgraded.iter().filter(|&&i| ctx.site(i).is_primary()) {
         let site = ctx.site(i);
         let c = code(i);
-        let db = site.database_server.as_deref().map(server_id).unwrap_or_default();
+        let db = site
+            .database_server
+            .as_deref()
+            .map(server_id)
+            .unwrap_or_default();
         let growth = est.sites[i].growth_mb;
         let mut spec = Spec::new("DB-TEST", &c)
             .site(i)
             .server(site.database_server.as_deref().unwrap_or(&site.site_server))
             .var("growth_mb", fmt_num(growth))
             .var("formula", est.sites[i].formula.clone())
-            .deps([id("PREP-BACKUP", &c), id("PREP-SQL", &db), id("PREP-DISK-DB", &db)])
+            .deps([
+                id("PREP-BACKUP", &c),
+                id("PREP-SQL", &db),
+                id("PREP-DISK-DB", &db),
+            ])
             .deps(blocking_db_test.get(&i).cloned().unwrap_or_default());
         if let Some(size) = site.database_size_mb {
             spec = spec
@@ -469,14 +689,33 @@ pub(crate) fn sequence(
     for s in &scope_servers {
         let home = s.home().unwrap_or(0);
         let name = s.srv.name.as_str();
-        seq.add(PREPARE, Spec::new("PREP-PREREQ", &s.id).site(home).server(name).deps([id("PREP-SW", &s.id)]))?;
-        seq.add(PREPARE, Spec::new("PREREQ-FIX", &s.id).site(home).server(name).deps([id("PREP-PREREQ", &s.id)]))?;
+        seq.add(
+            PREPARE,
+            Spec::new("PREP-PREREQ", &s.id)
+                .site(home)
+                .server(name)
+                .deps([id("PREP-SW", &s.id)]),
+        )?;
+        seq.add(
+            PREPARE,
+            Spec::new("PREREQ-FIX", &s.id)
+                .site(home)
+                .server(name)
+                .deps([id("PREP-PREREQ", &s.id)]),
+        )?;
     }
     for &i in upgraded.iter().filter(|&&i| ctx.site(i).is_primary()) {
         let site = ctx.site(i);
-        let online = env.server(&site.site_server).is_some_and(|s| s.internet_access);
+        let online = env
+            .server(&site.site_server)
+            .is_some_and(|s| s.internet_access);
         if !online {
-            seq.add(PREPARE, Spec::new("PREP-DOWNLOAD", code(i)).site(i).server(&site.site_server))?;
+            seq.add(
+                PREPARE,
+                Spec::new("PREP-DOWNLOAD", code(i))
+                    .site(i)
+                    .server(&site.site_server),
+            )?;
         }
     }
     for s in &scope_servers {
@@ -493,7 +732,10 @@ pub(crate) fn sequence(
     // The upgrades: the central site, then a pre-order walk (a primary, its resync gate, its
     // secondaries, then its child primaries), siblings strictly one after another.
     let itmu_site = upgraded.iter().copied().find(|&i| {
-        ctx.site(i).feature_packs.iter().any(|p| p.eq_ignore_ascii_case("itmu"))
+        ctx.site(i)
+            .feature_packs
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case("itmu"))
     });
     let mut last_gate: Option<String> = None;
     let mut stack: Vec<usize> = vec![0];
@@ -558,9 +800,15 @@ pub(crate) fn sequence(
                 verify_deps.push(gate.clone());
                 last_gate = Some(gate);
             }
-            let verify = seq.add(phase, Spec::new("SITE-VERIFY", &c).site(i).deps(verify_deps))?;
+            let verify = seq.add(
+                phase,
+                Spec::new("SITE-VERIFY", &c).site(i).deps(verify_deps),
+            )?;
             if itmu_site == Some(i) {
-                seq.add(phase, Spec::new("ITMU-UPG", &c).site(i).deps([verify.clone()]))?;
+                seq.add(
+                    phase,
+                    Spec::new("ITMU-UPG", &c).site(i).deps([verify.clone()]),
+                )?;
             }
             let waiting: Vec<usize> = site
                 .children
@@ -579,9 +827,14 @@ pub(crate) fn sequence(
             }
         }
         // Secondaries first (popped first), then child primaries, each in code order.
-        let children: Vec<usize> = site.children.iter().filter_map(|ch| ctx.index_of(ch.as_str())).collect();
-        let (secondaries, primaries): (Vec<usize>, Vec<usize>) =
-            children.into_iter().partition(|&ch| !ctx.site(ch).is_primary());
+        let children: Vec<usize> = site
+            .children
+            .iter()
+            .filter_map(|ch| ctx.index_of(ch.as_str()))
+            .collect();
+        let (secondaries, primaries): (Vec<usize>, Vec<usize>) = children
+            .into_iter()
+            .partition(|&ch| !ctx.site(ch).is_primary());
         for &ch in primaries.iter().rev() {
             stack.push(ch);
         }
@@ -592,18 +845,28 @@ pub(crate) fn sequence(
 
     // New roles.
     let central = 0usize;
-    let has_slp = env.servers.iter().any(|s| s.has_role(Role::ServerLocatorPoint));
+    let has_slp = env
+        .servers
+        .iter()
+        .any(|s| s.has_role(Role::ServerLocatorPoint));
     if !upgraded.is_empty() && ad.schema_extended == SchemaExtension::None && !has_slp {
         seq.add(
             ROLES,
-            Spec::new("ROLE-SLP", code(central)).site(central).deps([id("SITE-VERIFY", &code(central))]),
+            Spec::new("ROLE-SLP", code(central))
+                .site(central)
+                .deps([id("SITE-VERIFY", &code(central))]),
         )?;
     }
     let itmu_sites: Vec<usize> = upgraded
         .iter()
         .copied()
         .filter(|&i| ctx.site(i).is_primary())
-        .filter(|&i| ctx.site(i).feature_packs.iter().any(|p| p.eq_ignore_ascii_case("itmu")))
+        .filter(|&i| {
+            ctx.site(i)
+                .feature_packs
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case("itmu"))
+        })
         .collect();
     for &i in upgraded.iter().filter(|&&i| ctx.site(i).is_primary()) {
         let c = code(i);
@@ -618,8 +881,13 @@ pub(crate) fn sequence(
             }
             seq.add(ROLES, Spec::new("ROLE-SUP", &c).site(i).deps(deps))?;
         }
-        let osd = site.feature_packs.iter().any(|p| p.eq_ignore_ascii_case("osd"));
-        let mut spec = Spec::new("ROLE-NEW", &c).site(i).deps([id("SITE-VERIFY", &c)]);
+        let osd = site
+            .feature_packs
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case("osd"));
+        let mut spec = Spec::new("ROLE-NEW", &c)
+            .site(i)
+            .deps([id("SITE-VERIFY", &c)]);
         if osd {
             spec = spec.variant("osd");
         }
@@ -658,7 +926,10 @@ pub(crate) fn sequence(
             CLIENTS,
             Spec::new("CLIENT-UPG", &c)
                 .site(i)
-                .var("clients", super::fmt_int(site.clients + site.legacy_clients))
+                .var(
+                    "clients",
+                    super::fmt_int(site.clients + site.legacy_clients),
+                )
                 .deps(deps),
         )?;
     }
@@ -666,7 +937,9 @@ pub(crate) fn sequence(
         let c = code(i);
         seq.add(
             POST,
-            Spec::new("POST-CHECK", &c).site(i).deps([id("SITE-VERIFY", &c), id("CLIENT-UPG", &c)]),
+            Spec::new("POST-CHECK", &c)
+                .site(i)
+                .deps([id("SITE-VERIFY", &c), id("CLIENT-UPG", &c)]),
         )?;
     }
 
@@ -688,7 +961,9 @@ pub(crate) fn sequence(
 fn software(ctx: &Ctx, s: &super::ServerInfo) -> String {
     let mut parts: Vec<&str> = Vec::new();
     if s.site_server_of.iter().any(|&i| ctx.site(i).is_primary()) {
-        parts.push("MMC 3.0 and .NET Framework 2.0 (SMS Provider and console on the primary site server)");
+        parts.push(
+            "MMC 3.0 and .NET Framework 2.0 (SMS Provider and console on the primary site server)",
+        );
     }
     if s.srv.has_role(Role::ManagementPoint) {
         parts.push("IIS with the WebDAV extension enabled (management point)");
@@ -821,7 +1096,10 @@ pub(crate) fn insert_custom_tasks(
 
 /// Fills `Task::remedies` from the findings and drops remediation IDs the plan does not contain.
 pub(crate) fn link_remedies(mut phases: Vec<Phase>, findings: &mut [Finding]) -> Vec<Phase> {
-    let ids: BTreeSet<String> = phases.iter().flat_map(|p| p.tasks.iter().map(|t| t.id.clone())).collect();
+    let ids: BTreeSet<String> = phases
+        .iter()
+        .flat_map(|p| p.tasks.iter().map(|t| t.id.clone()))
+        .collect();
     let mut by_task: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in findings.iter_mut() {
         if let Some(t) = &f.remediation_task {
@@ -871,7 +1149,9 @@ mod tests {
                     assert_ne!(ka.kind, kb.kind);
                     // `PREP-X` + `-Y…` must never spell `PREP-X-Y…` of another kind.
                     assert!(
-                        !kb.kind.starts_with(&format!("{}-", ka.kind)) || ka.scope == "site" || ka.scope == "site-pair",
+                        !kb.kind.starts_with(&format!("{}-", ka.kind))
+                            || ka.scope == "site"
+                            || ka.scope == "site-pair",
                         "{} is a prefix of {} and both take free-form scopes",
                         ka.kind,
                         kb.kind
@@ -887,7 +1167,11 @@ mod tests {
         for (n, row) in SEED_ROWS.iter().enumerate() {
             assert_eq!(row.row as usize, n + 1);
             for k in row.kinds {
-                assert!(KINDS.iter().any(|x| x.kind == *k), "seed row {}: {k}", row.row);
+                assert!(
+                    KINDS.iter().any(|x| x.kind == *k),
+                    "seed row {}: {k}",
+                    row.row
+                );
             }
         }
     }

@@ -80,12 +80,17 @@ impl TaskTexts {
     }
 
     fn origin(&self) -> &str {
-        self.user_file.as_deref().unwrap_or("the embedded tasks.toml")
+        self.user_file
+            .as_deref()
+            .unwrap_or("the embedded tasks.toml")
     }
 
     pub fn phase_title(&self, id: &str) -> Result<String, PlanError> {
         self.phases.get(id).cloned().ok_or_else(|| {
-            PlanError::TaskTexts(format!("{}: no title for phase `{id}` in [phases]", self.origin()))
+            PlanError::TaskTexts(format!(
+                "{}: no title for phase `{id}` in [phases]",
+                self.origin()
+            ))
         })
     }
 
@@ -123,7 +128,14 @@ impl TaskTexts {
         let expected = required("expected_result", field(|e| &e.expected_result))?;
         let details = field(|e| &e.details).cloned().unwrap_or_default();
         let reference = field(|e| &e.reference).cloned().unwrap_or_default();
-        let fill = |text: &str, what: &str| fill(text, vars, &format!("[tasks.\"{key}\"] {what}"), self.origin());
+        let fill = |text: &str, what: &str| {
+            fill(
+                text,
+                vars,
+                &format!("[tasks.\"{key}\"] {what}"),
+                self.origin(),
+            )
+        };
         Ok(TaskText {
             title: fill(&title, "title")?,
             expected_result: fill(&expected, "expected_result")?,
@@ -139,8 +151,8 @@ impl TaskTexts {
 }
 
 fn parse(text: &str, label: &str) -> Result<TasksFile, PlanError> {
-    let file: TasksFile = toml::from_str(text)
-        .map_err(|e| PlanError::TaskTexts(format!("{label}: {e}")))?;
+    let file: TasksFile =
+        toml::from_str(text).map_err(|e| PlanError::TaskTexts(format!("{label}: {e}")))?;
     for key in file.tasks.keys() {
         let kind = key.split(':').next().unwrap_or(key);
         if !KINDS.iter().any(|k| k.kind == kind) {
@@ -177,7 +189,8 @@ fn fill(text: &str, vars: &Vars, what: &str, origin: &str) -> Result<String, Pla
                 match vars.get(n) {
                     Some(v) => out.push_str(v),
                     None => {
-                        let offered: Vec<String> = vars.keys().map(|k| format!("{{{k}}}")).collect();
+                        let offered: Vec<String> =
+                            vars.keys().map(|k| format!("{{{k}}}")).collect();
                         return Err(PlanError::TaskTexts(format!(
                             "{origin}: {what} uses {{{n}}}, which this task does not offer; it offers {}",
                             offered.join(", ")
@@ -211,8 +224,13 @@ mod tests {
             fill("Upgrade {site} on {server} {not a name}", &v, "t", "o").unwrap(),
             "Upgrade NYC on NYC-SMS01 {not a name}"
         );
-        let err = fill("Upgrade {sitecode}", &v, "title", "x.toml").unwrap_err().to_string();
-        assert!(err.contains("{sitecode}") && err.contains("{site}"), "{err}");
+        let err = fill("Upgrade {sitecode}", &v, "title", "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("{sitecode}") && err.contains("{site}"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -236,15 +254,29 @@ mod tests {
         .unwrap();
         let texts = TaskTexts::load(&Templates::with_overrides(dir.path())).unwrap();
         let t = texts
-            .task("SITE-UPG", None, &super::super::tasks::common_vars_for_test())
+            .task(
+                "SITE-UPG",
+                None,
+                &super::super::tasks::common_vars_for_test(),
+            )
             .unwrap();
         assert_eq!(t.title, "Upgrade site NYC (Contoso wording)");
-        assert!(!t.expected_result.is_empty(), "other fields keep the default");
+        assert!(
+            !t.expected_result.is_empty(),
+            "other fields keep the default"
+        );
 
-        std::fs::write(dir.path().join(FILE), "[tasks.\"SITE-UPGRADE\"]\ntitle = \"x\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            "[tasks.\"SITE-UPGRADE\"]\ntitle = \"x\"\n",
+        )
+        .unwrap();
         let err = TaskTexts::load(&Templates::with_overrides(dir.path()))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("SITE-UPGRADE") && err.contains("SITE-UPG,"), "{err}");
+        assert!(
+            err.contains("SITE-UPGRADE") && err.contains("SITE-UPG,"),
+            "{err}"
+        );
     }
 }

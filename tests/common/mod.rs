@@ -66,17 +66,87 @@ pub fn contoso_parts() -> (Vec<Site>, Vec<Server>) {
     use SecurityMode::*;
     use SiteType::*;
     use SiteVersion::*;
-    let mut cen = site("CEN", "Contoso Central", Primary, None, Sms2003Sp3, Advanced, "CEN-SMS01", Some("CEN-SQL01"), 1200);
+    let mut cen = site(
+        "CEN",
+        "Contoso Central",
+        Primary,
+        None,
+        Sms2003Sp3,
+        Advanced,
+        "CEN-SMS01",
+        Some("CEN-SQL01"),
+        1200,
+    );
     cen.database_size_mb = Some(18000.0);
     cen.feature_packs = vec!["itmu".into()];
-    let mut nyc = site("NYC", "New York", Primary, Some("CEN"), Sms2003Sp2, Advanced, "NYC-SMS01", Some("NYC-SMS01"), 8000);
+    let mut nyc = site(
+        "NYC",
+        "New York",
+        Primary,
+        Some("CEN"),
+        Sms2003Sp2,
+        Advanced,
+        "NYC-SMS01",
+        Some("NYC-SMS01"),
+        8000,
+    );
     nyc.feature_packs = vec!["itmu".into(), "osd".into()];
-    let bos = site("BOS", "Boston branch", Secondary, Some("NYC"), Sms2003Sp2, Advanced, "BOS-SEC01", None, 350);
-    let phl = site("PHL", "Philadelphia branch", Secondary, Some("NYC"), Sms2003Sp3, Advanced, "PHL-SEC01", None, 120);
-    let mut lon = site("LON", "London", Primary, Some("CEN"), Sms2003Sp1, Standard, "LON-SMS01", Some("LON-SQL01"), 5200);
+    let bos = site(
+        "BOS",
+        "Boston branch",
+        Secondary,
+        Some("NYC"),
+        Sms2003Sp2,
+        Advanced,
+        "BOS-SEC01",
+        None,
+        350,
+    );
+    let phl = site(
+        "PHL",
+        "Philadelphia branch",
+        Secondary,
+        Some("NYC"),
+        Sms2003Sp3,
+        Advanced,
+        "PHL-SEC01",
+        None,
+        120,
+    );
+    let mut lon = site(
+        "LON",
+        "London",
+        Primary,
+        Some("CEN"),
+        Sms2003Sp1,
+        Standard,
+        "LON-SMS01",
+        Some("LON-SQL01"),
+        5200,
+    );
     lon.legacy_clients = 140;
-    let par = site("PAR", "Paris", Primary, Some("LON"), Sms2003Sp2, Advanced, "PAR-SMS01", Some("LON-SQL01"), 2600);
-    let man = site("MAN", "Manchester branch", Secondary, Some("LON"), Sms2003Sp2, Advanced, "MAN-SEC01", None, 90);
+    let par = site(
+        "PAR",
+        "Paris",
+        Primary,
+        Some("LON"),
+        Sms2003Sp2,
+        Advanced,
+        "PAR-SMS01",
+        Some("LON-SQL01"),
+        2600,
+    );
+    let man = site(
+        "MAN",
+        "Manchester branch",
+        Secondary,
+        Some("LON"),
+        Sms2003Sp2,
+        Advanced,
+        "MAN-SEC01",
+        None,
+        90,
+    );
 
     use Role::*;
     let mut s = Vec::new();
@@ -141,8 +211,12 @@ pub fn environment(sites: Vec<Site>, servers: Vec<Server>, custom: Vec<CustomTas
             database_mb_per_client: 2.0,
         },
         vec![
-            Console { computer: "ADM-WS01".into() },
-            Console { computer: "ADM-WS02".into() },
+            Console {
+                computer: "ADM-WS01".into(),
+            },
+            Console {
+                computer: "ADM-WS02".into(),
+            },
         ],
         sites,
         servers,
