@@ -604,7 +604,11 @@ impl Cx<'_, '_> {
                 None
             }
             _ => {
-                self.wrong_type(f, e, "a string", None);
+                let hint = format!(
+                    "write text in double quotes: {}",
+                    kv(self.syntax, key, "\"…\"")
+                );
+                self.wrong_type(f, e, "a string", Some(hint));
                 None
             }
         }
@@ -756,7 +760,8 @@ impl Cx<'_, '_> {
                 return None;
             }
             _ => {
-                self.wrong_type(f, e, "a number", None);
+                let hint = format!("write a plain number: {}", kv(self.syntax, key, "20"));
+                self.wrong_type(f, e, "a number", Some(hint));
                 return None;
             }
         };
@@ -905,7 +910,10 @@ impl Cx<'_, '_> {
                     "write a list, even of one: {}",
                     kv(self.syntax, key, &format!("[\"{s}\"]"))
                 )),
-                _ => None,
+                _ => Some(format!(
+                    "write a list in square brackets: {}",
+                    kv(self.syntax, key, "[\"…\", \"…\"]")
+                )),
             };
             self.wrong_type(f, e, "a list of strings", hint);
             return None;
