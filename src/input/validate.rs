@@ -383,8 +383,7 @@ impl RawServer {
     }
 }
 
-/// Lookups the cross-checks established: site code → index of its (first) `[[site]]`, upper-case
-/// server name → index of its (first) `[[server]]`.
+/// What the cross-checks resolved: upper-case server name → index of its (first) `[[server]]`.
 struct Resolved {
     servers: HashMap<String, usize>,
 }
