@@ -873,48 +873,6 @@ pub(crate) fn sort(ctx: &Ctx, findings: &mut [Finding]) {
     });
 }
 
-/// The findings grouped by severity, as `cmplan validate` prints them: one heading per severity
-/// present, then one line per finding with where, what to do, the fixing task and the source.
-pub fn report(findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for (severity, heading) in [
-        (Blocker, "Blockers"),
-        (Warning, "Warnings"),
-        (Info, "Information"),
-    ] {
-        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
-        if group.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&format!("{heading} ({})\n", group.len()));
-        for f in group {
-            let place = match (&f.site, &f.server) {
-                (Some(site), Some(server)) => format!("{site}, {server}"),
-                (Some(site), None) => site.clone(),
-                (None, Some(server)) => server.clone(),
-                (None, None) => "hierarchy".to_string(),
-            };
-            out.push_str(&format!("  {} [{place}] {}\n", f.code, f.message));
-            let fix = f
-                .remediation_task
-                .as_deref()
-                .map(|t| format!("task {t}; "))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "      {fix}{} ({} {}: {})\n",
-                f.rule, f.source.id, f.source.title, f.source.url
-            ));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("No findings.\n");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,29 +892,6 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), RULES.len(), "rule codes are unique");
-    }
-
-    #[test]
-    fn the_report_groups_findings_by_severity_with_their_fix_and_source() {
-        let finding = |code: &str, severity, site: Option<&str>, fix: Option<&str>| Finding {
-            code: code.into(),
-            severity,
-            site: site.map(str::to_string),
-            server: None,
-            message: format!("message of {code}"),
-            source: sources::source("S3").unwrap(),
-            rule: "R3.2".into(),
-            remediation_task: fix.map(str::to_string),
-        };
-        let text = report(&[
-            finding("CHK-SECMODE", Blocker, Some("LON"), Some("SECMODE-LON")),
-            finding("CHK-MIXEDMODE", Info, None, None),
-        ]);
-        assert_eq!(
-            text,
-            "Blockers (1)\n  CHK-SECMODE [LON] message of CHK-SECMODE\n      task SECMODE-LON; R3.2 (S3 Prerequisites for Upgrading to Configuration Manager: http://systemscenter.ru/smsv4.en/html/8e657cdc-306b-4cff-a0bf-939b6df3b940.htm)\n\nInformation (1)\n  CHK-MIXEDMODE [hierarchy] message of CHK-MIXEDMODE\n      R3.2 (S3 Prerequisites for Upgrading to Configuration Manager: http://systemscenter.ru/smsv4.en/html/8e657cdc-306b-4cff-a0bf-939b6df3b940.htm)\n"
-        );
-        assert_eq!(report(&[]), "No findings.\n");
     }
 
     #[test]
