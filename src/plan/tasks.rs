@@ -1098,6 +1098,16 @@ pub(crate) fn insert_custom_tasks(
             });
         }
     }
+    // A custom ID may spell another one's per-site ID (`A-NYC` vs `A` for NYC): refuse that.
+    let mut ids = BTreeSet::new();
+    for t in phases.iter().flat_map(|p| p.tasks.iter()) {
+        if !ids.insert(t.id.as_str()) {
+            return Err(PlanError::CustomTask(format!(
+                "two company-specific tasks get the ID {}: rename one of their ids",
+                t.id
+            )));
+        }
+    }
     Ok((phases, notes))
 }
 
