@@ -45,13 +45,13 @@ impl FontStyle {
         }
     }
 
-    /// PostScript-ish name, used as the PDF resource name (fixed, so output is reproducible).
+    /// The PostScript name, also used as the PDF resource name (fixed, so output is reproducible).
     pub fn resource_name(self) -> &'static str {
         match self {
-            FontStyle::Regular => "FDejaVuSans",
-            FontStyle::Bold => "FDejaVuSansBold",
-            FontStyle::Oblique => "FDejaVuSansOblique",
-            FontStyle::Mono => "FDejaVuSansMono",
+            FontStyle::Regular => "DejaVuSans",
+            FontStyle::Bold => "DejaVuSans-Bold",
+            FontStyle::Oblique => "DejaVuSans-Oblique",
+            FontStyle::Mono => "DejaVuSansMono",
         }
     }
 }
@@ -103,6 +103,11 @@ impl Fonts {
         } else {
             (FontStyle::Regular, REPLACEMENT)
         }
+    }
+
+    /// The glyph ID drawn for `c` (0, `.notdef`, when the face lacks it).
+    pub fn glyph_id(&self, style: FontStyle, c: char) -> u16 {
+        self.face(style).glyph_index(c).map_or(0, |g| g.0)
     }
 
     /// Advance of one character (already resolved) at `size` points.

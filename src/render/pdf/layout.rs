@@ -362,13 +362,22 @@ pub fn natural_width(spans: &[Span], size: f32) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// Width of the widest piece that cannot break without cutting a token.
+/// Tokens up to this wide (IDs, short host names) keep a column wide enough to stay whole;
+/// longer ones (FQDNs, UNC paths, URLs) only claim their widest piece between break characters.
+const WHOLE_TOKEN: f32 = 95.0;
+
+/// The least width that shows the text without cutting a short token or a name part.
 pub fn min_content_width(spans: &[Span], size: f32) -> f32 {
     let mut widest: f32 = 0.0;
     for word in words(spans, size) {
         if let Word::Glyphs(g) = word {
-            for seg in segments(&g) {
-                widest = widest.max(glyphs_width(seg));
+            let whole = glyphs_width(&g);
+            if whole <= WHOLE_TOKEN {
+                widest = widest.max(whole);
+            } else {
+                for seg in segments(&g) {
+                    widest = widest.max(glyphs_width(seg).min(WHOLE_TOKEN));
+                }
             }
         }
     }

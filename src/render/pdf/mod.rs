@@ -9,6 +9,7 @@ pub mod document;
 pub mod fonts;
 pub mod layout;
 pub mod markdown;
+pub mod subset;
 pub mod write;
 
 use super::{Format, Paper, RenderContext, RenderError};

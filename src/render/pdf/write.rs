@@ -5,7 +5,7 @@
 //! dates come from the plan date, and the `/ID` is a hash of what was typeset, so the same input
 //! and date give the same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
@@ -15,7 +15,8 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::document::Document;
-use super::fonts::FontStyle;
+use super::fonts::{FontStyle, Fonts};
+use super::subset;
 use super::layout::{Item, Rgb};
 
 /// Document information dictionary fields.
@@ -145,27 +146,70 @@ fn page_ops(items: &[Item], height: f32) -> Vec<Op> {
             else {
                 continue;
             };
-            if current != Some((*font, *size)) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font_id(*font)),
-                    size: Pt(*size),
-                });
-                current = Some((*font, *size));
-            }
             if fill != Some(*c) {
                 ops.push(Op::SetFillColor { col: color(*c) });
                 fill = Some(*c);
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(*x), Pt(height - baseline)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
+            for (font, dx, text) in resolved_runs(*font, text, *size) {
+                if current != Some((font, *size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font_id(font)),
+                        size: Pt(*size),
+                    });
+                    current = Some((font, *size));
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(x + dx), Pt(height - baseline)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text)],
+                });
+            }
         }
         ops.push(Op::EndTextSection);
     }
     ops
+}
+
+/// Splits text into runs of the face that actually has each character (the layout measured
+/// with the same fallback), with each run's offset from the text's start.
+fn resolved_runs(style: FontStyle, text: &str, size: f32) -> Vec<(FontStyle, f32, String)> {
+    let fonts = Fonts::get();
+    let mut runs: Vec<(FontStyle, f32, String)> = Vec::new();
+    let mut x = 0.0;
+    for c in text.chars() {
+        let (font, c) = fonts.resolve(style, c);
+        match runs.last_mut() {
+            Some((f, _, s)) if *f == font => s.push(c),
+            _ => runs.push((font, x, c.to_string())),
+        }
+        x += fonts.advance(font, c, size);
+    }
+    runs
+}
+
+/// The glyph IDs each face draws in the document.
+fn used_glyphs(doc: &Document) -> BTreeMap<FontStyle, BTreeSet<u16>> {
+    let fonts = Fonts::get();
+    let mut used: BTreeMap<FontStyle, BTreeSet<u16>> = BTreeMap::new();
+    for item in doc.pages.iter().flat_map(|p| p.items.iter()) {
+        if let Item::Text { font, text, size, .. } = item {
+            for (font, _, run) in resolved_runs(*font, text, *size) {
+                let set = used.entry(font).or_default();
+                set.extend(run.chars().map(|c| fonts.glyph_id(font, c)));
+            }
+        }
+    }
+    used
+}
+
+/// The `ABCDEF+` tag marking a subset font (ISO 32000-1, 9.6.4), derived from its glyphs.
+fn subset_tag(glyphs: &BTreeSet<u16>) -> String {
+    let mut h = Sha256::new();
+    for g in glyphs {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()[..6].iter().map(|b| char::from(b'A' + b % 26)).collect()
 }
 
 fn utf16(s: &str) -> Object {
@@ -248,6 +292,27 @@ fn add_outline(lo: &mut lopdf::Document, doc: &Document) -> Result<(), String> {
     Ok(())
 }
 
+/// printpdf writes PDF/X keys (an empty `GTS_PDFXVersion`) that make readers take the file
+/// for PDF/X, which it is not; drop them and empty entries.
+fn tidy_info(lo: &mut lopdf::Document) {
+    let Ok(Object::Reference(id)) = lo.trailer.get(b"Info").cloned() else {
+        return;
+    };
+    if let Ok(info) = lo.get_dictionary_mut(id) {
+        for key in ["GTS_PDFXVersion", "Trapped"] {
+            info.remove(key.as_bytes());
+        }
+        let empty: Vec<Vec<u8>> = info
+            .iter()
+            .filter(|(_, v)| matches!(v, Object::String(s, _) if s.is_empty() || s == &[0xFE, 0xFF]))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in empty {
+            info.remove(&key);
+        }
+    }
+}
+
 /// A stable fingerprint of everything drawn, for the trailer `/ID`.
 fn content_id(doc: &Document, meta: &Metadata) -> Vec<u8> {
     let mut h = Sha256::new();
@@ -262,19 +327,15 @@ fn content_id(doc: &Document, meta: &Metadata) -> Vec<u8> {
 
 pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
     let mut pdf = PdfDocument::new(&meta.title);
-    let used: BTreeSet<FontStyle> = doc
-        .pages
-        .iter()
-        .flat_map(|p| p.items.iter())
-        .filter_map(|i| match i {
-            Item::Text { font, .. } => Some(*font),
-            _ => None,
-        })
-        .collect();
-    for style in used {
+    for (style, glyphs) in used_glyphs(doc) {
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(style.bytes(), 0, &mut warnings)
+        let mut parsed = ParsedFont::from_bytes(style.bytes(), 0, &mut warnings)
             .ok_or_else(|| format!("cannot load font {}", style.resource_name()))?;
+        // Widths and the character map were read from the whole font above; only the
+        // embedded program is reduced, glyph IDs unchanged (see subset.rs).
+        parsed.original_bytes = subset::strip_unused_glyphs(style.bytes(), &glyphs)
+            .map_err(|e| format!("subsetting {}: {e}", style.resource_name()))?;
+        parsed.font_name = Some(format!("{}+{}", subset_tag(&glyphs), style.resource_name()));
         pdf.resources
             .fonts
             .map
@@ -309,7 +370,7 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
 
     let opts = PdfSaveOptions {
         optimize: true,
-        // Ignored without printpdf's `text_layout` feature; see docs/pdf.md.
+        // printpdf's own subsetting needs its `text_layout` feature; we subset ourselves.
         subset_fonts: false,
         secure: true,
         image_optimization: None,
@@ -317,6 +378,7 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     add_outline(&mut lo, doc)?;
+    tidy_info(&mut lo);
     let id = content_id(doc, meta);
     lo.trailer.set(
         "ID",
