@@ -24,7 +24,11 @@ fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(name)
         .args(args)
         .arg(pdf)
-        .args(if name == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("{name} is a test prerequisite (poppler-utils / qpdf): {e}"));
     assert!(
@@ -52,16 +56,29 @@ fn the_printed_plan_reads_back() {
         .and_then(|v| v.trim().parse().ok())
         .expect("pdfinfo reports the page count");
     assert!(pages >= 8, "{info}");
-    assert!(info.contains("Title:           Contoso SMS 2003 to ConfigMgr 2007 upgrade"), "{info}");
-    assert!(info.contains("Author:          J. Smith, Infrastructure"), "{info}");
+    assert!(
+        info.contains("Title:           Contoso SMS 2003 to ConfigMgr 2007 upgrade"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          J. Smith, Infrastructure"),
+        "{info}"
+    );
     assert!(info.contains("Subject:         Upgrade plan: SMS 2003 to Configuration Manager 2007 SP2, change CHG-2027-0142"), "{info}");
-    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(
+        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
+        "{info}"
+    );
 
     let text = tool("pdftotext", &["-layout"], &pdf);
     let page_texts: Vec<&str> = text.split('\u{c}').collect();
     for (i, page) in page_texts.iter().take(pages).enumerate() {
         let footer = format!("Page {} of {pages}", i + 1);
-        assert!(page.contains(&footer), "page {} lacks {footer:?}:\n{page}", i + 1);
+        assert!(
+            page.contains(&footer),
+            "page {} lacks {footer:?}:\n{page}",
+            i + 1
+        );
         assert!(page.contains("Change CHG-2027-0142"), "page {}", i + 1);
     }
 
@@ -80,7 +97,15 @@ fn the_printed_plan_reads_back() {
     // The contents list sections and phases with the page each one starts on.
     let toc = page_texts[1];
     assert!(toc.contains("Contents"), "{toc}");
-    for title in ["Hierarchy", "Disk estimates", "Findings", "Blockers", "Phase 1: Prepare the hierarchy", "Phase 4: Upgrade the clients", "Final approval"] {
+    for title in [
+        "Hierarchy",
+        "Disk estimates",
+        "Findings",
+        "Blockers",
+        "Phase 1: Prepare the hierarchy",
+        "Phase 4: Upgrade the clients",
+        "Final approval",
+    ] {
         let line = toc
             .lines()
             .find(|l| l.trim_start().starts_with(title))
@@ -109,12 +134,23 @@ fn the_printed_plan_reads_back() {
         assert!(row.contains("DejaVu"), "{row}");
         let cols: Vec<&str> = row.split_whitespace().collect();
         // name type encoding emb sub uni ...: "emb" must be yes.
-        assert!(cols.iter().rev().nth(4) == Some(&"yes"), "font not embedded: {row}");
+        assert!(
+            cols.iter().rev().nth(4) == Some(&"yes"),
+            "font not embedded: {row}"
+        );
     }
 
     if have("qpdf") {
-        let out = Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
 

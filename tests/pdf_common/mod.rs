@@ -13,7 +13,8 @@ pub fn cover() -> Cover {
         date: "2027-03-01".to_string(),
         target_name: "Configuration Manager 2007 SP2".to_string(),
         revision: 1,
-        input_digest: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".to_string(),
+        input_digest: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+            .to_string(),
     }
 }
 
@@ -45,12 +46,22 @@ pub fn sample_markdown() -> String {
     md.push_str("# Hierarchy\n\n");
     md.push_str("- **CEN** Central site (primary) — `cen-ss01.corp.contoso.com`\n");
     for s in &SITES[1..] {
-        md.push_str(&format!("  - **{s}** Site {s} (primary) — `{}-ss01.corp.contoso.com`\n", s.to_lowercase()));
+        md.push_str(&format!(
+            "  - **{s}** Site {s} (primary) — `{}-ss01.corp.contoso.com`\n",
+            s.to_lowercase()
+        ));
     }
     md.push_str("\n# Disk estimates\n\nEach site database grows by *clients × 2.0 MB* during the upgrade.\n\n");
-    md.push_str("| Site | Clients | Subtree clients | Database growth (MB) | Formula |\n|---|---|---|---|---|\n");
+    md.push_str("| Site | Clients | Subtree clients | Database growth (MB) | Formula |\n|---|---:|---:|---:|---|\n");
     for (i, s) in SITES.iter().enumerate() {
-        md.push_str(&format!("| {s} | {} | {} | {} | {} clients × 2.0 MB = {} MB |\n", 1000 * (i + 1), 5000 + i, 2000 * (i + 1), 1000 * (i + 1), 2000 * (i + 1)));
+        md.push_str(&format!(
+            "| {s} | {} | {} | {} | {} clients × 2.0 MB = {} MB |\n",
+            1000 * (i + 1),
+            5000 + i,
+            2000 * (i + 1),
+            1000 * (i + 1),
+            2000 * (i + 1)
+        ));
     }
     md.push_str("\n# Findings\n\n## Blockers\n\n");
     md.push_str("- **CHK-SECMODE** Site NYC runs in standard security; switch to advanced security first. Source: [Planning to upgrade](https://technet.microsoft.com/en-us/library/bb693627.aspx)\n");
@@ -63,10 +74,17 @@ pub fn sample_markdown() -> String {
         ("clients", "Phase 4: Upgrade the clients"),
     ];
     let ids = task_ids();
-    let chunks: [&[String]; 4] = [&ids[0..3], &ids[3..8], &ids[8..ids.len() - 1], &ids[ids.len() - 1..]];
+    let chunks: [&[String]; 4] = [
+        &ids[0..3],
+        &ids[3..8],
+        &ids[8..ids.len() - 1],
+        &ids[ids.len() - 1..],
+    ];
     for ((_, title), tasks) in titles.iter().zip(chunks) {
         md.push_str(&format!("# {title}\n\n"));
-        md.push_str("| | ID | Task | Expected result | Details / reference |\n|---|---|---|---|---|\n");
+        md.push_str(
+            "| | ID | Task | Expected result | Details / reference |\n|---|---|---|---|---|\n",
+        );
         for (n, id) in tasks.iter().enumerate() {
             let done = if n == 0 { "☑" } else { "☐" };
             md.push_str(&format!(

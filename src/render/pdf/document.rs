@@ -155,7 +155,13 @@ fn fit(s: &str, font: FontStyle, size: f32, width: f32) -> String {
     format!("{}…", out.trim_end())
 }
 
-fn running_header_and_footer(page: &mut Page, cover: &Cover, g: Geometry, index: usize, total: usize) {
+fn running_header_and_footer(
+    page: &mut Page,
+    cover: &Cover,
+    g: Geometry,
+    index: usize,
+    total: usize,
+) {
     let fonts = Fonts::get();
     let size = 8.0;
     let right = g.width - g.right;
@@ -163,9 +169,22 @@ fn running_header_and_footer(page: &mut Page, cover: &Cover, g: Geometry, index:
         let y = g.top - 16.0;
         let meta = format!("Revision {} · {}", cover.revision, cover.date);
         let meta_w = fonts.width(FontStyle::Regular, &meta, size);
-        let title = fit(&cover.title, FontStyle::Regular, size, g.content_width() - meta_w - 20.0);
-        page.items.push(text(g.left, y, &title, FontStyle::Regular, size, MUTED));
-        page.items.push(text(right - meta_w, y, &meta, FontStyle::Regular, size, MUTED));
+        let title = fit(
+            &cover.title,
+            FontStyle::Regular,
+            size,
+            g.content_width() - meta_w - 20.0,
+        );
+        page.items
+            .push(text(g.left, y, &title, FontStyle::Regular, size, MUTED));
+        page.items.push(text(
+            right - meta_w,
+            y,
+            &meta,
+            FontStyle::Regular,
+            size,
+            MUTED,
+        ));
         page.items.push(Item::Line {
             x1: g.left,
             y1: y + 4.0,
@@ -186,14 +205,27 @@ fn running_header_and_footer(page: &mut Page, cover: &Cover, g: Geometry, index:
     });
     let number = format!("Page {} of {}", index + 1, total);
     let number_w = fonts.width(FontStyle::Regular, &number, size);
-    page.items.push(text(right - number_w, y, &number, FontStyle::Regular, size, MUTED));
+    page.items.push(text(
+        right - number_w,
+        y,
+        &number,
+        FontStyle::Regular,
+        size,
+        MUTED,
+    ));
     let left = match &cover.change_reference {
         Some(r) => format!("Change {r}"),
         None => cover.organisation.clone().unwrap_or_default(),
     };
     if !left.is_empty() {
-        let left = fit(&left, FontStyle::Regular, size, g.content_width() - number_w - 20.0);
-        page.items.push(text(g.left, y, &left, FontStyle::Regular, size, MUTED));
+        let left = fit(
+            &left,
+            FontStyle::Regular,
+            size,
+            g.content_width() - number_w - 20.0,
+        );
+        page.items
+            .push(text(g.left, y, &left, FontStyle::Regular, size, MUTED));
     }
 }
 
@@ -216,7 +248,11 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
         flow.y += 12.0;
     }
     flow.y += 10.0;
-    for line in wrap(&[Span::new(cover.title.clone(), FontStyle::Bold)], 24.0, width) {
+    for line in wrap(
+        &[Span::new(cover.title.clone(), FontStyle::Bold)],
+        24.0,
+        width,
+    ) {
         let top = flow.y;
         flow.draw_line(&line, x, top, 24.0, 30.0, INK);
         flow.y += 30.0;
@@ -235,9 +271,21 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
     flow.y += 50.0;
     let none = || "—".to_string();
     let details: Vec<(&str, String, FontStyle)> = vec![
-        ("Organisation", cover.organisation.clone().unwrap_or_else(none), FontStyle::Regular),
-        ("Change reference", cover.change_reference.clone().unwrap_or_else(none), FontStyle::Regular),
-        ("Prepared by", cover.prepared_by.clone().unwrap_or_else(none), FontStyle::Regular),
+        (
+            "Organisation",
+            cover.organisation.clone().unwrap_or_else(none),
+            FontStyle::Regular,
+        ),
+        (
+            "Change reference",
+            cover.change_reference.clone().unwrap_or_else(none),
+            FontStyle::Regular,
+        ),
+        (
+            "Prepared by",
+            cover.prepared_by.clone().unwrap_or_else(none),
+            FontStyle::Regular,
+        ),
         ("Date", cover.date.clone(), FontStyle::Regular),
         ("Target", cover.target_name.clone(), FontStyle::Regular),
         ("Revision", cover.revision.to_string(), FontStyle::Regular),
@@ -329,7 +377,14 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
                 let count = ((end - start) / dot).floor();
                 if count >= 2.0 {
                     let leader = ". ".repeat(count as usize);
-                    flow.push(text(end - count * dot, baseline, leader.trim_end(), FontStyle::Regular, size, MUTED));
+                    flow.push(text(
+                        end - count * dot,
+                        baseline,
+                        leader.trim_end(),
+                        FontStyle::Regular,
+                        size,
+                        MUTED,
+                    ));
                 }
             }
             flow.y += leading;

@@ -147,18 +147,26 @@ mod tests {
     fn advances_are_the_fonts_own() {
         let f = Fonts::get();
         // DejaVu Sans: 'W' is much wider than 'i'; Mono is fixed pitch.
-        assert!(f.width(FontStyle::Regular, "W", 10.0) > 2.0 * f.width(FontStyle::Regular, "i", 10.0));
+        assert!(
+            f.width(FontStyle::Regular, "W", 10.0) > 2.0 * f.width(FontStyle::Regular, "i", 10.0)
+        );
         let m = f.width(FontStyle::Mono, "i", 10.0);
         assert!((f.width(FontStyle::Mono, "W", 10.0) - m).abs() < 1e-4);
         assert!((f.width(FontStyle::Mono, "iiii", 10.0) - 4.0 * m).abs() < 1e-3);
         // Bold is wider than regular.
-        assert!(f.width(FontStyle::Bold, "SITE-UPG-NYC", 10.0) > f.width(FontStyle::Regular, "SITE-UPG-NYC", 10.0));
+        assert!(
+            f.width(FontStyle::Bold, "SITE-UPG-NYC", 10.0)
+                > f.width(FontStyle::Regular, "SITE-UPG-NYC", 10.0)
+        );
     }
 
     #[test]
     fn missing_glyphs_become_a_visible_replacement() {
         let f = Fonts::get();
-        assert_eq!(f.resolve(FontStyle::Regular, 'é'), (FontStyle::Regular, 'é'));
+        assert_eq!(
+            f.resolve(FontStyle::Regular, 'é'),
+            (FontStyle::Regular, 'é')
+        );
         assert_eq!(f.resolve(FontStyle::Regular, '漢').1, REPLACEMENT);
         assert_eq!(f.resolve(FontStyle::Bold, '漢').1, REPLACEMENT);
         // Whatever a character resolves to is drawable (bold lacks emoji; regular has some).

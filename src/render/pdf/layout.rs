@@ -510,7 +510,11 @@ impl Flow {
     }
 
     pub fn push(&mut self, item: Item) {
-        self.pages.last_mut().expect("a flow always has a page").items.push(item);
+        self.pages
+            .last_mut()
+            .expect("a flow always has a page")
+            .items
+            .push(item);
     }
 
     fn page_index(&self) -> usize {
@@ -518,7 +522,15 @@ impl Flow {
     }
 
     /// Draws one line's runs with its box top at `top`.
-    pub fn draw_line(&mut self, line: &TextLine, x: f32, top: f32, size: f32, leading: f32, color: Rgb) {
+    pub fn draw_line(
+        &mut self,
+        line: &TextLine,
+        x: f32,
+        top: f32,
+        size: f32,
+        leading: f32,
+        color: Rgb,
+    ) {
         let baseline = top + baseline_offset(size, leading);
         for run in &line.runs {
             self.push(Item::Text {
@@ -549,7 +561,10 @@ impl Flow {
                 Block::Heading { level, spans } => self.heading(*level, spans, next),
                 Block::Paragraph { spans, quote } => {
                     let (x, spans) = if *quote {
-                        (self.g.left + LIST_INDENT, with_style(spans, FontStyle::Oblique))
+                        (
+                            self.g.left + LIST_INDENT,
+                            with_style(spans, FontStyle::Oblique),
+                        )
                     } else {
                         (self.g.left, spans.clone())
                     };
@@ -569,7 +584,11 @@ impl Flow {
                     let last = !matches!(next, Some(Block::ListItem { .. }));
                     self.y += if last { PARAGRAPH_GAP } else { 1.5 };
                 }
-                Block::Table { header, rows } => self.table(header, rows),
+                Block::Table {
+                    header,
+                    rows,
+                    right,
+                } => self.table(header, rows, right),
                 Block::Code { text } => self.code(text),
                 Block::Rule => {
                     self.ensure(12.0);
@@ -599,7 +618,10 @@ impl Flow {
         match block {
             Block::Heading { level, spans } => {
                 let s = heading_style(*level);
-                s.before + wrap(spans, s.size, width).len() as f32 * s.leading + s.after + BODY_LEADING
+                s.before
+                    + wrap(spans, s.size, width).len() as f32 * s.leading
+                    + s.after
+                    + BODY_LEADING
             }
             Block::Paragraph { spans, .. } => {
                 wrap(spans, BODY_SIZE, width).len().min(2) as f32 * BODY_LEADING
@@ -608,7 +630,7 @@ impl Flow {
                 let indent = (*depth as f32 + 1.0) * LIST_INDENT;
                 wrap(spans, BODY_SIZE, width - indent).len() as f32 * BODY_LEADING
             }
-            Block::Table { header, rows } => {
+            Block::Table { header, rows, .. } => {
                 let widths = column_widths(header, rows, width);
                 let mut h = row_height(&cell_lines(header, &widths, true), false);
                 if let Some(first) = rows.first() {
@@ -623,7 +645,11 @@ impl Flow {
 
     fn heading(&mut self, level: u8, spans: &[Span], next: Option<&Block>) {
         let s = heading_style(level);
-        let lines = wrap(&with_style(spans, FontStyle::Bold), s.size, self.g.content_width());
+        let lines = wrap(
+            &with_style(spans, FontStyle::Bold),
+            s.size,
+            self.g.content_width(),
+        );
         let own = lines.len() as f32 * s.leading + s.after;
         let follow = match next {
             Some(Block::PageBreak) | None => 0.0,
@@ -660,7 +686,11 @@ impl Flow {
     fn list_item(&mut self, depth: usize, marker: Marker, spans: &[Span]) {
         let indent = self.g.left + depth as f32 * LIST_INDENT;
         let text_x = indent + LIST_INDENT;
-        let lines = wrap(spans, BODY_SIZE, self.g.left + self.g.content_width() - text_x);
+        let lines = wrap(
+            spans,
+            BODY_SIZE,
+            self.g.left + self.g.content_width() - text_x,
+        );
         let h = lines.len() as f32 * BODY_LEADING;
         // An item stays on one page unless it is taller than a page.
         if h <= self.g.content_height() {
@@ -728,13 +758,14 @@ impl Flow {
         self.y += PARAGRAPH_GAP + 2.0;
     }
 
-    fn table(&mut self, header: &[Vec<Span>], rows: &[Vec<Vec<Span>>]) {
+    fn table(&mut self, header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], right: &[bool]) {
         let table = self.tables;
         self.tables += 1;
         let widths = column_widths(header, rows, self.g.content_width());
         let head = cell_lines(header, &widths, true);
         let head_h = row_height(&head, false);
-        let bodies: Vec<Vec<Vec<TextLine>>> = rows.iter().map(|r| cell_lines(r, &widths, false)).collect();
+        let bodies: Vec<Vec<Vec<TextLine>>> =
+            rows.iter().map(|r| cell_lines(r, &widths, false)).collect();
         let heights: Vec<f32> = rows
             .iter()
             .zip(&bodies)
@@ -743,18 +774,18 @@ impl Flow {
 
         let first = heights.first().copied().unwrap_or(0.0);
         self.ensure((head_h + first).min(self.g.content_height()));
-        self.table_row(table, RowKind::Header, &head, &widths, head_h, 0, false);
+        self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
         for (i, cells) in bodies.iter().enumerate() {
             let h = heights[i];
             if self.fits(h) {
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, 0, false);
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
                 continue;
             }
             if head_h + h <= self.g.content_height() + EPS {
                 // The row moves whole to the next page, under a repeated header.
                 self.new_page();
-                self.table_row(table, RowKind::Header, &head, &widths, head_h, 0, false);
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, 0, false);
+                self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
                 continue;
             }
             // Taller than a page: split it between lines, repeating the header each page.
@@ -765,7 +796,7 @@ impl Flow {
                 let take = if room >= 1.0 { room as usize } else { 0 };
                 if take == 0 {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, 0, false);
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
                     continue;
                 }
                 let take = take.min(total - done);
@@ -774,11 +805,11 @@ impl Flow {
                     .map(|c| c.iter().skip(done).take(take).cloned().collect())
                     .collect();
                 let ph = take as f32 * TABLE_LEADING + 2.0 * CELL_PAD;
-                self.table_row(table, RowKind::Body(i), &part, &widths, ph, done, true);
+                self.table_row(table, RowKind::Body(i), &part, &widths, ph, right, true);
                 done += take;
                 if done < total {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, 0, false);
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
                 }
             }
         }
@@ -793,7 +824,7 @@ impl Flow {
         cells: &[Vec<TextLine>],
         widths: &[f32],
         h: f32,
-        _first_line: usize,
+        right: &[bool],
         partial: bool,
     ) {
         let top = self.y;
@@ -811,10 +842,15 @@ impl Flow {
         let mut x = left;
         for (i, w) in widths.iter().enumerate() {
             if let Some(lines) = cells.get(i) {
-                let font_color = INK;
+                let align_right = right.get(i).copied().unwrap_or(false);
                 for (n, line) in lines.iter().enumerate() {
                     let ltop = top + CELL_PAD + n as f32 * TABLE_LEADING;
-                    self.draw_line(line, x + CELL_PAD, ltop, TABLE_SIZE, TABLE_LEADING, font_color);
+                    let lx = if align_right {
+                        x + w - CELL_PAD - line.width
+                    } else {
+                        x + CELL_PAD
+                    };
+                    self.draw_line(line, lx, ltop, TABLE_SIZE, TABLE_LEADING, INK);
                 }
             }
             x += w;
@@ -864,7 +900,11 @@ fn cell_lines(cells: &[Vec<Span>], widths: &[f32], header: bool) -> Vec<Vec<Text
         .enumerate()
         .map(|(i, w)| {
             let spans = cells.get(i).cloned().unwrap_or_default();
-            let spans = if header { with_style(&spans, FontStyle::Bold) } else { spans };
+            let spans = if header {
+                with_style(&spans, FontStyle::Bold)
+            } else {
+                spans
+            };
             wrap(&spans, TABLE_SIZE, w - 2.0 * CELL_PAD)
         })
         .collect()
@@ -884,14 +924,22 @@ fn row_height(cells: &[Vec<TextLine>], signing: bool) -> f32 {
 /// widest unbreakable piece (capped, and never under a minimum), the remaining width goes where
 /// the text is, and a table narrower than the page is stretched to the full width.
 pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f32) -> Vec<f32> {
-    let ncols = rows.iter().map(Vec::len).chain([header.len()]).max().unwrap_or(0);
+    let ncols = rows
+        .iter()
+        .map(Vec::len)
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
     if ncols == 0 {
         return Vec::new();
     }
     let cap = (available / ncols as f32).max(available * 0.25);
     let mut min = vec![MIN_COLUMN; ncols];
     let mut max = vec![MIN_COLUMN; ncols];
-    let header_bold: Vec<Vec<Span>> = header.iter().map(|c| with_style(c, FontStyle::Bold)).collect();
+    let header_bold: Vec<Vec<Span>> = header
+        .iter()
+        .map(|c| with_style(c, FontStyle::Bold))
+        .collect();
     for row in std::iter::once(&header_bold).chain(rows.iter()) {
         for (i, cell) in row.iter().enumerate() {
             let pad = 2.0 * CELL_PAD;
@@ -912,7 +960,10 @@ pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f
         return min.iter().map(|m| m * available / sum_min).collect();
     }
     let share = (available - sum_min) / (sum_max - sum_min);
-    min.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * share).collect()
+    min.iter()
+        .zip(&max)
+        .map(|(lo, hi)| lo + (hi - lo) * share)
+        .collect()
 }
 
 /// Lays out body blocks on pages of `g`.

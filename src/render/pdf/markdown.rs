@@ -4,7 +4,7 @@
 //! code / links, lists and task lists (flattened with their depth), GFM tables, code blocks,
 //! rules and the `<!-- pagebreak -->` convention. Other HTML is dropped (it is template comments).
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 use super::fonts::FontStyle;
 
@@ -63,6 +63,8 @@ pub enum Block {
     Table {
         header: Vec<Vec<Span>>,
         rows: Vec<Vec<Vec<Span>>>,
+        /// Columns aligned right (`---:` in GFM: numbers).
+        right: Vec<bool>,
     },
     Code {
         text: String,
@@ -148,7 +150,8 @@ enum Target {
 }
 
 pub fn parse(markdown: &str) -> Vec<Block> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
     let mut blocks = Vec::new();
     let mut inline = Inline::default();
     let mut target = Target::None;
@@ -158,7 +161,8 @@ pub fn parse(markdown: &str) -> Vec<Block> {
     let mut item: Option<(usize, Marker)> = None;
     let mut quote = 0usize;
     let mut code: Option<String> = None;
-    let mut table: Option<(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>, bool)> = None;
+    // The table being collected (a `Block::Table`).
+    let mut table: Option<Block> = None;
     let mut row: Vec<Vec<Span>> = Vec::new();
     let mut links: Vec<String> = Vec::new();
 
@@ -215,19 +219,14 @@ pub fn parse(markdown: &str) -> Vec<Block> {
                     item = Some((depth, marker));
                     target = Target::Item;
                 }
-                Tag::Table(_) => table = Some((Vec::new(), Vec::new(), true)),
-                Tag::TableHead => {
-                    row.clear();
-                    if let Some(t) = table.as_mut() {
-                        t.2 = true;
-                    }
+                Tag::Table(aligns) => {
+                    table = Some(Block::Table {
+                        header: Vec::new(),
+                        rows: Vec::new(),
+                        right: aligns.iter().map(|a| *a == Alignment::Right).collect(),
+                    })
                 }
-                Tag::TableRow => {
-                    row.clear();
-                    if let Some(t) = table.as_mut() {
-                        t.2 = false;
-                    }
-                }
+                Tag::TableHead | Tag::TableRow => row.clear(),
                 Tag::TableCell => target = Target::Cell,
                 Tag::Emphasis => inline.emphasis += 1,
                 Tag::Strong => inline.strong += 1,
@@ -287,20 +286,16 @@ pub fn parse(markdown: &str) -> Vec<Block> {
                     target = Target::None;
                 }
                 TagEnd::TableHead => {
-                    if let Some(t) = table.as_mut() {
-                        t.0 = std::mem::take(&mut row);
+                    if let Some(Block::Table { header, .. }) = table.as_mut() {
+                        *header = std::mem::take(&mut row);
                     }
                 }
                 TagEnd::TableRow => {
-                    if let Some(t) = table.as_mut() {
-                        t.1.push(std::mem::take(&mut row));
+                    if let Some(Block::Table { rows, .. }) = table.as_mut() {
+                        rows.push(std::mem::take(&mut row));
                     }
                 }
-                TagEnd::Table => {
-                    if let Some((header, rows, _)) = table.take() {
-                        blocks.push(Block::Table { header, rows });
-                    }
-                }
+                TagEnd::Table => blocks.extend(table.take()),
                 TagEnd::Emphasis => inline.emphasis = inline.emphasis.saturating_sub(1),
                 TagEnd::Strong => inline.strong = inline.strong.saturating_sub(1),
                 TagEnd::Link => {
@@ -341,11 +336,7 @@ pub fn parse(markdown: &str) -> Vec<Block> {
                     inline.hard_break();
                 }
             }
-            Event::Html(html) => {
-                if is_pagebreak(&html) {
-                    blocks.push(Block::PageBreak);
-                }
-            }
+            Event::Html(html) if is_pagebreak(&html) => blocks.push(Block::PageBreak),
             Event::Rule => blocks.push(Block::Rule),
             Event::TaskListMarker(checked) => {
                 if let Some((_, marker)) = item.as_mut() {
@@ -393,19 +384,33 @@ mod tests {
     #[test]
     fn task_lists_tables_pagebreaks_and_links() {
         let md = "- [ ] `SITE-UPG-NYC` Upgrade\n- [x] Done one\n  - nested\n\n\
-                  <!-- pagebreak -->\n\n| ID | Task |\n|---|---|\n| A-1 | One<br>two |\n| B-2 | [S3](https://example.com/s3) |\n";
+                  <!-- pagebreak -->\n\n| ID | Task |\n|---|---:|\n| A-1 | One<br>two |\n| B-2 | [S3](https://example.com/s3) |\n";
         let blocks = parse(md);
         assert!(matches!(
             &blocks[0],
             Block::ListItem { depth: 0, marker: Marker::Task(false), spans } if plain_text(spans) == "SITE-UPG-NYC Upgrade"
         ));
-        assert!(matches!(&blocks[1], Block::ListItem { marker: Marker::Task(true), .. }));
-        assert!(matches!(&blocks[2], Block::ListItem { depth: 1, marker: Marker::Bullet, .. }));
+        assert!(matches!(
+            &blocks[1],
+            Block::ListItem {
+                marker: Marker::Task(true),
+                ..
+            }
+        ));
+        assert!(matches!(
+            &blocks[2],
+            Block::ListItem {
+                depth: 1,
+                marker: Marker::Bullet,
+                ..
+            }
+        ));
         assert_eq!(blocks[3], Block::PageBreak);
-        let Block::Table { header, rows } = &blocks[4] else {
+        let Block::Table { header, rows, .. } = &blocks[4] else {
             panic!("{blocks:?}")
         };
         assert_eq!(header.len(), 2);
+        assert!(matches!(&blocks[4], Block::Table { right, .. } if right == &[false, true]));
         assert_eq!(rows.len(), 2);
         assert!(rows[0][1].iter().any(Span::is_break));
         assert_eq!(plain_text(&rows[1][1]), "S3 (https://example.com/s3)");

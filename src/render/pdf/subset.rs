@@ -74,12 +74,17 @@ pub fn strip_unused_glyphs(font: &[u8], keep: &BTreeSet<u16>) -> Result<Vec<u8>,
             .ok_or("font truncated")?;
         let offset = u32_at(font, rec + 8)? as usize;
         let length = u32_at(font, rec + 12)? as usize;
-        let data = font.get(offset..offset + length).ok_or("font table out of bounds")?;
+        let data = font
+            .get(offset..offset + length)
+            .ok_or("font table out of bounds")?;
         tables.insert(tag, data.to_vec());
     }
     let head = tables.get(b"head").ok_or("no head table")?.clone();
     let maxp = tables.get(b"maxp").ok_or("no maxp table")?;
-    let glyf = tables.get(b"glyf").ok_or("no glyf table (not TrueType outlines)")?.clone();
+    let glyf = tables
+        .get(b"glyf")
+        .ok_or("no glyf table (not TrueType outlines)")?
+        .clone();
     let loca = tables.get(b"loca").ok_or("no loca table")?;
     let num_glyphs = u16_at(maxp, 4)? as usize;
     let long = u16_at(&head, 50)? != 0;
@@ -103,7 +108,11 @@ pub fn strip_unused_glyphs(font: &[u8], keep: &BTreeSet<u16>) -> Result<Vec<u8>,
 
     // Every glyph drawn, and every glyph a drawn composite glyph is made of.
     let mut wanted: BTreeSet<usize> = BTreeSet::from([0]);
-    let mut todo: Vec<usize> = keep.iter().map(|&g| g as usize).filter(|&g| g < num_glyphs).collect();
+    let mut todo: Vec<usize> = keep
+        .iter()
+        .map(|&g| g as usize)
+        .filter(|&g| g < num_glyphs)
+        .collect();
     while let Some(g) = todo.pop() {
         if wanted.insert(g) {
             for c in components(glyph(g))? {
@@ -190,7 +199,10 @@ mod tests {
         let full = dejavu::sans::regular();
         let face = Face::parse(full, 0).unwrap();
         // 'é' is a composite in DejaVu: its parts must survive too.
-        let keep: BTreeSet<u16> = "Aé€".chars().map(|c| face.glyph_index(c).unwrap().0).collect();
+        let keep: BTreeSet<u16> = "Aé€"
+            .chars()
+            .map(|c| face.glyph_index(c).unwrap().0)
+            .collect();
         let small = strip_unused_glyphs(full, &keep).unwrap();
         assert!(small.len() < full.len() / 4, "{} bytes", small.len());
         let sub = Face::parse(&small, 0).unwrap();

@@ -9,15 +9,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 use sha2::{Digest, Sha256};
 
 use super::document::Document;
 use super::fonts::{FontStyle, Fonts};
-use super::subset;
 use super::layout::{Item, Rgb};
+use super::subset;
 
 /// Document information dictionary fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +55,14 @@ fn page_ops(items: &[Item], height: f32) -> Vec<Op> {
     let mut ops = Vec::new();
     // Fills first, so that text and rules are drawn over them.
     for item in items {
-        if let Item::Fill { x, y, w, h, color: c } = item {
+        if let Item::Fill {
+            x,
+            y,
+            w,
+            h,
+            color: c,
+        } = item
+        {
             ops.push(Op::SetFillColor { col: color(*c) });
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
@@ -92,7 +99,12 @@ fn page_ops(items: &[Item], height: f32) -> Vec<Op> {
                     },
                 });
             }
-            Item::Checkbox { x, y, size, checked } => {
+            Item::Checkbox {
+                x,
+                y,
+                size,
+                checked,
+            } => {
                 let c = Rgb(0.15, 0.15, 0.15);
                 ops.push(Op::SetOutlineColor { col: color(c) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(0.7) });
@@ -193,7 +205,10 @@ fn used_glyphs(doc: &Document) -> BTreeMap<FontStyle, BTreeSet<u16>> {
     let fonts = Fonts::get();
     let mut used: BTreeMap<FontStyle, BTreeSet<u16>> = BTreeMap::new();
     for item in doc.pages.iter().flat_map(|p| p.items.iter()) {
-        if let Item::Text { font, text, size, .. } = item {
+        if let Item::Text {
+            font, text, size, ..
+        } = item
+        {
             for (font, _, run) in resolved_runs(*font, text, *size) {
                 let set = used.entry(font).or_default();
                 set.extend(run.chars().map(|c| fonts.glyph_id(font, c)));
@@ -209,7 +224,10 @@ fn subset_tag(glyphs: &BTreeSet<u16>) -> String {
     for g in glyphs {
         h.update(g.to_be_bytes());
     }
-    h.finalize()[..6].iter().map(|b| char::from(b'A' + b % 26)).collect()
+    h.finalize()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
 }
 
 fn utf16(s: &str) -> Object {
@@ -304,7 +322,9 @@ fn tidy_info(lo: &mut lopdf::Document) {
         }
         let empty: Vec<Vec<u8>> = info
             .iter()
-            .filter(|(_, v)| matches!(v, Object::String(s, _) if s.is_empty() || s == &[0xFE, 0xFF]))
+            .filter(
+                |(_, v)| matches!(v, Object::String(s, _) if s.is_empty() || s == &[0xFE, 0xFF]),
+            )
             .map(|(k, _)| k.clone())
             .collect();
         for key in empty {
@@ -346,7 +366,8 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
         .pages
         .iter()
         .map(|p| {
-            let mut page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), page_ops(&p.items, h));
+            let mut page =
+                PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), page_ops(&p.items, h));
             let bbox = Rect::from_wh(Pt(w), Pt(h));
             page.media_box = bbox.clone();
             page.trim_box = bbox.clone();
@@ -355,8 +376,8 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
         })
         .collect();
 
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.timestamp)
-        .map_err(|e| e.to_string())?;
+    let date =
+        printpdf::OffsetDateTime::from_unix_timestamp(meta.timestamp).map_err(|e| e.to_string())?;
     let info = &mut pdf.metadata.info;
     info.document_title = meta.title.clone();
     info.author = meta.author.clone();
