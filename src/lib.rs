@@ -12,4 +12,5 @@ pub mod output;
 pub mod plan;
 pub mod regen;
 pub mod render;
+pub mod synth;
 pub mod templates;

@@ -113,9 +113,8 @@ pub fn output_path(dir: &Path, stem: &str, extension: &str) -> PathBuf {
             }
         })
         .collect();
-    while safe.starts_with('.') {
-        safe.replace_range(0..1, "_");
-    }
+    let dots = safe.len() - safe.trim_start_matches('.').len();
+    safe.replace_range(0..dots, &"_".repeat(dots));
     if safe.is_empty() {
         safe.push_str("plan");
     }
@@ -135,7 +134,7 @@ mod tests {
         );
         assert_eq!(
             output_path(dir, "../etc/x", "md"),
-            Path::new("out/__etc_x.md")
+            Path::new("out/___etc_x.md")
         );
         assert_eq!(output_path(dir, "..", "pdf"), Path::new("out/__.pdf"));
         assert_eq!(output_path(dir, "a\u{0}b", "pdf"), Path::new("out/a_b.pdf"));

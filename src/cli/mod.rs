@@ -57,6 +57,15 @@ pub enum Command {
     /// Print the manual page (roff).
     #[command(after_help = "Example:\n  cmplan man > cmplan.1 && man ./cmplan.1")]
     Man,
+    /// Print a deterministic synthetic hierarchy (for benchmarks and tests).
+    #[command(hide = true)]
+    Synth {
+        /// Number of sites, or a named size: S (14), M (60), L (600), XL (2000).
+        #[arg(long, default_value = "M")]
+        size: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,5 +112,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Completions { shell } => misc::completions(shell),
         Command::Man => misc::man(),
+        Command::Synth { size, seed } => {
+            let sites = cmplan::synth::SIZES
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&size))
+                .map(|(_, n)| *n)
+                .or_else(|| size.parse().ok())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--size {size}: give S, M, L, XL or a number of sites")
+                })?;
+            print!("{}", cmplan::synth::generate(sites, seed));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
