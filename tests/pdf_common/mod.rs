@@ -42,7 +42,8 @@ pub fn task_ids() -> Vec<String> {
 /// with long UNC paths, FQDNs and URLs, a CJK server description and an emoji.
 pub fn sample_markdown() -> String {
     let mut md = String::new();
-    md.push_str("# Contoso SMS 2003 to ConfigMgr 2007 upgrade\n\nRevision 1 · 2027-03-01\n\n<!-- pagebreak -->\n\n");
+    // The title block, as the templates write it: replaced by the PDF's cover page.
+    md.push_str("# Contoso SMS 2003 to ConfigMgr 2007 upgrade\n\n**Upgrade plan: SMS 2003 to Configuration Manager 2007 SP2**\n\n- **Organisation:** Contoso Ltd\n- **Revision:** 1\n\n<!-- pagebreak -->\n\n");
     md.push_str("# Hierarchy\n\n");
     md.push_str("- **CEN** Central site (primary) — `cen-ss01.corp.contoso.com`\n");
     for s in &SITES[1..] {
@@ -80,20 +81,33 @@ pub fn sample_markdown() -> String {
         &ids[8..ids.len() - 1],
         &ids[ids.len() - 1..],
     ];
-    for ((_, title), tasks) in titles.iter().zip(chunks) {
-        md.push_str(&format!("# {title}\n\n"));
-        md.push_str(
-            "| | ID | Task | Expected result | Details / reference |\n|---|---|---|---|---|\n",
-        );
-        for (n, id) in tasks.iter().enumerate() {
-            let done = if n == 0 { "☑" } else { "☐" };
+    for (n, ((_, title), tasks)) in titles.iter().zip(chunks).enumerate() {
+        md.push_str(&format!(
+            "# {title}\n\n{} tasks, in the order in which they are done.\n\n",
+            tasks.len()
+        ));
+        for (i, id) in tasks.iter().enumerate() {
+            let done = if i == 0 { "x" } else { " " };
             md.push_str(&format!(
-                "| {done} | `{id}` | Upgrade step for {id} on server \\\\\\\\{}.corp.contoso.com\\\\SMS_SITE | The step completes and the site status for {id} is OK in the console.<br>Check the log `C:\\SMS\\Logs\\ConfigMgrSetup.log` | Run setup from the prerequisite folder; see https://technet.microsoft.com/en-us/library/bb680951.aspx for the full procedure and the checklist of everything to verify after it finishes. |\n",
+                "- [{done}] **{id}** Upgrade step for {id}\\\n  *Where:* server \\\\{}.corp.contoso.com\\SMS_SITE\\\n  *Expected result:* The step completes and the site status is OK; check `C:\\SMS\\Logs\\ConfigMgrSetup.log`\\\n  *Reference:* [Upgrading sites](https://technet.microsoft.com/en-us/library/bb680951.aspx)\n",
                 id.to_lowercase()
             ));
         }
-        md.push_str("\n- [x] Change window approved\n- [ ] Backups verified\n\n");
-        md.push_str("## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Implementer | | | |\n| Reviewer | | | |\n\n<!-- pagebreak -->\n\n");
+        if n == 2 {
+            // A task table too, long enough to run over a page.
+            md.push_str("\n| ID | Task | Server |\n|---|---|---|\n");
+            for id in tasks {
+                md.push_str(&format!(
+                    "| `{id}` | Verify {id} after the upgrade | `\\\\{}.corp.contoso.com` |\n",
+                    id.to_lowercase()
+                ));
+            }
+        }
+        md.push_str(&format!(
+            "\n**Sign-off, phase {}:** the tasks above are done.\n\n",
+            n + 1
+        ));
+        md.push_str("## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Engineer |  |  |  |\n| Reviewer |  |  |  |\n\n<!-- pagebreak -->\n\n");
     }
     md.push_str("# Final approval\n\nThe change advisory board approves the plan above.\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Change manager | | | |\n| Service owner | | | |\n");
     md

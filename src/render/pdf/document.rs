@@ -63,27 +63,34 @@ pub struct Document {
 pub const CONTENTS: &str = "Contents";
 const TOC_NUMBER_COLUMN: f32 = 36.0;
 
-/// The Markdown's own title block is replaced by the cover: drop what precedes the first
-/// section, and a first `# ` heading repeating the plan title together with its text.
+/// The Markdown's own title block is replaced by the cover. By the templates' convention it is
+/// everything before the first page break, with the plan title as its one `# ` heading. A
+/// custom template without that break loses only a leading title heading (and, when another
+/// section follows, the title's own text), never a section.
 pub fn strip_title_block(blocks: Vec<Block>, title: &str) -> Vec<Block> {
+    let is_title = |b: &Block| matches!(b, Block::Heading { level: 1, spans } if plain_text(spans).eq_ignore_ascii_case(title.trim()));
     let first_h1 = blocks
         .iter()
         .position(|b| matches!(b, Block::Heading { level: 1, .. }));
     let Some(start) = first_h1 else {
         return blocks;
     };
-    let mut rest: Vec<Block> = blocks.into_iter().skip(start).collect();
-    if let Some(Block::Heading { spans, .. }) = rest.first() {
-        if plain_text(spans).eq_ignore_ascii_case(title.trim()) {
-            let next = rest
-                .iter()
-                .skip(1)
-                .position(|b| matches!(b, Block::Heading { level: 1, .. }))
-                .map(|p| p + 1)
-                .unwrap_or(rest.len());
-            rest.drain(..next);
-        }
+    if !is_title(&blocks[start]) {
+        return blocks;
     }
+    let mut rest = blocks;
+    let after = &rest[start + 1..];
+    let next_h1 = after
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 1, .. }));
+    let page_break = after.iter().position(|b| matches!(b, Block::PageBreak));
+    let end = match (page_break, next_h1) {
+        (Some(p), Some(h)) if p < h => start + 1 + p + 1,
+        (Some(p), None) => start + 1 + p + 1,
+        (_, Some(h)) => start + 1 + h,
+        (None, None) => start + 1,
+    };
+    rest.drain(..end);
     rest
 }
 

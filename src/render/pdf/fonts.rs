@@ -62,6 +62,9 @@ pub const REPLACEMENT: char = '\u{FFFD}';
 pub struct Fonts {
     faces: Vec<Face<'static>>,
     units_per_em: [f32; 4],
+    /// Advances of printable ASCII per face (every DejaVu face has it): the common case
+    /// skips the cmap lookups.
+    ascii: [[u16; 128]; 4],
 }
 
 impl Fonts {
@@ -77,9 +80,17 @@ impl Fonts {
             for (i, f) in faces.iter().enumerate() {
                 units_per_em[i] = f32::from(f.units_per_em());
             }
+            let mut ascii = [[0u16; 128]; 4];
+            for (i, f) in faces.iter().enumerate() {
+                for c in 0x20u8..0x7f {
+                    let gid = f.glyph_index(char::from(c)).unwrap_or(GlyphId(0));
+                    ascii[i][c as usize] = f.glyph_hor_advance(gid).unwrap_or(0);
+                }
+            }
             Fonts {
                 faces,
                 units_per_em,
+                ascii,
             }
         })
     }
@@ -94,7 +105,7 @@ impl Fonts {
 
     /// The face and character actually drawn for `c` requested in `style`.
     pub fn resolve(&self, style: FontStyle, c: char) -> (FontStyle, char) {
-        if self.has_glyph(style, c) {
+        if (' '..='~').contains(&c) || self.has_glyph(style, c) {
             (style, c)
         } else if style != FontStyle::Regular && self.has_glyph(FontStyle::Regular, c) {
             (FontStyle::Regular, c)
@@ -112,6 +123,10 @@ impl Fonts {
 
     /// Advance of one character (already resolved) at `size` points.
     pub fn advance(&self, style: FontStyle, c: char, size: f32) -> f32 {
+        if (' '..='~').contains(&c) {
+            let units = self.ascii[style.index()][c as usize];
+            return f32::from(units) * size / self.units_per_em[style.index()];
+        }
         let face = self.face(style);
         let gid = face.glyph_index(c).unwrap_or(GlyphId(0));
         let units = face.glyph_hor_advance(gid).unwrap_or(0);

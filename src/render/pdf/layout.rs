@@ -582,7 +582,13 @@ impl Flow {
                 } => {
                     self.list_item(*depth, *marker, spans);
                     let last = !matches!(next, Some(Block::ListItem { .. }));
-                    self.y += if last { PARAGRAPH_GAP } else { 1.5 };
+                    // Tasks (several lines each) read better apart; plain bullets stay tight.
+                    let gap = if matches!(marker, Marker::Task(_)) {
+                        4.0
+                    } else {
+                        1.5
+                    };
+                    self.y += if last { PARAGRAPH_GAP } else { gap };
                 }
                 Block::Table {
                     header,
