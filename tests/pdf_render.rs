@@ -151,6 +151,49 @@ fn the_printed_plan_reads_back() {
             "{}",
             String::from_utf8_lossy(&out.stdout)
         );
+
+        // The outline: sections in document order, their sub-sections nested under them,
+        // each jumping to the page its heading is on.
+        let out = Command::new("qpdf")
+            .args(["--json", "--json-key=outlines"])
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let outlines = json["outlines"].as_array().unwrap();
+        let titles: Vec<&str> = outlines
+            .iter()
+            .map(|o| o["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Contents",
+                "Hierarchy",
+                "Disk estimates",
+                "Findings",
+                "Phase 1: Prepare the hierarchy",
+                "Phase 2: Upgrade the central site",
+                "Phase 3: Upgrade the child sites",
+                "Phase 4: Upgrade the clients",
+                "Final approval"
+            ]
+        );
+        let kids: Vec<&str> = outlines[3]["kids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(kids, ["Blockers", "Warnings"]);
+        for o in outlines.iter().skip(1) {
+            let title = o["title"].as_str().unwrap();
+            let page = o["destpageposfrom1"].as_u64().unwrap() as usize;
+            assert!(
+                page_texts[page - 1].lines().any(|l| l.trim() == title),
+                "bookmark {title:?} points at page {page}"
+            );
+        }
     }
 }
 

@@ -399,3 +399,42 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
     }
     flow.finish().pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headings(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { spans, .. } => Some(plain_text(spans)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_title_block_gives_way_to_the_cover_but_no_section_is_lost() {
+        let md = "# Plan\n\n- **Revision:** 1\n\n<!-- pagebreak -->\n\n# Summary\n\ntext\n";
+        let kept = strip_title_block(markdown::parse(md), "Plan");
+        assert_eq!(headings(&kept), ["Summary"]);
+        assert!(matches!(kept[0], Block::Heading { .. }));
+        // Without the page break: the title section ends at the next section.
+        let md = "# Plan\n\nintro\n\n# Summary\n\ntext\n";
+        assert_eq!(
+            headings(&strip_title_block(markdown::parse(md), "Plan")),
+            ["Summary"]
+        );
+        // A template with nothing but the title heading keeps everything after it.
+        let md = "# Plan\n\n## Hierarchy\n\ntext\n";
+        let kept = strip_title_block(markdown::parse(md), "Plan");
+        assert_eq!(headings(&kept), ["Hierarchy"]);
+        // A first section that is not the title is kept.
+        let md = "# Summary\n\ntext\n";
+        assert_eq!(
+            headings(&strip_title_block(markdown::parse(md), "Plan")),
+            ["Summary"]
+        );
+    }
+}
