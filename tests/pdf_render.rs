@@ -212,3 +212,23 @@ fn same_input_same_bytes_and_letter_paper() {
     other.date = "2027-03-02".to_string();
     assert_ne!(render_markdown(&other, &md, Paper::A4).unwrap(), a);
 }
+
+#[test]
+fn sparse_and_hostile_plans_still_typeset() {
+    let mut c = cover();
+    c.title = format!("Upgrade {}", "X".repeat(300));
+    c.organisation = None;
+    c.change_reference = None;
+    c.prepared_by = None;
+    // Nothing but a section with an unclosed emphasis, raw HTML and a CJK heading.
+    let md = "# 東京 sites\n\n*unclosed <script>alert(1)</script> | a | b\n";
+    let bytes = render_markdown(&c, md, Paper::A4).unwrap();
+    let pdf = write_pdf("sparse.pdf", &bytes);
+    let text = tool("pdftotext", &[], &pdf);
+    assert!(text.contains("Page 1 of 3"), "{text}");
+    assert!(text.contains("\u{FFFD}\u{FFFD} sites"), "{text}");
+    assert!(text.contains("*unclosed"), "{text}");
+    let empty = render_markdown(&c, "", Paper::Letter).unwrap();
+    let pdf = write_pdf("empty.pdf", &empty);
+    assert!(tool("pdftotext", &[], &pdf).contains("Page 2 of 2"));
+}

@@ -959,8 +959,10 @@ pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f
     let sum_min: f32 = min.iter().sum();
     let sum_max: f32 = max.iter().sum();
     if sum_max <= available {
-        let extra = available - sum_max;
-        return max.iter().map(|m| m + extra * m / sum_max).collect();
+        // Spread evenly: the empty Name / Date / Signature columns of a sign-off table get
+        // room to write in, not just the width of their header.
+        let extra = (available - sum_max) / ncols as f32;
+        return max.iter().map(|m| m + extra).collect();
     }
     if sum_min >= available {
         return min.iter().map(|m| m * available / sum_min).collect();
@@ -976,8 +978,8 @@ pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f
 pub fn layout(blocks: &[Block], g: Geometry) -> Layout {
     let mut flow = Flow::new(g);
     flow.blocks(blocks);
-    // A trailing page break would leave an empty last page.
-    if flow.pages.len() > 1 && flow.pages.last().is_some_and(|p| p.items.is_empty()) {
+    // A trailing page break (or no content at all) would leave an empty last page.
+    while flow.pages.last().is_some_and(|p| p.items.is_empty()) {
         flow.pages.pop();
     }
     flow.finish()
