@@ -255,14 +255,27 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
         flow.y += 12.0;
     }
     flow.y += 10.0;
-    for line in wrap(
-        &[Span::new(cover.title.clone(), FontStyle::Bold)],
-        24.0,
-        width,
-    ) {
+    // A long title steps down in size so the details below always fit on the cover.
+    let title = [Span::new(cover.title.clone(), FontStyle::Bold)];
+    let (mut size, mut lines) = (24.0, wrap(&title, 24.0, width));
+    for smaller in [20.0, 16.0, 13.0, 11.0] {
+        if lines.len() <= 4 {
+            break;
+        }
+        (size, lines) = (smaller, wrap(&title, smaller, width));
+    }
+    if lines.len() > 7 {
+        lines.truncate(7);
+        if let Some(run) = lines[6].runs.last_mut() {
+            run.text.pop();
+            run.text.push('…');
+        }
+    }
+    let leading = size * 1.25;
+    for line in &lines {
         let top = flow.y;
-        flow.draw_line(&line, x, top, 24.0, 30.0, INK);
-        flow.y += 30.0;
+        flow.draw_line(line, x, top, size, leading, INK);
+        flow.y += leading;
     }
     flow.y += 8.0;
     let subtitle = format!(
