@@ -6,8 +6,40 @@ use std::path::{Path, PathBuf};
 
 /// Every default file, by name, embedded in the binary so it works anywhere.
 pub const DEFAULTS: &[(&str, &str)] = &[
-    // ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),  -- markdown renderer adds its files here
-    // ("tasks.toml", include_str!("../templates/tasks.toml")),    -- planning engine adds its catalogue here
+    // Markdown: the main template, then its partials (render::markdown).
+    ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),
+    ("cover.md.hbs", include_str!("../templates/cover.md.hbs")),
+    (
+        "summary.md.hbs",
+        include_str!("../templates/summary.md.hbs"),
+    ),
+    (
+        "changes.md.hbs",
+        include_str!("../templates/changes.md.hbs"),
+    ),
+    (
+        "hierarchy.md.hbs",
+        include_str!("../templates/hierarchy.md.hbs"),
+    ),
+    (
+        "estimates.md.hbs",
+        include_str!("../templates/estimates.md.hbs"),
+    ),
+    (
+        "findings.md.hbs",
+        include_str!("../templates/findings.md.hbs"),
+    ),
+    ("phase.md.hbs", include_str!("../templates/phase.md.hbs")),
+    ("task.md.hbs", include_str!("../templates/task.md.hbs")),
+    (
+        "signoff.md.hbs",
+        include_str!("../templates/signoff.md.hbs"),
+    ),
+    (
+        "approval.md.hbs",
+        include_str!("../templates/approval.md.hbs"),
+    ),
+    ("tasks.toml", include_str!("../templates/tasks.toml")),
 ];
 
 /// Where templates come from.

@@ -1,12 +1,199 @@
 //! `-f html`: the Markdown rendered by pulldown-cmark into one self-contained HTML file.
+//!
+//! Same text as `-f md` (so a custom template changes it too), with a small inline stylesheet
+//! for screen and print: no scripts, fonts or other external assets.
 
-use super::{Format, RenderContext, RenderError};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::markdown::{self, parser_options, PAGE_BREAK};
+use super::{RenderContext, RenderError};
 use crate::plan::Plan;
 
+const STYLE: &str = r#"
+body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 10.5pt; line-height: 1.45;
+       color: #1a1a1a; max-width: 60em; margin: 2em auto; padding: 0 1.5em; }
+h1 { font-size: 1.6em; border-bottom: 2px solid #1f4e79; padding-bottom: .2em; margin-top: 1.6em; color: #1f4e79; }
+h2 { font-size: 1.25em; margin-top: 1.4em; color: #1f4e79; }
+table { border-collapse: collapse; margin: .8em 0; width: 100%; }
+th, td { border: 1px solid #9aa5b1; padding: .3em .5em; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #dde6f0; text-align: left; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+thead { display: table-header-group; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; }
+li { margin: .25em 0; overflow-wrap: anywhere; }
+ul:has(> li > input[type=checkbox]) { list-style: none; padding-left: 1em; }
+li > input[type=checkbox] { margin-right: .5em; transform: scale(1.2); }
+a { color: #1f4e79; overflow-wrap: anywhere; }
+.pagebreak { break-after: page; page-break-after: always; }
+nav.toc { border: 1px solid #9aa5b1; padding: .4em 1.2em; margin: 1.5em 0; }
+nav.toc h2 { margin-top: .3em; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  li { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+@page { size: A4; margin: 18mm 16mm; }
+"#;
+
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
-    let _ = (plan, ctx);
-    Err(RenderError::new(
-        Format::Html,
-        "not implemented yet (issue 5)",
-    ))
+    let text = markdown::render(plan, ctx)?;
+    let paper = match ctx.paper {
+        super::Paper::A4 => "A4",
+        super::Paper::Letter => "letter",
+    };
+    Ok(html_document(&plan.title, &text, paper))
+}
+
+/// Wraps the Markdown, converted, in a complete HTML page, with a table of contents linking
+/// to the document's sections (its `# ` headings after the title block).
+pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
+    let mut events: Vec<Event> = Parser::new_ext(markdown_text, parser_options())
+        .map(|event| match event {
+            // Only the templates can produce raw HTML (the escaper turns `<` in values into
+            // text): the page-break comment becomes a real break, anything else stays as written.
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == PAGE_BREAK => {
+                Event::Html(CowStr::Borrowed("<div class=\"pagebreak\"></div>\n"))
+            }
+            other => other,
+        })
+        .collect();
+
+    // Give every heading an id (its text, slugged; deduplicated) and collect the sections.
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut seen_page_break = false;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Html(h) if h.contains("pagebreak") => seen_page_break = true,
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = *level;
+                let mut text = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => text.push(' '),
+                        _ => {}
+                    }
+                }
+                let id = unique_slug(&text, &mut used);
+                if level == HeadingLevel::H1 && seen_page_break {
+                    sections.push((id.clone(), text));
+                }
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                    *slot = Some(CowStr::from(id));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+
+    let mut body = String::with_capacity(markdown_text.len() * 2);
+    html::push_html(&mut body, events.into_iter());
+
+    let mut nav = String::new();
+    if !sections.is_empty() {
+        nav.push_str("<nav class=\"toc\">\n<h2>Contents</h2>\n<ol>\n");
+        for (id, text) in &sections {
+            let mut escaped = String::new();
+            escape_html(&mut escaped, text);
+            nav.push_str(&format!("<li><a href=\"#{id}\">{escaped}</a></li>\n"));
+        }
+        nav.push_str("</ol>\n</nav>\n");
+    }
+    // The contents go right after the title block (before its first page break).
+    let body = match body.find("<div class=\"pagebreak\"></div>") {
+        Some(at) if !nav.is_empty() => format!("{}{}{}", &body[..at], nav, &body[at..]),
+        _ => body,
+    };
+
+    let mut title_escaped = String::new();
+    escape_html(&mut title_escaped, title);
+    let style = STYLE.replace("size: A4", &format!("size: {paper}"));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"cmplan\">\n<title>{title_escaped}</title>\n\
+         <style>{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+}
+
+/// `Phase 1: Resolve findings` → `phase-1-resolve-findings` (ASCII letters and digits kept,
+/// other characters folded into single hyphens), made unique with `-2`, `-3`, …
+fn unique_slug(text: &str, used: &mut Vec<String>) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let base = match slug.trim_end_matches('-') {
+        "" => "section".to_string(),
+        s => s.to_string(),
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    used.push(candidate.clone());
+    candidate
+}
+
+/// HTML-escapes text for the `<title>` element.
+fn escape_html(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_breaks_become_print_breaks_and_title_is_escaped() {
+        let html = html_document(
+            "A <b> & C",
+            "# One\n\n<!-- pagebreak -->\n\n# Two\n\n- [x] done\n",
+            "A4",
+        );
+        assert!(html.contains("<title>A &lt;b&gt; &amp; C</title>"));
+        assert!(html.contains("<div class=\"pagebreak\"></div>"));
+        assert!(!html.contains("<!-- pagebreak -->"));
+        assert!(html.contains("checked"));
+        assert!(!html.contains("http"), "no external assets");
+        // The contents link to the sections after the title block, not to the title.
+        assert!(html.contains("<li><a href=\"#two\">Two</a></li>"));
+        assert!(!html.contains("href=\"#one\""));
+        assert!(html.contains("<h1 id=\"two\">Two</h1>"));
+    }
+
+    #[test]
+    fn heading_ids_are_unique_slugs() {
+        let mut used = Vec::new();
+        assert_eq!(
+            unique_slug("Phase 1: Resolve findings", &mut used),
+            "phase-1-resolve-findings"
+        );
+        assert_eq!(
+            unique_slug("Phase 1: Resolve findings", &mut used),
+            "phase-1-resolve-findings-2"
+        );
+        assert_eq!(unique_slug("Über €", &mut used), "ber");
+        assert_eq!(unique_slug("***", &mut used), "section");
+    }
 }

@@ -1,12 +1,599 @@
 //! `-f md`: the checklist as Markdown from embedded, overridable handlebars templates.
+//!
+//! The templates (`templates/*.md.hbs`) receive the plan as `-f json` writes it, plus a few
+//! derived fields (see [`view`]): wording lives in the templates, numbers and labels here.
+//! Every `{{value}}` goes through [`escape`], a Markdown escaper, so that text from the
+//! environment description can never change the document's structure; handlebars' own HTML
+//! escaping is wrong for Markdown (`=` would become `&#x3D;`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext as HbsContext,
+};
+use serde_json::{json, Map, Value};
 
 use super::{Format, RenderContext, RenderError};
-use crate::plan::Plan;
+use crate::plan::{Plan, Severity, TaskStatus};
+use crate::templates::DEFAULTS;
 
+/// The page-break line of the templates: on its own, between blocks (see `plan.md.hbs`).
+pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
+
+/// The pulldown-cmark extensions the plan's Markdown is written for (GFM tables, task lists):
+/// what the HTML and the PDF read it with.
+pub fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The main template; every other `*.md.hbs` file is a partial named after its stem
+/// (`phase.md.hbs` is `{{> phase}}`).
+pub const MAIN_TEMPLATE: &str = "plan.md.hbs";
+const SUFFIX: &str = ".md.hbs";
+
+/// The Markdown text of the plan.
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
-    let _ = (plan, ctx);
-    Err(RenderError::new(
-        Format::Md,
-        "not implemented yet (issue 5)",
-    ))
+    let sources = template_sources(ctx)?;
+    let mut hbs = Handlebars::new();
+    hbs.set_strict_mode(true);
+    hbs.register_escape_fn(escape);
+    register_helpers(&mut hbs);
+    for source in &sources {
+        hbs.register_template_string(&source.stem, &source.text)
+            .map_err(|e| template_error(&sources, &e))?;
+    }
+    let main = stem(MAIN_TEMPLATE).expect("main template name ends in .md.hbs");
+    let text = hbs
+        .render(main, &view(plan))
+        .map_err(|e| render_error(&sources, e))?;
+    Ok(tidy(&text))
+}
+
+/// One template file as loaded: registered under `stem`, reported as `file` (and `origin`
+/// when it came from the user's folder).
+struct TemplateSource {
+    stem: String,
+    file: String,
+    origin: Option<PathBuf>,
+    text: String,
+}
+
+fn stem(file: &str) -> Option<&str> {
+    file.strip_suffix(SUFFIX).filter(|s| !s.is_empty())
+}
+
+/// The embedded `*.md.hbs` files, each possibly overridden, plus any extra `*.md.hbs` partial
+/// the user's folder adds (so a custom `plan.md.hbs` can include partials of its own).
+fn template_sources(ctx: &RenderContext) -> Result<Vec<TemplateSource>, RenderError> {
+    let mut files: Vec<String> = DEFAULTS
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .filter(|name| stem(name).is_some())
+        .collect();
+    if let Some(dir) = ctx.templates.overrides_dir() {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut extra: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| stem(name).is_some() && !files.contains(name))
+                .collect();
+            extra.sort();
+            files.extend(extra);
+        }
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let (text, origin) = ctx
+                .templates
+                .get(&file)
+                .map_err(|e| RenderError::new(Format::Md, e.to_string()))?;
+            Ok(TemplateSource {
+                stem: stem(&file).unwrap_or_default().to_string(),
+                file,
+                origin,
+                text: text.into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// "template phase.md.hbs (from DIR/phase.md.hbs), line 3, column 1: what\n   3 | the line":
+/// names the file the user has to fix, where, and shows the line.
+fn located_error(
+    sources: &[TemplateSource],
+    registered: Option<&str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    what: String,
+) -> RenderError {
+    let source = registered.and_then(|n| sources.iter().find(|s| s.stem == n));
+    let mut message = match source {
+        Some(s) => match &s.origin {
+            Some(path) => format!("template {} (from {})", s.file, path.display()),
+            None => format!("template {} (embedded)", s.file),
+        },
+        None => format!("template {}", registered.unwrap_or(MAIN_TEMPLATE)),
+    };
+    if let Some(l) = line {
+        message.push_str(&format!(", line {l}"));
+    }
+    if let Some(c) = column {
+        message.push_str(&format!(", column {c}"));
+    }
+    message.push_str(": ");
+    message.push_str(&what);
+    let text = line.and_then(|l| source.and_then(|s| s.text.lines().nth(l.checked_sub(1)?)));
+    if let (Some(l), Some(text)) = (line, text) {
+        message.push_str(&format!("\n{l:>5} | {text}"));
+    }
+    RenderError::new(Format::Md, message)
+}
+
+fn template_error(sources: &[TemplateSource], e: &handlebars::TemplateError) -> RenderError {
+    let (line, column) = e.pos().unzip();
+    let what = match e.reason() {
+        // handlebars lists every token its grammar expected: too much to help anyone.
+        handlebars::TemplateErrorReason::InvalidSyntax(_) => {
+            "invalid handlebars syntax (a block left open, or a malformed {{…}})".to_string()
+        }
+        other => other.to_string(),
+    };
+    located_error(sources, e.name().map(String::as_str), line, column, what)
+}
+
+fn render_error(sources: &[TemplateSource], e: handlebars::RenderError) -> RenderError {
+    use handlebars::RenderErrorReason as Reason;
+    let what = match e.reason() {
+        // A syntax error in a partial surfaces while rendering, wrapped: report its own place.
+        Reason::TemplateError(inner) => return template_error(sources, inner),
+        Reason::MissingVariable(Some(name)) => {
+            format!("`{name}` does not exist here (templates are strict: check the field name)")
+        }
+        Reason::PartialNotFound(name) => format!(
+            "no partial named `{name}` (a partial is a file `{name}{SUFFIX}` in the templates folder)"
+        ),
+        other => other.to_string(),
+    };
+    located_error(
+        sources,
+        e.template_name.as_deref(),
+        e.line_no,
+        e.column_no,
+        what,
+    )
+}
+
+/// Escapes a value so that Markdown (CommonMark + GFM, as GitHub and pulldown-cmark read it)
+/// shows it as literal text on one line: it cannot open emphasis, code, links, HTML, a heading,
+/// a list or a block quote, cannot end a table cell, and cannot start a new line.
+pub fn escape(value: &str) -> String {
+    // A line break would end a table row or a list item; whitespace at either end is not
+    // visible in Markdown anyway, and two trailing spaces would make a hard break.
+    let flat: String = value
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => ' ',
+            c => c,
+        })
+        .collect();
+    let flat = flat.trim();
+    let chars: Vec<char> = flat.chars().collect();
+    let mut out = String::with_capacity(flat.len() + 8);
+    // Characters that open a block only at the start of a line (the value may be put there).
+    let leading_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    for (i, &c) in chars.iter().enumerate() {
+        let escape_here = match c {
+            // Inline syntax anywhere: escapes, code, emphasis, strikethrough, links, images,
+            // autolinks and HTML, entities, cells, headings and issue references, math, mentions.
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' | '|' | '#' | '$' | '@' => {
+                true
+            }
+            // Block markers at the start: bullet lists, thematic breaks, setext underlines.
+            '-' | '+' | '=' if i == 0 => true,
+            // An ordered-list marker: digits then `.` or `)` then a space or the end.
+            '.' | ')' if i > 0 && i == leading_digits && i <= 9 => {
+                chars.get(i + 1).is_none_or(|n| *n == ' ')
+            }
+            // GitHub's extended autolinks: `scheme://…` and `www.…`.
+            ':' => chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'),
+            '.' => {
+                i >= 3
+                    && chars[i - 3..i]
+                        .iter()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case("www")
+                    && (i == 3 || !chars[i - 4].is_alphanumeric())
+            }
+            _ => false,
+        };
+        if escape_here {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Collapses the runs of blank lines that block helpers leave behind (at most one blank line
+/// in a row) and ends the document with exactly one newline; never touches a line's content.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim_start_matches('\n').lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Formats a quantity for reading: thousands separators, one decimal only when needed
+/// (`16940` → `16,940`, `2.5` → `2.5`). Deterministic, locale-free.
+pub fn format_number(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    let negative = rounded < 0.0;
+    let abs = rounded.abs();
+    let whole = abs.trunc() as u64;
+    let tenth = ((abs - abs.trunc()) * 10.0).round() as u64;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    let sign = if negative && (whole > 0 || tenth > 0) {
+        "-"
+    } else {
+        ""
+    };
+    if tenth == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{tenth}")
+    }
+}
+
+fn register_helpers(hbs: &mut Handlebars<'_>) {
+    hbs.register_helper("num", Box::new(num_helper));
+    hbs.register_helper("indent", Box::new(indent_helper));
+    hbs.register_helper("source", Box::new(source_helper));
+    hbs.register_helper("plural", Box::new(plural_helper));
+}
+
+/// `{{plural n "task" "tasks"}}`: "1 task", "3 tasks" (the words come from the template).
+fn plural_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut HbsContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = param(h, 0, "plural")?;
+    let count = n.as_f64().unwrap_or(0.0);
+    let word = param(h, if count == 1.0 { 1 } else { 2 }, "plural")?;
+    out.write(&format_number(count))?;
+    out.write(" ")?;
+    out.write(&escape(&word.render()))?;
+    Ok(())
+}
+
+fn param<'a>(
+    h: &'a Helper<'_>,
+    idx: usize,
+    helper: &'static str,
+) -> Result<&'a Value, handlebars::RenderError> {
+    h.param(idx)
+        .filter(|p| !p.is_value_missing())
+        .map(|p| p.value())
+        .ok_or_else(|| handlebars::RenderErrorReason::ParamNotFoundForIndex(helper, idx).into())
+}
+
+/// `{{num x}}`: a number with thousands separators (`null` prints as an en dash).
+fn num_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut HbsContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let value = param(h, 0, "num")?;
+    let text = match value {
+        Value::Number(n) => format_number(n.as_f64().unwrap_or(0.0)),
+        Value::Null => "–".to_string(),
+        other => escape(&other.render()),
+    };
+    out.write(&text)?;
+    Ok(())
+}
+
+/// `{{indent depth}}`: two spaces per level, which nests a list item under the one above.
+fn indent_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut HbsContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let depth = param(h, 0, "indent")?.as_u64().unwrap_or(0).min(64) as usize;
+    out.write(&"  ".repeat(depth))?;
+    Ok(())
+}
+
+/// `{{source finding.source}}`: "S3 · Title <https://…>": the title, and every URL as an
+/// autolink, so it is both clickable and visible on paper.
+fn source_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut HbsContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let source = param(h, 0, "source")?;
+    let field = |name: &str| source.get(name).and_then(Value::as_str).unwrap_or("");
+    let mut text = String::new();
+    if !field("id").is_empty() {
+        text.push_str(&escape(field("id")));
+        text.push_str(" · ");
+    }
+    text.push_str(&escape(field("title")));
+    // Some sources give several addresses separated by ` ; `.
+    let urls: Vec<&str> = field("url")
+        .split(|c: char| c == ';' || c.is_whitespace())
+        .filter(|u| !u.is_empty())
+        .collect();
+    for (i, url) in urls.iter().enumerate() {
+        text.push_str(if i == 0 { " " } else { ", " });
+        let autolink_safe = (url.starts_with("http://") || url.starts_with("https://"))
+            && url
+                .chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '|'));
+        if autolink_safe {
+            text.push('<');
+            text.push_str(url);
+            text.push('>');
+        } else {
+            text.push_str(&escape(url));
+        }
+    }
+    out.write(&text)?;
+    Ok(())
+}
+
+/// Human labels for the version strings of the contract.
+fn version_label(version: &str) -> String {
+    match version {
+        "sms2.0" => "SMS 2.0".to_string(),
+        "sms2003-rtm" => "SMS 2003".to_string(),
+        "configmgr2007-rtm" => "Configuration Manager 2007".to_string(),
+        v => {
+            let (product, sp) = v.rsplit_once('-').unwrap_or((v, ""));
+            let product = match product {
+                "sms2003" => "SMS 2003",
+                "configmgr2007" => "Configuration Manager 2007",
+                p => p,
+            };
+            format!("{} {}", product, sp.to_uppercase())
+                .trim()
+                .to_string()
+        }
+    }
+}
+
+/// `sql2005-sp2` → `SQL Server 2005 SP2`.
+fn sql_label(sql: &str) -> String {
+    let rest = sql.strip_prefix("sql").unwrap_or(sql);
+    let mut parts = rest.split('-');
+    let year = parts.next().unwrap_or("");
+    let level: Vec<String> = parts
+        .map(|p| match p.strip_prefix("sp") {
+            Some(n) => format!("SP{n}"),
+            None => p.to_uppercase(),
+        })
+        .collect();
+    format!("SQL Server {} {}", year, level.join(" "))
+        .trim()
+        .to_string()
+}
+
+/// `task-added` → `Task added`.
+fn category_label(category: &str) -> String {
+    let spaced = category.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Blocker => "Blockers",
+        Severity::Warning => "Warnings",
+        Severity::Info => "Information",
+    }
+}
+
+/// The data the templates see: the plan exactly as `-f json` writes it, plus derived fields:
+///
+/// - root: `phase_count`, `finding_groups` (`[{severity, label, count, findings}]`, non-empty
+///   groups only, blockers first), `has_changes`, `has_removed_tasks`;
+/// - each site: `type_label`, `version_label`, `name_of_parent`;
+/// - each SQL Server: `sql_label`, `sites_list` (codes joined by ", "), `shortfall_state`
+///   (`short`, `fits` or `unknown`);
+/// - each removed task: `status_label`; each change entry: `category_label` (`Task added`);
+/// - each phase: `number` (1-based), `task_count`;
+/// - each task: `done` (status Done), `status_label` (`null` when nothing was recorded),
+///   `site_name`, `has_depends_on`.
+pub fn view(plan: &Plan) -> Value {
+    let mut root = serde_json::to_value(plan).expect("the plan serialises to JSON");
+    let site_names: BTreeMap<String, String> = plan
+        .sites
+        .iter()
+        .map(|s| (s.code.clone(), s.name.clone()))
+        .collect();
+    let obj = root.as_object_mut().expect("the plan is a JSON object");
+
+    if let Some(Value::Array(sites)) = obj.get_mut("sites") {
+        for (site, plan_site) in sites.iter_mut().zip(&plan.sites) {
+            let s = site.as_object_mut().expect("a site is an object");
+            let type_label = match plan_site.site_type.as_str() {
+                "primary" if plan_site.parent.is_none() => "central primary",
+                t => t,
+            };
+            s.insert("type_label".into(), json!(type_label));
+            s.insert(
+                "version_label".into(),
+                json!(version_label(plan_site.version.as_str())),
+            );
+            let parent_name = plan_site
+                .parent
+                .as_ref()
+                .and_then(|p| site_names.get(p))
+                .cloned();
+            s.insert("name_of_parent".into(), json!(parent_name));
+        }
+    }
+    if let Some(Value::Array(servers)) = obj.get_mut("sql_servers") {
+        for (server, plan_server) in servers.iter_mut().zip(&plan.sql_servers) {
+            let s = server.as_object_mut().expect("a SQL Server is an object");
+            s.insert(
+                "sql_label".into(),
+                json!(plan_server.sql.as_deref().map(sql_label)),
+            );
+            s.insert("sites_list".into(), json!(plan_server.sites.join(", ")));
+            let shortfall_state = match plan_server.shortfall_mb {
+                None => "unknown",
+                Some(x) if x > 0.0 => "short",
+                Some(_) => "fits",
+            };
+            s.insert("shortfall_state".into(), json!(shortfall_state));
+        }
+    }
+    if let Some(Value::Array(phases)) = obj.get_mut("phases") {
+        for (i, (phase, plan_phase)) in phases.iter_mut().zip(&plan.phases).enumerate() {
+            let p = phase.as_object_mut().expect("a phase is an object");
+            p.insert("number".into(), json!(i + 1));
+            p.insert("task_count".into(), json!(plan_phase.tasks.len()));
+            if let Some(Value::Array(tasks)) = p.get_mut("tasks") {
+                for (task, plan_task) in tasks.iter_mut().zip(&plan_phase.tasks) {
+                    let t = task.as_object_mut().expect("a task is an object");
+                    let status = plan_task.progress.as_ref().map(|p| p.status);
+                    t.insert("done".into(), json!(status == Some(TaskStatus::Done)));
+                    t.insert("status_label".into(), json!(status.map(|s| s.label())));
+                    let site_name = plan_task.site.as_ref().and_then(|c| site_names.get(c));
+                    t.insert("site_name".into(), json!(site_name));
+                    t.insert(
+                        "has_depends_on".into(),
+                        json!(!plan_task.depends_on.is_empty()),
+                    );
+                }
+            }
+        }
+    }
+
+    if let Some(Value::Array(removed)) = obj.get_mut("removed_tasks") {
+        for (task, plan_task) in removed.iter_mut().zip(&plan.removed_tasks) {
+            let t = task.as_object_mut().expect("a removed task is an object");
+            t.insert(
+                "status_label".into(),
+                json!(plan_task.progress.status.label()),
+            );
+        }
+    }
+    if let Some(Value::Object(changes)) = obj.get_mut("changes") {
+        if let Some(Value::Array(entries)) = changes.get_mut("entries") {
+            for entry in entries {
+                let e = entry.as_object_mut().expect("a change entry is an object");
+                let label = category_label(e.get("category").and_then(Value::as_str).unwrap_or(""));
+                e.insert("category_label".into(), json!(label));
+            }
+        }
+    }
+
+    let mut groups = Vec::new();
+    for severity in [Severity::Blocker, Severity::Warning, Severity::Info] {
+        let findings: Vec<Value> = plan
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| serde_json::to_value(f).expect("a finding serialises"))
+            .collect();
+        if !findings.is_empty() {
+            let mut group = Map::new();
+            group.insert("severity".into(), json!(severity.as_str()));
+            group.insert("label".into(), json!(severity_label(severity)));
+            group.insert("count".into(), json!(findings.len()));
+            group.insert("findings".into(), Value::Array(findings));
+            groups.push(Value::Object(group));
+        }
+    }
+    obj.insert("finding_groups".into(), Value::Array(groups));
+    obj.insert("phase_count".into(), json!(plan.phases.len()));
+    obj.insert("has_changes".into(), json!(plan.changes.is_some()));
+    obj.insert(
+        "has_removed_tasks".into(),
+        json!(!plan.removed_tasks.is_empty()),
+    );
+    root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaper_neutralises_markdown_syntax() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("*bold* _x_"), "\\*bold\\* \\_x\\_");
+        assert_eq!(escape("<script>"), "\\<script\\>");
+        assert_eq!(escape("[a](http://x)"), "\\[a\\](http\\://x)");
+        assert_eq!(escape("# title"), "\\# title");
+        assert_eq!(escape("line1\nline2"), "line1 line2");
+        assert_eq!(escape("- item"), "\\- item");
+        assert_eq!(escape("1. first"), "1\\. first");
+        assert_eq!(escape("12.5 MB"), "12.5 MB");
+        assert_eq!(escape("CEN-SMS01.contoso.com"), "CEN-SMS01.contoso.com");
+        assert_eq!(escape("see www.example.com"), "see www\\.example.com");
+        assert_eq!(escape("a\\b"), "a\\\\b");
+    }
+
+    #[test]
+    fn numbers_read_like_a_person_writes_them() {
+        assert_eq!(format_number(16940.0), "16,940");
+        assert_eq!(format_number(999.0), "999");
+        assert_eq!(format_number(1_234_567.25), "1,234,567.3");
+        assert_eq!(format_number(2.0), "2");
+        assert_eq!(format_number(0.0), "0");
+        assert_eq!(format_number(-1500.0), "-1,500");
+    }
+
+    #[test]
+    fn versions_have_human_labels() {
+        assert_eq!(version_label("sms2003-sp3"), "SMS 2003 SP3");
+        assert_eq!(version_label("sms2003-rtm"), "SMS 2003");
+        assert_eq!(
+            version_label("configmgr2007-sp1"),
+            "Configuration Manager 2007 SP1"
+        );
+        assert_eq!(sql_label("sql2005-sp2"), "SQL Server 2005 SP2");
+        assert_eq!(sql_label("sql2008-r2"), "SQL Server 2008 R2");
+        assert_eq!(sql_label("sql2000-sp3a"), "SQL Server 2000 SP3a");
+    }
 }

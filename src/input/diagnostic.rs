@@ -1,0 +1,280 @@
+//! Located, coded diagnostics and their rendering (miette's graphical report: file:line:column, the
+//! source line with a caret under the problem, and a hint).
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use super::tree::Span;
+
+/// Stable diagnostic codes: tests, documentation and users' scripts rely on them, so a code is
+/// never reused for another problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file cannot be read at all.
+    E000,
+    /// TOML / JSON syntax error.
+    E001,
+    /// The file is not UTF-8.
+    E002,
+    /// Unknown key.
+    E003,
+    /// Missing required key.
+    E004,
+    /// Wrong value type.
+    E005,
+    /// Unknown enumerated value.
+    E006,
+    /// Number out of range (negative, zero where it must be positive, NaN, infinite).
+    E007,
+    /// Fraction where a whole number is needed.
+    E008,
+    /// Whole number too large.
+    E009,
+    /// Malformed site code.
+    E010,
+    /// Duplicate site code.
+    E011,
+    /// Duplicate server name (ignoring case).
+    E012,
+    /// No central site (every site has a parent).
+    E013,
+    /// More than one site without a parent.
+    E014,
+    /// The central site is a secondary site.
+    E015,
+    /// Parent site does not exist.
+    E016,
+    /// Cycle in the parent relation.
+    E017,
+    /// A secondary site is given as a parent.
+    E018,
+    /// A secondary site has a database server.
+    E019,
+    /// A primary site has no database server.
+    E020,
+    /// Reference to a server that is not described.
+    E021,
+    /// A site database server without `sql`.
+    E022,
+    /// `server.site` names a site that does not exist.
+    E023,
+    /// A server with roles but no `site`.
+    E024,
+    /// Malformed custom task id or `after` kind.
+    E025,
+    /// Duplicate custom task id.
+    E026,
+    /// Duplicate key in a JSON object.
+    E027,
+    /// Empty text where a name is needed.
+    E028,
+    /// One server is the site server of two sites.
+    E029,
+    /// A site server whose `server.site` names another site.
+    E030,
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A secondary location that explains the primary one ("first defined here").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One problem in the description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// The file it is in, as named on the command line.
+    pub file: String,
+    /// Where: byte range in the text, and its 1-based line and column (characters). `None` only
+    /// when the file could not be read at all.
+    pub span: Option<Span>,
+    pub location: Option<(usize, usize)>,
+    /// Text under the caret.
+    pub label: String,
+    pub related: Vec<Related>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Collects diagnostics for one file while validation walks it.
+pub(crate) struct Sink<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Byte offset of the start of each line, so that locating a diagnostic does not rescan the
+    /// file (hostile input can produce tens of thousands of them).
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Sink {
+            file,
+            text,
+            diagnostics: Vec::new(),
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line, column + 1)
+    }
+
+    /// Records an error at `span` and returns it for optional extra labels / hint.
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let location = Some(self.line_column(span.start));
+        self.diagnostics.push(Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            file: self.file.to_string(),
+            span: Some(span),
+            location,
+            label: label.into(),
+            related: Vec::new(),
+            hint: None,
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+}
+
+impl Diagnostic {
+    pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn also(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+}
+
+/// Width of the report: fixed, so output does not depend on the terminal.
+const WIDTH: usize = 100;
+
+/// At most this many problems are drawn with snippets; the rest are counted. Nobody reads the
+/// 500th, and drawing each one rescans the file.
+pub const MAX_RENDERED: usize = 100;
+
+/// Renders diagnostics of one file as miette graphical reports, one after the other.
+pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        // Wrapping would split hints at the hyphens of accepted values (`distribution-|point`).
+        .with_wrap_lines(false)
+        .with_links(false)
+        .with_context_lines(1);
+    let source = NamedSource::new(file, text.to_string());
+    let mut out = String::new();
+    for d in diagnostics.iter().take(MAX_RENDERED) {
+        let report = Report { d, source: &source };
+        if handler.render_report(&mut out, &report).is_err() {
+            // Rendering into a String cannot fail; keep the plain form just in case.
+            out.push_str(&format!("{}: {}: {}\n", d.code, d.file, d.message));
+        }
+        out.push('\n');
+    }
+    if diagnostics.len() > MAX_RENDERED {
+        out.push_str(&format!(
+            "… and {} more problems, not shown: fix the ones above first\n\n",
+            diagnostics.len() - MAX_RENDERED
+        ));
+    }
+    out
+}
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: &'a NamedSource<String>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.d, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The code leads the message line (rustc style) instead of miette's separate header line.
+        write!(f, "{}: {}", self.d.code, self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.d
+            .hint
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.d.span.as_ref().map(|_| self.source as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.d.span.as_ref()?;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(self.d.label.clone()),
+            span.start..span.end,
+        )];
+        for r in &self.d.related {
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.label.clone()),
+                r.span.start..r.span.end,
+            ));
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}

@@ -1,0 +1,165 @@
+//! Invalid descriptions: each fixture in `tests/fixtures/invalid/` has one class of problem (plus
+//! `multiple_problems.*`, several at once). The codes and locations are asserted here; the full
+//! rendered report (wording, snippet, caret, hint) is snapshotted, so a regression in either shows.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use cmplan::input::{self, InputError};
+
+/// (code, line, column) of one expected diagnostic.
+type At = (&'static str, usize, usize);
+
+/// Fixture → every (code, line, column) it must report, in file order.
+const EXPECTED: &[(&str, &[At])] = &[
+    ("e001_json_trailing_comma.json", &[("E001", 25, 20)]),
+    ("e001_toml_duplicate_key.toml", &[("E001", 24, 1)]),
+    ("e001_toml_unclosed_string.toml", &[("E001", 17, 17)]),
+    ("e002_not_utf8.toml", &[("E002", 17, 10)]),
+    ("e003_key_in_wrong_table.toml", &[("E003", 14, 1)]),
+    ("e003_unknown_key.json", &[("E003", 25, 7)]),
+    ("e003_unknown_key.toml", &[("E003", 23, 1)]),
+    ("e003_top_level_key_in_table.toml", &[("E003", 7, 1)]),
+    ("e003_unknown_table.toml", &[("E003", 38, 3)]),
+    ("e004_missing_key.toml", &[("E004", 15, 1)]),
+    ("e004_empty_site_list.json", &[("E004", 3, 11)]),
+    ("e004_no_plan.toml", &[("E004", 1, 1)]),
+    ("e004_no_site.toml", &[("E004", 1, 1)]),
+    ("e005_quoted_number.toml", &[("E005", 23, 11)]),
+    ("e005_roles_not_a_list.toml", &[("E005", 36, 9)]),
+    ("e005_site_as_table.toml", &[("E005", 5, 1)]),
+    ("e005_string_for_bool.toml", &[("E005", 37, 10)]),
+    ("e006_unknown_os.toml", &[("E006", 35, 6)]),
+    ("e006_unknown_role.toml", &[("E006", 36, 32)]),
+    ("e006_unknown_scope.toml", &[("E006", 43, 9)]),
+    ("e006_upper_case_value.toml", &[("E006", 18, 8)]),
+    ("e007_infinite_disk.toml", &[("E007", 37, 16)]),
+    ("e007_nan_size.toml", &[("E007", 14, 20)]),
+    ("e007_negative_disk.toml", &[("E007", 37, 16)]),
+    ("e007_zero_per_client.toml", &[("E007", 39, 26)]),
+    ("e008_fractional_clients.json", &[("E008", 25, 18)]),
+    ("e008_fractional_clients.toml", &[("E008", 23, 11)]),
+    ("e009_overflow.json", &[("E009", 25, 18)]),
+    ("e009_overflow.toml", &[("E009", 23, 18)]),
+    ("e010_lower_case_parent.json", &[("E010", 21, 17)]),
+    ("e010_lower_case_parent.toml", &[("E010", 19, 10)]),
+    // The malformed code is written twice: as the site's code and as its server's `site`.
+    (
+        "e010_site_code_too_long.toml",
+        &[("E010", 16, 8), ("E010", 34, 8)],
+    ),
+    ("e011_duplicate_site_code.toml", &[("E011", 39, 8)]),
+    ("e012_duplicate_server_name.toml", &[("E012", 39, 8)]),
+    // The central site was given a parent that does not exist: both facts are reported.
+    (
+        "e013_no_central_site.toml",
+        &[("E013", 5, 1), ("E016", 13, 10)],
+    ),
+    ("e014_two_central_sites.toml", &[("E014", 39, 8)]),
+    ("e015_secondary_central.toml", &[("E015", 8, 8)]),
+    ("e016_unknown_parent.toml", &[("E016", 19, 10)]),
+    ("e017_cycle.toml", &[("E017", 42, 10)]),
+    ("e017_own_parent.toml", &[("E017", 42, 10)]),
+    ("e018_secondary_as_parent.toml", &[("E018", 42, 10)]),
+    ("e019_secondary_with_database.toml", &[("E019", 23, 19)]),
+    ("e020_primary_without_database.toml", &[("E020", 8, 8)]),
+    ("e021_unknown_server.toml", &[("E021", 22, 15)]),
+    ("e022_database_server_without_sql.json", &[("E022", 30, 15)]),
+    ("e022_database_server_without_sql.toml", &[("E022", 26, 8)]),
+    ("e023_server_site_unknown.toml", &[("E023", 40, 8)]),
+    ("e024_roles_without_site.toml", &[("E024", 41, 9)]),
+    ("e025_custom_task_after.toml", &[("E025", 42, 9)]),
+    ("e025_custom_task_id.toml", &[("E025", 39, 6)]),
+    ("e026_custom_task_duplicate.toml", &[("E026", 45, 6)]),
+    ("e027_json_duplicate_key.json", &[("E027", 20, 7)]),
+    ("e028_empty_name.toml", &[("E028", 17, 8)]),
+    ("e029_shared_site_server.toml", &[("E029", 22, 15)]),
+    ("e030_site_server_of_other_site.toml", &[("E030", 34, 8)]),
+    (
+        "multiple_problems.json",
+        &[("E006", 4, 15), ("E019", 27, 26), ("E005", 46, 9)],
+    ),
+    (
+        "multiple_problems.toml",
+        &[
+            ("E006", 3, 10),
+            ("E007", 13, 11),
+            ("E016", 19, 10),
+            ("E021", 22, 15),
+            ("E019", 23, 19),
+            ("E005", 38, 8),
+            ("E005", 39, 16),
+            ("E012", 42, 8),
+        ],
+    ),
+];
+
+fn load_fixture(name: &str) -> InputError {
+    // A relative, '/'-separated name, so the snapshots do not depend on the machine.
+    let label = format!("tests/fixtures/invalid/{name}");
+    let bytes = std::fs::read(&label).unwrap_or_else(|e| panic!("{label}: {e}"));
+    match input::load_bytes(&label, &bytes) {
+        Ok(_) => panic!("{label} was accepted"),
+        Err(err) => err,
+    }
+}
+
+#[test]
+fn every_fixture_reports_its_problems_where_they_are() {
+    for (name, expected) in EXPECTED {
+        let err = load_fixture(name);
+        let got: Vec<(String, usize, usize)> = err.locations();
+        let want: Vec<(String, usize, usize)> = expected
+            .iter()
+            .map(|(c, l, col)| (c.to_string(), *l, *col))
+            .collect();
+        assert_eq!(got, want, "{name}");
+        for d in &err.diagnostics {
+            assert!(d.hint.is_some(), "{name}: {} has no hint", d.code);
+            assert_eq!(d.file, format!("tests/fixtures/invalid/{name}"));
+        }
+    }
+}
+
+#[test]
+fn every_fixture_is_listed_and_every_code_is_exercised() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir("tests/fixtures/invalid")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let listed: BTreeSet<String> = EXPECTED.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(on_disk, listed);
+    assert!(on_disk.len() >= 25);
+    let codes: BTreeSet<&str> = EXPECTED
+        .iter()
+        .flat_map(|(_, e)| e.iter().map(|(c, _, _)| *c))
+        .collect();
+    let all: BTreeSet<String> = (1..=30).map(|n| format!("E{n:03}")).collect();
+    let all: BTreeSet<&str> = all.iter().map(String::as_str).collect();
+    assert_eq!(codes, all);
+}
+
+#[test]
+fn rendered_reports_match_their_snapshots() {
+    for (name, _) in EXPECTED {
+        let report = load_fixture(name).render(false);
+        insta::assert_snapshot!(*name, report);
+    }
+}
+
+#[test]
+fn colour_is_only_added_when_asked_for() {
+    let err = load_fixture("multiple_problems.toml");
+    assert!(!err.render(false).contains('\u{1b}'));
+    assert!(err.render(true).contains('\u{1b}'));
+}
+
+#[test]
+fn an_unreadable_file_is_reported_without_a_location() {
+    let err = input::load(Path::new("tests/fixtures/no-such-file.toml")).unwrap_err();
+    assert_eq!(err.codes(), ["E000"]);
+    assert_eq!(err.locations(), [("E000".to_string(), 0, 0)]);
+    assert!(err
+        .render(false)
+        .contains("cannot read tests/fixtures/no-such-file.toml"));
+}

@@ -1,0 +1,160 @@
+//! The Markdown and HTML of the real plan for examples/contoso.toml (planning engine included),
+//! read back as a person would check it, and through the command line.
+
+mod markdown_support;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use cmplan::plan::{self, Plan, PlanOptions};
+use cmplan::render::{markdown, RenderContext};
+use cmplan::templates::Templates;
+use markdown_support::{level1, parse, raw_cells};
+
+fn contoso() -> Plan {
+    let env = cmplan::input::load(Path::new("examples/contoso.toml")).expect("contoso is valid");
+    plan::build(
+        &env,
+        &PlanOptions {
+            date: "2027-03-01".into(),
+            revision: 1,
+            templates: Templates::embedded(),
+        },
+    )
+    .expect("contoso plans")
+}
+
+#[test]
+fn every_contoso_task_once_in_order_and_every_table_square() {
+    let plan = contoso();
+    let text = markdown::render(&plan, &RenderContext::default()).unwrap();
+    let doc = parse(&text);
+
+    let ids: Vec<&str> = doc
+        .items
+        .iter()
+        .filter(|(marker, _)| marker.is_some())
+        .map(|(_, t)| t.split_whitespace().next().unwrap())
+        .collect();
+    let expected: Vec<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
+    assert!(expected.len() > 100);
+    assert_eq!(ids, expected);
+
+    for range in &doc.table_ranges {
+        let lines: Vec<&str> = text[range.clone()].lines().collect();
+        for line in &lines {
+            assert_eq!(raw_cells(line), raw_cells(lines[0]), "row `{line}`");
+        }
+    }
+
+    let headings = level1(&doc);
+    assert_eq!(headings[0], plan.title);
+    for (i, phase) in plan.phases.iter().enumerate() {
+        assert!(headings.contains(&format!("Phase {}: {}", i + 1, phase.title).as_str()));
+    }
+    assert_eq!(headings.last(), Some(&"Approval"));
+
+    // Every finding is listed once, under its severity, with its source's address.
+    for finding in &plan.findings {
+        let item = doc
+            .items
+            .iter()
+            .filter(|(_, t)| {
+                t.starts_with(&format!("{},", finding.code))
+                    || t.starts_with(&format!("{}:", finding.code))
+            })
+            .find(|(_, t)| t.contains(&finding.message))
+            .unwrap_or_else(|| panic!("{} {}", finding.code, finding.message));
+        let url = finding
+            .source
+            .url
+            .split([' ', ';'])
+            .find(|u| !u.is_empty())
+            .unwrap();
+        assert!(item.1.contains(url), "{}", finding.code);
+    }
+    // The SQL Servers' shortfalls are in the estimates table.
+    let sql = doc.tables.iter().find(|t| t[0][0] == "SQL Server").unwrap();
+    for server in &plan.sql_servers {
+        let row = sql.iter().find(|r| r[0] == server.name).unwrap();
+        let shown = &row[5];
+        match server.shortfall_mb {
+            Some(x) if x > 0.0 => assert_eq!(*shown, markdown::format_number(x)),
+            Some(_) => assert_eq!(shown, "none"),
+            None => assert_eq!(shown, "unknown"),
+        }
+    }
+}
+
+#[test]
+fn generate_writes_identical_markdown_and_html_every_time_and_honours_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        Command::cargo_bin("cmplan")
+            .unwrap()
+            .args([
+                "generate",
+                "examples/contoso.toml",
+                "-f",
+                "md,html",
+                "--date",
+                "2027-03-01",
+                "-o",
+            ])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&a, &[]);
+    run(&b, &[]);
+    for file in ["contoso.md", "contoso.html"] {
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let md = fs::read_to_string(a.join("contoso.md")).unwrap();
+    assert!(md.contains("**Plan date:** 2027-03-01"));
+
+    // A custom sign-off partial changes both outputs.
+    let templates = dir.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::write(
+        templates.join("signoff.md.hbs"),
+        "| Role | Name | Date | Signature |\n|---|---|---|---|\n| Contoso site owner |  |  |  |\n",
+    )
+    .unwrap();
+    let c = dir.path().join("c");
+    run(&c, &["--templates", templates.to_str().unwrap()]);
+    let md = fs::read_to_string(c.join("contoso.md")).unwrap();
+    let html = fs::read_to_string(c.join("contoso.html")).unwrap();
+    let phases = contoso().phases.len();
+    assert_eq!(md.matches("| Contoso site owner |").count(), phases);
+    assert_eq!(html.matches("<td>Contoso site owner</td>").count(), phases);
+    assert!(!md.contains("Sign-off, phase"));
+}
+
+#[test]
+fn a_broken_template_fails_generate_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("phase.md.hbs"), "# {{titel}}\n").unwrap();
+    let out = dir.path().join("out");
+    let assert = Command::cargo_bin("cmplan")
+        .unwrap()
+        .args(["generate", "examples/contoso.toml", "-f", "md", "-o"])
+        .arg(&out)
+        .arg("--templates")
+        .arg(dir.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("phase.md.hbs") && stderr.contains("line 1") && stderr.contains("titel"),
+        "{stderr}"
+    );
+    assert!(!out.join("contoso.md").exists(), "nothing written");
+}

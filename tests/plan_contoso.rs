@@ -1,0 +1,413 @@
+//! Golden assertions on the Contoso hierarchy (examples/contoso.toml): the orders, findings and
+//! numbers a planner would check first.
+
+mod common;
+
+use cmplan::plan::{Plan, Severity};
+use common::{build, contoso, pos};
+
+fn growth(plan: &Plan, code: &str) -> f64 {
+    plan.sites
+        .iter()
+        .find(|s| s.code == code)
+        .unwrap()
+        .database_growth_mb
+}
+
+#[test]
+#[ignore = "prints the plan for a human to read"]
+fn print_plan() {
+    let plan = build(&contoso());
+    for f in &plan.findings {
+        println!(
+            "{:?} {} {:?} {:?} -> {:?}\n    {}",
+            f.severity, f.code, f.site, f.server, f.remediation_task, f.message
+        );
+    }
+    for p in &plan.phases {
+        println!("== {} ({})", p.title, p.id);
+        for t in &p.tasks {
+            println!(
+                "{:<24} {}\n    deps {:?} remedies {:?}\n    {}\n    {}",
+                t.id, t.title, t.depends_on, t.remedies, t.expected_result, t.details
+            );
+        }
+    }
+    for s in &plan.sites {
+        println!("{} {} {}", s.code, s.database_growth_mb, s.formula);
+    }
+    for s in &plan.sql_servers {
+        println!("{} {:?} {}", s.name, s.shortfall_mb, s.formula);
+    }
+}
+
+fn task<'a>(plan: &'a Plan, id: &str) -> &'a cmplan::plan::Task {
+    plan.task(id).unwrap_or_else(|| panic!("no task {id}"))
+}
+
+fn assert_before(plan: &Plan, first: &str, then: &str) {
+    assert!(
+        pos(plan, first) < pos(plan, then),
+        "{first} must come before {then}"
+    );
+    let t = task(plan, then);
+    assert!(
+        t.depends_on.iter().any(|d| d == first),
+        "{then} must list {first} in depends_on, has {:?}",
+        t.depends_on
+    );
+}
+
+#[test]
+fn lon_switches_to_advanced_security_before_the_central_site_is_upgraded() {
+    let plan = build(&contoso());
+    assert_before(&plan, "SECMODE-LON", "SITE-UPG-CEN");
+    assert_before(&plan, "SECMODE-LON", "SITE-UPG-LON");
+    let f = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-SECMODE")
+        .unwrap();
+    assert_eq!(f.severity, Severity::Blocker);
+    assert_eq!(f.site.as_deref(), Some("LON"));
+    assert_eq!(f.remediation_task.as_deref(), Some("SECMODE-LON"));
+    assert!(f.message.contains("CEN"), "{}", f.message);
+}
+
+#[test]
+fn lon_sql01_is_upgraded_and_unreplicated_before_the_tests_and_upgrades_of_lon_and_par() {
+    let plan = build(&contoso());
+    for fix in ["SQL-UPG-LON-SQL01", "SQLREPL-OFF-LON-SQL01"] {
+        for then in ["DB-TEST-LON", "DB-TEST-PAR", "SITE-UPG-LON", "SITE-UPG-PAR"] {
+            assert_before(&plan, fix, then);
+        }
+    }
+    // Replication goes off before the SQL Server upgrade, and both are hosted-server tasks.
+    assert_before(&plan, "SQLREPL-OFF-LON-SQL01", "SQL-UPG-LON-SQL01");
+    assert_eq!(
+        task(&plan, "SQL-UPG-LON-SQL01").server.as_deref(),
+        Some("LON-SQL01")
+    );
+    // NYC's SQL Server 2005 SP1 needs SP2 (UNCONFIRMED minimum) before NYC's test.
+    assert_before(&plan, "SQL-UPG-NYC-SMS01", "DB-TEST-NYC");
+}
+
+#[test]
+fn nyc_removes_its_osd_feature_pack_before_its_upgrade_and_keeps_itmu() {
+    let plan = build(&contoso());
+    assert_before(&plan, "FP-REMOVE-NYC", "SITE-UPG-NYC");
+    let t = task(&plan, "FP-REMOVE-NYC");
+    assert!(
+        t.details.contains("OSD") && !t.details.contains("Installed on NYC: Inventory"),
+        "{}",
+        t.details
+    );
+    assert_eq!(t.remedies, vec!["CHK-FP".to_string()]);
+    // ITMU is upgraded once, after the highest site that has it (CEN) is verified.
+    assert_before(&plan, "SITE-VERIFY-CEN", "ITMU-UPG-CEN");
+    assert!(plan.task("ITMU-UPG-NYC").is_none());
+}
+
+#[test]
+fn remote_mp_without_webdav_and_windows_2000_secondary_are_blockers_with_fixes() {
+    let plan = build(&contoso());
+    let mp = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-MP-WEB" && f.server.as_deref() == Some("NYC-MP01"))
+        .expect("finding for NYC-MP01's missing WebDAV");
+    assert_eq!(mp.severity, Severity::Blocker);
+    assert!(mp.message.contains("remote"), "{}", mp.message);
+    assert_eq!(mp.remediation_task.as_deref(), Some("WEBDAV-NYC-MP01"));
+    assert_before(&plan, "WEBDAV-NYC-MP01", "SITE-UPG-NYC");
+
+    let os = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-OS" && f.server.as_deref() == Some("PHL-SEC01"))
+        .expect("finding for PHL-SEC01's Windows 2000");
+    assert_eq!(os.severity, Severity::Blocker);
+    assert_eq!(os.site.as_deref(), Some("PHL"));
+    assert!(os.message.contains("Windows 2000"), "{}", os.message);
+    assert_before(&plan, "OS-UPG-PHL-SEC01", "SITE-UPG-PHL");
+    // The other findings the reference expects for Contoso.
+    for (code, site) in [
+        ("CHK-PATH", "LON"),
+        ("CHK-LEGACY", "LON"),
+        ("CHK-SQLREPL", "LON"),
+        ("CHK-SQLVER", "LON"),
+        ("CHK-KEYX", "NYC"),
+        ("CHK-CAP", "LON"),
+        ("CHK-DISK-DB", "NYC"),
+        ("CHK-DISK-DB", "LON"),
+        ("CHK-SLP", "CEN"),
+    ] {
+        assert!(
+            plan.findings
+                .iter()
+                .any(|f| f.code == code && f.site.as_deref() == Some(site)),
+            "expected {code} for {site}"
+        );
+    }
+    assert!(!plan
+        .findings
+        .iter()
+        .any(|f| f.server.as_deref() == Some("CEN-SQL01")));
+}
+
+#[test]
+fn database_growth_and_sql_server_shortfalls_match_the_reference_numbers() {
+    let plan = build(&contoso());
+    assert_eq!(growth(&plan, "CEN"), 35_400.0);
+    assert_eq!(growth(&plan, "NYC"), 16_940.0);
+    assert_eq!(growth(&plan, "LON"), 16_060.0);
+    assert_eq!(growth(&plan, "PAR"), 5_200.0);
+    for sec in ["BOS", "PHL", "MAN"] {
+        assert_eq!(growth(&plan, sec), 0.0);
+    }
+    let nyc = plan.sites.iter().find(|s| s.code == "NYC").unwrap();
+    assert_eq!(nyc.subtree_clients, 8_470);
+    assert_eq!(
+        nyc.formula,
+        "2 MB × 8,470 clients (NYC 8,000 + BOS 350 + PHL 120) = 16,940 MB"
+    );
+    let lon = plan.sites.iter().find(|s| s.code == "LON").unwrap();
+    assert_eq!(
+        lon.formula,
+        "2 MB × 8,030 clients (LON 5,200 + 140 legacy + MAN 90 + PAR 2,600) = 16,060 MB"
+    );
+
+    let sql = |name: &str| plan.sql_servers.iter().find(|s| s.name == name).unwrap();
+    assert_eq!(sql("NYC-SMS01").shortfall_mb, Some(2_604.0));
+    assert_eq!(sql("LON-SQL01").sites, vec!["LON", "PAR"]);
+    assert_eq!(sql("LON-SQL01").database_growth_mb, 21_260.0);
+    assert_eq!(sql("LON-SQL01").free_disk_mb, Some(20_480.0));
+    assert_eq!(sql("LON-SQL01").shortfall_mb, Some(780.0));
+    assert_eq!(sql("CEN-SQL01").shortfall_mb, Some(0.0));
+    assert!(sql("LON-SQL01").formula.contains("short by 780 MB"));
+    let names: Vec<&str> = plan.sql_servers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["CEN-SQL01", "LON-SQL01", "NYC-SMS01"]);
+    assert_eq!(
+        plan.totals.database_growth_mb,
+        35_400.0 + 16_940.0 + 16_060.0 + 5_200.0
+    );
+
+    // The database test states its scratch space when the size is known.
+    let cen = task(&plan, "DB-TEST-CEN");
+    assert!(
+        cen.details
+            .contains("18,000 MB (current database) + 35,400 MB (growth) = 53,400 MB"),
+        "{}",
+        cen.details
+    );
+    assert!(task(&plan, "DB-TEST-NYC")
+        .details
+        .contains("16,940 MB growth"));
+    assert!(task(&plan, "PREP-DISK-DB-NYC-SMS01")
+        .details
+        .contains("2,604 MB"));
+}
+
+#[test]
+fn the_hierarchy_is_walked_top_down_with_resync_gates() {
+    let plan = build(&contoso());
+    let upgrades: Vec<&str> = plan
+        .tasks()
+        .filter(|t| t.kind == "SITE-UPG")
+        .map(|t| t.site.as_deref().unwrap())
+        .collect();
+    // Central first; each child primary, then its secondaries, then its child primaries.
+    assert_eq!(upgrades, ["CEN", "LON", "MAN", "PAR", "NYC", "BOS", "PHL"]);
+    assert_before(&plan, "SITE-UPG-LON", "SITE-RESYNC-LON");
+    // The next sibling waits for the previous child primary's resync gate.
+    assert_before(&plan, "SITE-RESYNC-PAR", "SITE-UPG-NYC");
+    assert_before(&plan, "SITE-VERIFY-NYC", "SITE-UPG-BOS");
+    assert_before(&plan, "CONSOLE-KEEP-CEN", "SITE-UPG-LON");
+    assert_before(&plan, "PREREQ-RECHECK-BOS", "SITE-UPG-BOS");
+    assert!(plan.task("SITE-RESYNC-CEN").is_none() && plan.task("SITE-RESYNC-BOS").is_none());
+    for code in ["CEN", "NYC", "BOS", "PHL", "LON", "PAR", "MAN"] {
+        assert_before(
+            &plan,
+            &format!("SITE-UPG-{code}"),
+            &format!("SITE-VERIFY-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!("SITE-VERIFY-{code}"),
+            &format!("CLIENT-UPG-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!("SITE-VERIFY-{code}"),
+            &format!("POST-CHECK-{code}"),
+        );
+        assert_before(
+            &plan,
+            &format!(
+                "KEYX-{}",
+                match code {
+                    "CEN" => continue,
+                    "NYC" | "LON" => format!("CEN-{code}"),
+                    "BOS" | "PHL" => format!("NYC-{code}"),
+                    _ => format!("LON-{code}"),
+                }
+            ),
+            &format!("SITE-UPG-{code}"),
+        );
+    }
+    let phases: Vec<&str> = plan.phases.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        phases,
+        [
+            "remediate",
+            "prepare",
+            "central",
+            "children",
+            "roles",
+            "consoles",
+            "clients",
+            "post"
+        ]
+    );
+    let consoles: Vec<&str> = plan
+        .tasks()
+        .filter(|t| t.kind == "CONSOLE-UPG")
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(consoles, ["CONSOLE-UPG-ADM-WS01", "CONSOLE-UPG-ADM-WS02"]);
+    assert!(
+        plan.task("ROLE-SLP-CEN").is_some(),
+        "schema not extended and no SLP"
+    );
+    assert_before(&plan, "ROLE-SUP-CEN", "ROLE-SUP-NYC");
+    assert!(
+        plan.task("PREP-DOWNLOAD-CEN").is_none(),
+        "CEN-SMS01 has Internet access"
+    );
+    assert!(plan.task("PREP-DOWNLOAD-NYC").is_some());
+    assert!(
+        plan.task("PREP-PERMS-NYC-MP01").is_some() && plan.task("PREP-PERMS-CEN-SQL01").is_some()
+    );
+    assert!(
+        plan.task("PREP-PERMS-NYC-SMS01").is_none(),
+        "SQL on the site server itself"
+    );
+}
+
+#[test]
+fn every_blocker_has_a_remediation_task_placed_before_the_upgrades_of_its_site() {
+    let plan = build(&contoso());
+    assert!(plan.totals.blockers > 0);
+    for f in plan
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker)
+    {
+        let fix = f
+            .remediation_task
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no fix", f.code));
+        let t = task(&plan, fix);
+        assert!(
+            t.remedies.contains(&f.code),
+            "{fix} remedies {:?}",
+            t.remedies
+        );
+        if let Some(site) = &f.site {
+            assert!(
+                pos(&plan, fix) < pos(&plan, &format!("SITE-UPG-{site}")),
+                "{fix} before {site}"
+            );
+        }
+        assert!(cmplan::plan::sources::source(&f.source.id).is_some());
+        assert!(!f.source.url.is_empty() && f.rule.starts_with(['R', 'D', '§']));
+    }
+    // Sorted blockers → warnings → infos.
+    let sev: Vec<Severity> = plan.findings.iter().map(|f| f.severity).collect();
+    let mut sorted = sev.clone();
+    sorted.sort();
+    assert_eq!(sev, sorted);
+    let lon = plan.sites.iter().find(|s| s.code == "LON").unwrap();
+    assert_eq!(
+        lon.blockers, 6,
+        "path, security, legacy, key exchange, replication, SQL version"
+    );
+    // PAR's own key exchange plus the two on the SQL Server it shares with LON.
+    let par = plan.sites.iter().find(|s| s.code == "PAR").unwrap();
+    assert_eq!(par.blockers, 3);
+}
+
+/// The 23 rows of the seed checklist (S1) and the task kind each became. If a kind disappears
+/// from the engine, or stops appearing in Contoso's plan, this fails for that row.
+const SEED: [(u8, &str); 23] = [
+    (1, "PREP-HW"),
+    (2, "PREP-OS"),
+    (3, "PREP-SW"),
+    (4, "PREP-OSUPD"),
+    (5, "PREP-SQLUPD"),
+    (6, "PREP-DISK-SITE"),
+    (7, "PREP-DISK-DB"),
+    (8, "PREP-SQL"),
+    (9, "DB-TEST"),
+    (10, "PREP-KEYX"),
+    (11, "PREP-PERMS"),
+    (12, "PREP-ADSCHEMA"),
+    (13, "PREP-PREREQ"),
+    (14, "PREREQ-FIX"),
+    (15, "PREP-DOWNLOAD"),
+    (16, "PREP-REBOOT"),
+    (17, "SITE-UPG"),
+    (18, "SITE-VERIFY"),
+    (19, "SITE-UPG"),
+    (20, "ROLE-NEW"),
+    (21, "CONSOLE-UPG"),
+    (22, "CLIENT-UPG"),
+    (23, "POST-CHECK"),
+];
+
+#[test]
+fn every_seed_checklist_row_maps_to_a_task_kind_present_in_the_plan() {
+    use cmplan::plan::tasks::{KINDS, SEED_ROWS};
+    let plan = build(&contoso());
+    assert_eq!(SEED_ROWS.len(), 23);
+    for (row, kind) in SEED {
+        let mapped = SEED_ROWS.iter().find(|r| r.row == row).unwrap();
+        assert!(
+            mapped.kinds.contains(&kind),
+            "seed row {row} no longer maps to {kind}"
+        );
+        assert!(
+            KINDS.iter().any(|k| k.kind == kind),
+            "seed row {row}: kind {kind} is gone"
+        );
+        assert!(
+            plan.tasks().any(|t| t.kind == kind),
+            "seed row {row}: no {kind} task in the plan"
+        );
+    }
+    // Row 17 is the central site, row 19 the children.
+    assert_eq!(
+        plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id,
+        "SITE-UPG-CEN"
+    );
+    let central = task(&plan, "SITE-UPG-CEN");
+    assert!(central.title.contains("Setup Wizard"), "{}", central.title);
+    assert_eq!(
+        task(&plan, "PREP-REBOOT-CEN-SMS01").expected_result,
+        "No files are flagged as pending restart before beginning the installation process."
+    );
+}
+
+#[test]
+fn the_example_file_gives_the_same_plan_as_the_hand_built_hierarchy() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/contoso.toml");
+    let env = cmplan::input::load(&path).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let from_file = build(&env);
+    let mut by_hand = contoso();
+    by_hand.input_digest = env.input_digest.clone();
+    assert_eq!(from_file, build(&by_hand));
+    assert_eq!(
+        from_file.task("SITE-UPG-NYC").map(|t| t.kind.as_str()),
+        Some("SITE-UPG")
+    );
+}
