@@ -4,7 +4,7 @@
 //! code / links, lists and task lists (flattened with their depth), GFM tables, code blocks,
 //! rules and the `<!-- pagebreak -->` convention. Other HTML is dropped (it is template comments).
 
-use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Parser, Tag, TagEnd};
 
 use super::fonts::FontStyle;
 
@@ -87,7 +87,8 @@ pub fn plain_text(spans: &[Span]) -> String {
 }
 
 fn is_pagebreak(html: &str) -> bool {
-    html.lines().any(|l| l.trim() == "<!-- pagebreak -->")
+    html.lines()
+        .any(|l| l.trim() == crate::render::markdown::PAGE_BREAK)
 }
 
 #[derive(Default)]
@@ -150,8 +151,7 @@ enum Target {
 }
 
 pub fn parse(markdown: &str) -> Vec<Block> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
+    let options = crate::render::markdown::parser_options();
     let mut blocks = Vec::new();
     let mut inline = Inline::default();
     let mut target = Target::None;
