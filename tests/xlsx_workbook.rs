@@ -284,6 +284,7 @@ fn contoso() -> Plan {
         phases,
         removed_tasks: vec![],
         changes: None,
+        servers: Vec::new(),
     }
 }
 

@@ -127,6 +127,8 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        // What the diff between revisions compares for servers (regen::diff).
+        servers: crate::regen::server_inventory(env),
     })
 }
 

@@ -38,6 +38,23 @@ pub struct Plan {
     pub removed_tasks: Vec<RemovedTask>,
     /// Present when the plan was regenerated over a previous revision.
     pub changes: Option<RevisionChanges>,
+    /// Every server of the description with what a reviewer compares between revisions
+    /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
+    /// Filled by `regen::server_inventory`; absent in older plan JSON, hence the default.
+    #[serde(default)]
+    pub servers: Vec<ServerSummary>,
+}
+
+/// A server as the description gives it, for comparing revisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerSummary {
+    pub name: String,
+    pub site: Option<String>,
+    pub os: String,
+    pub sql: Option<String>,
+    pub sql_replication: bool,
+    pub free_disk_mb: Option<f64>,
+    pub roles: Vec<String>,
 }
 
 /// One site as the plan sees it, with its disk estimate.

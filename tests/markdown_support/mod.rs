@@ -297,6 +297,7 @@ pub fn sample_plan() -> Plan {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        servers: Vec::new(),
     }
 }
 
