@@ -15,6 +15,11 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e001_json_trailing_comma.json", &[("E001", 25, 20)]),
     ("e001_toml_duplicate_key.toml", &[("E001", 24, 1)]),
     ("e001_toml_unclosed_string.toml", &[("E001", 17, 17)]),
+    // toml's recovering parser goes on after the first syntax error.
+    (
+        "e001_toml_several_syntax_errors.toml",
+        &[("E001", 3, 10), ("E001", 17, 14)],
+    ),
     ("e002_not_utf8.toml", &[("E002", 17, 10)]),
     ("e003_key_in_wrong_table.toml", &[("E003", 14, 1)]),
     ("e003_unknown_key.json", &[("E003", 25, 7)]),

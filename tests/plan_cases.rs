@@ -365,3 +365,93 @@ fn the_same_input_gives_byte_identical_json() {
     assert_eq!(v["findings"][0]["severity"], "blocker");
     assert!(v["removed_tasks"].as_array().unwrap().is_empty() && v["changes"].is_null());
 }
+
+fn load_example(name: &str) -> Environment {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    cmplan::input::load(&path).unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+#[test]
+fn a_single_site_needs_no_key_exchange_and_fits_its_disk() {
+    let plan = build(&load_example("minimal.toml"));
+    assert!(!plan
+        .tasks()
+        .any(|t| t.kind == "PREP-KEYX" || t.kind == "KEYX"));
+    assert_eq!(plan.totals.blockers, 0);
+    assert_eq!(plan.sites[0].formula, "2 MB × 250 clients = 500 MB");
+    assert_eq!(plan.sql_servers[0].shortfall_mb, Some(0.0));
+    let ids: Vec<&str> = plan
+        .tasks()
+        .filter(|t| t.kind.starts_with("SITE-"))
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(ids, ["SITE-UPG-CEN", "SITE-VERIFY-CEN"]);
+}
+
+#[test]
+fn fabrikam_is_planned_from_the_middle_of_its_upgrade() {
+    let plan = build(&load_example("fabrikam.toml"));
+    // The central site is done: no central phase, the regions follow in code order.
+    assert!(plan.task("SITE-UPG-FAB").is_none());
+    assert!(plan.phases.iter().all(|p| p.id != "central"));
+    let primaries: Vec<&str> = plan
+        .tasks()
+        .filter(|t| t.kind == "SITE-RESYNC")
+        .map(|t| t.site.as_deref().unwrap())
+        .collect();
+    assert_eq!(primaries, ["APA", "EUR", "BER", "NAM", "CHI", "TOR"]);
+    // TOR's standard security holds up its parent NAM; SMS 2.0 needs SMS 2003 first.
+    assert!(pos(&plan, "SECMODE-TOR") < pos(&plan, "SITE-UPG-NAM"));
+    let path = plan
+        .findings
+        .iter()
+        .find(|f| f.code == "CHK-PATH" && f.site.as_deref() == Some("TOR"))
+        .unwrap();
+    assert_eq!(path.rule, "R1.4");
+    assert!(plan.task("SMS-SP-TOR").unwrap().title.contains("SMS 2.0"));
+    // Schema extended for SMS 2003 and sites publishing: keys travel through AD.
+    assert!(!plan.tasks().any(|t| t.kind == "KEYX"));
+    // Company-specific steps: once after the last backup, and after every site's upgrade.
+    assert_eq!(
+        plan.task("CUSTOM-CAB-APPROVAL").unwrap().depends_on,
+        vec!["PREP-BACKUP-TOR".to_string()]
+    );
+    assert!(pos(&plan, "PREP-BACKUP-TOR") < pos(&plan, "CUSTOM-CAB-APPROVAL"));
+    for code in ["APA", "SIN", "EUR", "MUC", "TOR"] {
+        assert_eq!(
+            pos(&plan, &format!("CUSTOM-NOTIFY-SITE-{code}")),
+            pos(&plan, &format!("SITE-UPG-{code}")) + 1
+        );
+    }
+    // 2.5 MB per client, as the description says.
+    assert_eq!(plan.database_mb_per_client, 2.5);
+    for s in plan
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Primary && !s.already_upgraded)
+    {
+        assert_eq!(
+            s.database_growth_mb,
+            2.5 * s.subtree_clients as f64,
+            "{}",
+            s.code
+        );
+    }
+}
+
+#[test]
+fn custom_task_ids_that_collide_are_an_error() {
+    let (sites, servers) = contoso_parts();
+    let env = environment(
+        sites,
+        servers,
+        vec![
+            custom("CHECK", "SITE-UPG", CustomTaskScope::EachSite),
+            custom("CHECK-NYC", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
+        ],
+    );
+    let err = plan::build(&env, &options()).unwrap_err().to_string();
+    assert!(err.contains("CUSTOM-CHECK-NYC"), "{err}");
+}

@@ -397,3 +397,17 @@ fn every_seed_checklist_row_maps_to_a_task_kind_present_in_the_plan() {
         "No files are flagged as pending restart before beginning the installation process."
     );
 }
+
+#[test]
+fn the_example_file_gives_the_same_plan_as_the_hand_built_hierarchy() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/contoso.toml");
+    let env = cmplan::input::load(&path).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let from_file = build(&env);
+    let mut by_hand = contoso();
+    by_hand.input_digest = env.input_digest.clone();
+    assert_eq!(from_file, build(&by_hand));
+    assert_eq!(
+        from_file.task("SITE-UPG-NYC").map(|t| t.kind.as_str()),
+        Some("SITE-UPG")
+    );
+}

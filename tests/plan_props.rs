@@ -520,3 +520,113 @@ fn a_deep_chain_of_primaries_is_walked_without_recursion() {
             < common::pos(&plan, &format!("SITE-UPG-{last}"))
     );
 }
+
+#[test]
+fn a_large_hierarchy_keeps_the_invariants() {
+    // 250 primaries in a few tiers and 1,750 secondaries, with some shared SQL Servers.
+    let codes: Vec<String> = (0..2000u32)
+        .map(|k| {
+            let a = (b'A' + (k / 360) as u8) as char;
+            let b = (b'A' + ((k / 10) % 36).min(25) as u8) as char;
+            let rest = k % 360;
+            format!(
+                "{a}{}{}",
+                if rest / 10 < 26 {
+                    b
+                } else {
+                    (b'0' + (rest / 10 - 26) as u8) as char
+                },
+                k % 10
+            )
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(codes.len() >= 1900, "{}", codes.len());
+    let primaries = 250;
+    let mut sites = Vec::new();
+    let mut servers = Vec::new();
+    let mut x: u64 = 7;
+    let mut rnd = |n: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % n
+    };
+    for (k, code) in codes.iter().enumerate() {
+        let primary = k < primaries;
+        let parent = if k == 0 {
+            None
+        } else if primary {
+            Some(codes[rnd(k as u64) as usize].clone())
+        } else {
+            Some(codes[rnd(primaries as u64) as usize].clone())
+        };
+        let ss = format!("{code}-SS");
+        let db = primary.then(|| {
+            if k % 5 == 0 {
+                format!("SQL-{}", k % 7)
+            } else {
+                ss.clone()
+            }
+        });
+        let version = if rnd(10) == 0 {
+            SiteVersion::ConfigMgr2007Sp1
+        } else {
+            SiteVersion::Sms2003Sp3
+        };
+        let mut site = common::site(
+            code,
+            code,
+            if primary {
+                SiteType::Primary
+            } else {
+                SiteType::Secondary
+            },
+            parent.as_deref(),
+            version,
+            SecurityMode::Advanced,
+            &ss,
+            db.as_deref(),
+            rnd(300),
+        );
+        if rnd(20) == 0 {
+            site.legacy_clients = 5;
+        }
+        sites.push(site);
+        let mut srv = common::server(
+            &ss,
+            Some(code),
+            if rnd(50) == 0 {
+                OsVersion::Windows2000Sp4
+            } else {
+                OsVersion::Windows2003Sp2
+            },
+        );
+        srv.roles = vec![Role::DistributionPoint];
+        if db.as_deref() == Some(ss.as_str()) {
+            srv.sql = Some(SqlVersion::Sql2005Sp2);
+        }
+        servers.push(srv);
+    }
+    for k in 0..7 {
+        let mut srv = common::server(&format!("SQL-{k}"), None, OsVersion::Windows2003Sp2);
+        srv.sql = Some(if k == 3 {
+            SqlVersion::Sql2000Sp4
+        } else {
+            SqlVersion::Sql2005Sp3
+        });
+        srv.free_disk_gb = Some(10.0);
+        servers.push(srv);
+    }
+    let env = common::environment(sites, servers, Vec::new());
+    let started = std::time::Instant::now();
+    let plan = common::build(&env);
+    eprintln!(
+        "{} sites → {} tasks in {:?}",
+        env.sites.len(),
+        plan.tasks().count(),
+        started.elapsed()
+    );
+    check_invariants(&env, &plan).unwrap();
+}

@@ -1,4 +1,5 @@
-//! `cmplan generate`: load → plan → render every format in memory → write atomically.
+//! `cmplan generate`: load → plan → carry status from the previous workbook → render every format
+//! in memory → keep a backup of the workbook being replaced → write atomically.
 
 use std::process::ExitCode;
 
@@ -6,6 +7,8 @@ use anyhow::{anyhow, Context};
 
 use cmplan::output;
 use cmplan::plan::{self, PlanOptions, Severity};
+use cmplan::regen::{self, PreviousError, PreviousWorkbook};
+use cmplan::render::Format;
 use cmplan::render::RenderContext;
 use cmplan::templates::Templates;
 
@@ -37,7 +40,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         revision: 1,
         templates: templates.clone(),
     };
-    let plan = plan::build(&env, &opts).context("cannot build the plan")?;
+    let mut plan = plan::build(&env, &opts).context("cannot build the plan")?;
     let ctx = RenderContext {
         templates,
         paper: args.paper,
@@ -48,6 +51,19 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "plan".to_string());
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+
+    let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
+    let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
+    let previous = match previous_workbook(&args, &workbook, replaces_workbook) {
+        Ok(previous) => previous,
+        Err(code) => return Ok(code),
+    };
+    let carried = previous
+        .as_ref()
+        .map(|prev| regen::apply_previous(&mut plan, prev).0);
     let files = match super::parts::files(&args, &plan, &ctx, &stem) {
         Ok(files) => files,
         Err(super::parts::PartsError::UnknownSite(message)) => {
@@ -56,7 +72,35 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         }
         Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
     };
+    // Keep the workbook being replaced (and everything recorded in it) before replacing it.
+    let backup = if replaces_workbook {
+        let revision = previous
+            .as_ref()
+            .filter(|p| same_file(&p.path, &workbook))
+            .map(|p| p.revision);
+        Some(regen::make_backup(&workbook, revision).with_context(|| {
+            format!(
+                "cannot keep a backup of {} before replacing it; nothing was written",
+                workbook.display()
+            )
+        })?)
+    } else {
+        None
+    };
     let written = output::write_all(files)?;
+    if let (Some(prev), Some(c)) = (&previous, carried) {
+        eprintln!(
+            "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",
+            plan.revision,
+            prev.revision,
+            prev.path.display(),
+            c.carried,
+            c.removed
+        );
+    }
+    if let Some(path) = &backup {
+        eprintln!("kept the previous workbook as {}", path.display());
+    }
     for path in &written {
         eprintln!("wrote {}", path.display());
     }
@@ -70,4 +114,64 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         count(Severity::Info),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Finds and reads the workbook to carry status from: `--previous FILE`, else the workbook at
+/// the output path. A workbook that would be replaced but cannot be read stops everything
+/// (exit 1, nothing written): what is recorded in it would be lost.
+fn previous_workbook(
+    args: &GenerateArgs,
+    workbook: &std::path::Path,
+    replaces_workbook: bool,
+) -> Result<Option<PreviousWorkbook>, ExitCode> {
+    if args.discard_status {
+        return Ok(None);
+    }
+    if let Some(path) = &args.previous {
+        return regen::read_previous(path).map(Some).map_err(|err| {
+            refuse(&err, false);
+            ExitCode::from(1)
+        });
+    }
+    if !workbook.exists() {
+        return Ok(None);
+    }
+    match regen::read_previous(workbook) {
+        Ok(prev) => Ok(Some(prev)),
+        Err(err) if replaces_workbook => {
+            refuse(&err, true);
+            Err(ExitCode::from(1))
+        }
+        // Not replaced (no xlsx asked for): nothing at risk, so go on without its status.
+        Err(err) => {
+            eprintln!("warning: {err}; status not carried over");
+            Ok(None)
+        }
+    }
+}
+
+fn refuse(err: &PreviousError, at_output_path: bool) {
+    eprintln!("error: {err}");
+    let hint = err.hint();
+    if !hint.is_empty() {
+        eprintln!("  hint: {hint}");
+    }
+    if at_output_path {
+        eprintln!(
+            "cmplan will not replace this workbook: the status recorded in it would be lost. Nothing was written.\n\
+             - to carry the status from another copy of the workbook: --previous FILE\n\
+             - to start afresh at revision 1 (the workbook is kept as a backup first): --discard-status"
+        );
+    } else {
+        eprintln!(
+            "Nothing was written. Give another workbook with --previous FILE, or start afresh with --discard-status."
+        );
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }

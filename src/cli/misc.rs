@@ -1,13 +1,14 @@
 //! The small subcommands: validate, schema, init, templates export, completions, man.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use std::io::Write;
-
 use anyhow::{anyhow, Context};
 use clap::CommandFactory;
+
+use cmplan::plan::{Plan, PlanOptions, Severity};
+use cmplan::templates::Templates;
 
 /// Colour diagnostics only on a terminal, and never when NO_COLOR is set.
 pub fn stderr_color() -> bool {
@@ -15,16 +16,66 @@ pub fn stderr_color() -> bool {
 }
 
 pub fn validate(env: &Path) -> anyhow::Result<ExitCode> {
-    match cmplan::input::load(env) {
-        Ok(_) => {
-            println!("{}: valid", env.display());
-            Ok(ExitCode::SUCCESS)
-        }
+    let environment = match cmplan::input::load(env) {
+        Ok(environment) => environment,
         Err(err) => {
             eprint!("{}", err.render(stderr_color()));
-            Ok(ExitCode::from(1))
+            return Ok(ExitCode::from(1));
+        }
+    };
+    // The readiness findings need the plan; the date does not matter for them.
+    let opts = PlanOptions {
+        date: "2000-01-01".to_string(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = cmplan::plan::build(&environment, &opts)?;
+    print!("{}", findings_report(&env.display().to_string(), &plan));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The findings grouped by severity, each with its code, scope, message, remedy and source.
+fn findings_report(file: &str, plan: &Plan) -> String {
+    let mut out = format!(
+        "{file}: valid — {} sites, {} tasks in the plan\n",
+        plan.sites.len(),
+        plan.tasks().count()
+    );
+    for (severity, heading) in [
+        (
+            Severity::Blocker,
+            "Blockers (each stops the upgrade of its site until its task is done)",
+        ),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Information"),
+    ] {
+        let group: Vec<_> = plan
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        out.push_str(&format!("\n{heading}: {}\n", group.len()));
+        for f in group {
+            let scope = match (&f.site, &f.server) {
+                (Some(site), Some(server)) => format!("{site}/{server}"),
+                (Some(site), None) => site.clone(),
+                (None, Some(server)) => server.clone(),
+                (None, None) => "hierarchy".to_string(),
+            };
+            out.push_str(&format!("  {:<14} {:<16} {}\n", f.code, scope, f.message));
+            if let Some(task) = &f.remediation_task {
+                out.push_str(&format!(
+                    "  {:<14} {:<16} resolved by task {task}\n",
+                    "", ""
+                ));
+            }
+            out.push_str(&format!(
+                "  {:<14} {:<16} source: {} {} ({}, rule {})\n",
+                "", "", f.source.id, f.source.title, f.source.url, f.rule
+            ));
         }
     }
+    out
 }
 
 pub fn schema() -> anyhow::Result<ExitCode> {

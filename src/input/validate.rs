@@ -426,8 +426,7 @@ impl RawServer {
     }
 }
 
-/// Lookups the cross-checks established: site code → index of its (first) `[[site]]`, upper-case
-/// server name → index of its (first) `[[server]]`.
+/// What the cross-checks resolved: upper-case server name → index of its (first) `[[server]]`.
 struct Resolved {
     servers: HashMap<String, usize>,
 }
@@ -647,7 +646,11 @@ impl Cx<'_, '_> {
                 None
             }
             _ => {
-                self.wrong_type(f, e, "a string", None);
+                let hint = format!(
+                    "write text in double quotes: {}",
+                    kv(self.syntax, key, "\"…\"")
+                );
+                self.wrong_type(f, e, "a string", Some(hint));
                 None
             }
         }
@@ -799,7 +802,8 @@ impl Cx<'_, '_> {
                 return None;
             }
             _ => {
-                self.wrong_type(f, e, "a number", None);
+                let hint = format!("write a plain number: {}", kv(self.syntax, key, "20"));
+                self.wrong_type(f, e, "a number", Some(hint));
                 return None;
             }
         };
@@ -948,7 +952,10 @@ impl Cx<'_, '_> {
                     "write a list, even of one: {}",
                     kv(self.syntax, key, &format!("[\"{s}\"]"))
                 )),
-                _ => None,
+                _ => Some(format!(
+                    "write a list in square brackets: {}",
+                    kv(self.syntax, key, "[\"…\", \"…\"]")
+                )),
             };
             self.wrong_type(f, e, "a list of strings", hint);
             return None;
@@ -1925,5 +1932,48 @@ fn entry(syntax: Syntax, key: &str) -> String {
     match syntax {
         Syntax::Toml => format!("[[{key}]] entry"),
         Syntax::Json => format!("`{key}` object"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_typos_but_not_unrelated_words() {
+        assert_eq!(closest("primry", SiteType::ALL), Some("primary"));
+        assert_eq!(closest("clents", SITE_KEYS), Some("clients"));
+        assert_eq!(closest("Secondary", SiteType::ALL), Some("secondary"));
+        assert_eq!(
+            closest("managment-point", Role::ALL),
+            Some("management-point")
+        );
+        assert_eq!(closest("banana", SITE_KEYS), None);
+    }
+
+    #[test]
+    fn task_words_are_upper_case_digits_and_hyphens() {
+        assert!(is_task_word("SITE-UPG"));
+        assert!(is_task_word("NOTIFY-2"));
+        assert!(!is_task_word("site-upg"));
+        assert!(!is_task_word("SITE UPG"));
+        assert!(!is_task_word(""));
+    }
+
+    #[test]
+    fn a_table_is_pointed_at_by_its_header_line_or_opening_brace() {
+        let toml = "[[site]]\ncode = \"A\"\n";
+        assert_eq!(header_span(&(0..toml.len()), toml), 0..8);
+        let json = "{\n \"code\": \"A\"\n}";
+        assert_eq!(header_span(&(0..json.len()), json), 0..1);
+    }
+
+    #[test]
+    fn a_key_of_another_table_is_pointed_there() {
+        let hint = unknown_key_hint("sql", "site", SITE_KEYS, Syntax::Toml);
+        assert!(hint.starts_with("`sql` belongs in [[server]]"), "{hint}");
+        // `name` exists in two other tables: no guess.
+        let hint = unknown_key_hint("name", "console", CONSOLE_KEYS, Syntax::Toml);
+        assert!(hint.starts_with("remove it"), "{hint}");
     }
 }

@@ -300,7 +300,10 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             ),
             SchemaExtension::None => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
-                "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site, and public keys must be exchanged by hand. Decide whether to extend it (extadsch.exe) before the upgrade.".into(),
+                format!(
+                    "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site{}. Decide whether to extend it (extadsch.exe) before the upgrade.",
+                    if env.sites.len() > 1 { ", and public keys must be exchanged between sites by hand" } else { "" }
+                ),
                 Some("PREP-ADSCHEMA".into()),
             ),
         }
@@ -558,7 +561,12 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     format!("{code} has {} clients for {mps} management point(s), above {} per management point: use a network load balanced management point.", fmt_int(assigned), fmt_int(MAX_CLIENTS_PER_MP)), None);
             }
         }
-        let members: Vec<_> = env.servers_of_site(&site.code);
+        let members: Vec<_> = ctx
+            .site_servers(i)
+            .into_iter()
+            .filter_map(|n| env.server(n))
+            .filter(|s| s.site.as_ref() == Some(&site.code))
+            .collect();
         let dps = members
             .iter()
             .filter(|s| {
@@ -593,6 +601,11 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         );
     }
 
+    let sql_plans: BTreeMap<&str, &super::model::SqlServerPlan> = est
+        .sql_servers
+        .iter()
+        .map(|p| (p.name.as_str(), p))
+        .collect();
     // Per-server rules, for servers that serve a site this plan upgrades.
     for s in ctx.servers.iter().filter(|s| s.in_scope) {
         let srv = s.srv;
@@ -811,7 +824,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
         }
         // Database growth against free space (D5.1, D5.2).
-        if let Some(plan) = est.sql_servers.iter().find(|p| p.name == srv.name) {
+        if let Some(plan) = sql_plans.get(srv.name.as_str()) {
             if let Some(short) = plan.shortfall_mb.filter(|s| *s > 0.0) {
                 a.raise("CHK-DISK-DB", None, None, home.clone(), Some(name.clone()),
                     format!("{name} is short by {} MB for the database growth of {codes}: {}. Free or add space before the database test and the upgrade.", fmt_num(short), plan.formula, codes = site_list(ctx, &plan_sites(ctx, &plan.sites))),

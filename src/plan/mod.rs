@@ -57,41 +57,47 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
     findings::sort(&ctx, &mut findings);
 
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
+    // Blockers per site: those filed under the site, and those on any server serving it.
+    let mut blockers = vec![0usize; env.sites.len()];
+    for f in findings.iter().filter(|f| f.severity == Severity::Blocker) {
+        let mut hit: Vec<usize> = f
+            .site
+            .as_deref()
+            .and_then(|c| ctx.index_of(c))
+            .into_iter()
+            .collect();
+        if let Some(k) = f.server.as_deref().and_then(|n| ctx.server_position(n)) {
+            hit.extend(&ctx.servers[k].sites);
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        for i in hit {
+            blockers[i] += 1;
+        }
+    }
     let sites: Vec<SitePlan> = env
         .sites
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let related = ctx.site_servers(i);
-            SitePlan {
-                code: s.code.to_string(),
-                name: s.name.clone(),
-                site_type: s.site_type,
-                parent: s.parent.as_ref().map(|p| p.to_string()),
-                version: s.version,
-                security: s.security,
-                depth: s.depth,
-                site_server: s.site_server.clone(),
-                database_server: s.database_server.clone(),
-                database_size_mb: s.database_size_mb,
-                clients: s.clients,
-                legacy_clients: s.legacy_clients,
-                subtree_clients: est.sites[i].subtree_clients,
-                database_growth_mb: est.sites[i].growth_mb,
-                formula: est.sites[i].formula.clone(),
-                already_upgraded: !ctx.upgrade[i],
-                blockers: findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Blocker)
-                    .filter(|f| {
-                        f.site.as_deref() == Some(s.code.as_str())
-                            || f.server
-                                .as_ref()
-                                .is_some_and(|n| related.iter().any(|r| r.eq_ignore_ascii_case(n)))
-                    })
-                    .count(),
-                wave: None,
-            }
+        .map(|(i, s)| SitePlan {
+            code: s.code.to_string(),
+            name: s.name.clone(),
+            site_type: s.site_type,
+            parent: s.parent.as_ref().map(|p| p.to_string()),
+            version: s.version,
+            security: s.security,
+            depth: s.depth,
+            site_server: s.site_server.clone(),
+            database_server: s.database_server.clone(),
+            database_size_mb: s.database_size_mb,
+            clients: s.clients,
+            legacy_clients: s.legacy_clients,
+            subtree_clients: est.sites[i].subtree_clients,
+            database_growth_mb: est.sites[i].growth_mb,
+            formula: est.sites[i].formula.clone(),
+            already_upgraded: !ctx.upgrade[i],
+            blockers: blockers[i],
+            wave: None,
         })
         .collect();
     let totals = Totals {
@@ -125,6 +131,8 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        // What the diff between revisions compares for servers (regen::diff).
+        servers: crate::regen::server_inventory(env),
         waves: Vec::new(),
         scope: None,
         schedule: None,
@@ -177,6 +185,10 @@ pub(crate) struct Ctx<'a> {
     pub site_index: BTreeMap<String, usize>,
     /// Servers that serve at least one site, in hierarchy order (by first site served, then name).
     pub servers: Vec<ServerInfo<'a>>,
+    /// Per site index: positions in `servers` of the servers serving it.
+    by_site: Vec<Vec<usize>>,
+    /// Server name as written → position in `servers`.
+    server_pos: BTreeMap<String, usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -192,18 +204,25 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|s| !s.version.is_configmgr2007())
             .collect();
+        // Server (upper-cased) → sites it is the site server / database server of, in site order.
+        let mut ss_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut db_of_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, site) in env.sites.iter().enumerate() {
+            ss_of
+                .entry(site.site_server.to_uppercase())
+                .or_default()
+                .push(i);
+            if let Some(db) = &site.database_server {
+                db_of_map.entry(db.to_uppercase()).or_default().push(i);
+            }
+        }
         let mut servers: Vec<ServerInfo> = env
             .servers
             .iter()
             .map(|srv| {
                 let id = srv.name.to_uppercase();
-                let same = |n: &str| n.eq_ignore_ascii_case(&srv.name);
-                let site_server_of: Vec<usize> = (0..env.sites.len())
-                    .filter(|&i| same(&env.sites[i].site_server))
-                    .collect();
-                let db_of: Vec<usize> = (0..env.sites.len())
-                    .filter(|&i| env.sites[i].database_server.as_deref().is_some_and(same))
-                    .collect();
+                let site_server_of = ss_of.get(&id).cloned().unwrap_or_default();
+                let db_of = db_of_map.get(&id).cloned().unwrap_or_default();
                 let mut sites: Vec<usize> = site_server_of.iter().chain(&db_of).copied().collect();
                 if let Some(i) = srv.site.as_ref().and_then(|c| site_index.get(c.as_str())) {
                     sites.push(*i);
@@ -233,11 +252,21 @@ impl<'a> Ctx<'a> {
             let not_site_server = home.is_none_or(|h| !s.site_server_of.contains(&h));
             (home, not_site_server, s.id.clone())
         });
+        let mut by_site: Vec<Vec<usize>> = vec![Vec::new(); env.sites.len()];
+        let mut server_pos = BTreeMap::new();
+        for (k, s) in servers.iter().enumerate() {
+            for &i in &s.sites {
+                by_site[i].push(k);
+            }
+            server_pos.insert(s.srv.name.clone(), k);
+        }
         Ctx {
             env,
             upgrade,
             site_index,
             servers,
+            by_site,
+            server_pos,
         }
     }
 
@@ -258,11 +287,15 @@ impl<'a> Ctx<'a> {
 
     /// Names of the servers related to a site: site server, database server, member servers.
     pub fn site_servers(&self, i: usize) -> Vec<&'a str> {
-        self.servers
+        self.by_site[i]
             .iter()
-            .filter(|s| s.sites.contains(&i))
-            .map(|s| s.srv.name.as_str())
+            .map(|&k| self.servers[k].srv.name.as_str())
             .collect()
+    }
+
+    /// Position of a server (name as written) in `servers`, i.e. in hierarchy order.
+    pub fn server_position(&self, name: &str) -> Option<usize> {
+        self.server_pos.get(name).copied()
     }
 
     /// Sites that this plan upgrades, in hierarchy order.
@@ -339,7 +372,7 @@ pub fn fmt_int(v: u64) -> String {
     let digits = v.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

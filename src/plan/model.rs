@@ -48,6 +48,11 @@ pub struct Plan {
     /// The calendar the dates were planned on; `None` without `plan.start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleSummary>,
+    /// Every server of the description with what a reviewer compares between revisions
+    /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
+    /// Filled by `regen::server_inventory`; absent in older plan JSON, hence the default.
+    #[serde(default)]
+    pub servers: Vec<ServerSummary>,
 }
 
 /// An upgrade wave: a contiguous stretch of the task sequence that the change board approves and
@@ -122,6 +127,18 @@ pub struct ScheduleSummary {
     pub blackout: Vec<String>,
     /// IDs of the critical-path tasks, in plan order.
     pub critical_path: Vec<String>,
+}
+
+/// A server as the description gives it, for comparing revisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerSummary {
+    pub name: String,
+    pub site: Option<String>,
+    pub os: String,
+    pub sql: Option<String>,
+    pub sql_replication: bool,
+    pub free_disk_mb: Option<f64>,
+    pub roles: Vec<String>,
 }
 
 /// One site as the plan sees it, with its disk estimate.

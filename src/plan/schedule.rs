@@ -35,8 +35,9 @@ pub struct ScheduleConfig {
     pub days_by_kind: BTreeMap<String, u32>,
     pub default_days: u32,
     pub client_days_per_1000: u32,
-    /// Weekdays on which work happens (default Monday–Friday).
-    pub weekdays: BTreeSet<Weekday>,
+    /// Weekdays on which work happens (default Monday–Friday), Monday first. (`Weekday` has no
+    /// order, hence a list.)
+    pub weekdays: Vec<Weekday>,
     pub blackout: BTreeSet<NaiveDate>,
 }
 
@@ -55,9 +56,13 @@ impl ScheduleConfig {
             days_by_kind,
             default_days: DEFAULT_TASK_DAYS,
             client_days_per_1000: DEFAULT_CLIENT_DAYS_PER_1000,
-            weekdays: [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
-                .into_iter()
-                .collect(),
+            weekdays: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
             blackout: BTreeSet::new(),
         }
     }
@@ -75,7 +80,9 @@ impl ScheduleConfig {
             c.client_days_per_1000 = d;
         }
         if let Some(w) = &s.weekdays {
-            c.weekdays = w.iter().copied().collect();
+            c.weekdays = w.clone();
+            c.weekdays.sort_by_key(|d| d.num_days_from_monday());
+            c.weekdays.dedup();
         }
         c.blackout = s.blackout.iter().copied().collect();
         c
@@ -230,7 +237,7 @@ pub fn apply(plan: &mut Plan, config: &ScheduleConfig) {
         "saturday",
         "sunday",
     ];
-    let mut weekdays: Vec<Weekday> = config.weekdays.iter().copied().collect();
+    let mut weekdays = config.weekdays.clone();
     weekdays.sort_by_key(|w| w.num_days_from_monday());
     plan.schedule = Some(ScheduleSummary {
         start: day(config.start),

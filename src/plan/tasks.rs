@@ -439,7 +439,7 @@ pub(crate) fn sequence(
     let mut remedies: Vec<&Remedy> = analysis.remedies.iter().collect();
     let server_pos = |name: &Option<String>| {
         name.as_ref()
-            .and_then(|n| ctx.servers.iter().position(|s| s.srv.name == *n))
+            .and_then(|n| ctx.server_position(n))
             .unwrap_or(0)
     };
     remedies.sort_by_key(|r| {
@@ -496,7 +496,10 @@ pub(crate) fn sequence(
     for &i in &upgraded {
         let site = ctx.site(i);
         let c = code(i);
-        seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i))?;
+        // Key exchange is between a site and its parent or children: a lone site has none.
+        if site.parent.is_some() || !site.children.is_empty() {
+            seq.add(PREPARE, Spec::new("PREP-KEYX", &c).site(i))?;
+        }
         if let Some(p) = ctx.parent_of(i).filter(|_| manual_keys) {
             let pc = code(p);
             seq.add(
@@ -559,18 +562,17 @@ pub(crate) fn sequence(
             PREPARE,
             Spec::new("PREP-OSUPD", sid).site(home).server(name),
         )?;
-        let remote_for: Vec<usize> = upgraded
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let site = ctx.site(i);
-                site.is_primary()
-                    && !site.site_server.eq_ignore_ascii_case(name)
-                    && (s.db_of.contains(&i)
-                        || (s.srv.site.as_ref() == Some(&site.code)
-                            && s.srv.has_role(Role::ManagementPoint)))
-            })
-            .collect();
+        // Primaries whose site server is another computer: their database, or their MP, is here.
+        let mut remote_for: Vec<usize> = s.db_of.clone();
+        if s.srv.has_role(Role::ManagementPoint) {
+            remote_for.extend(s.srv.site.as_ref().and_then(|c| ctx.index_of(c.as_str())));
+        }
+        remote_for.sort_unstable();
+        remote_for.dedup();
+        remote_for.retain(|&i| {
+            let site = ctx.site(i);
+            ctx.upgrade[i] && site.is_primary() && !site.site_server.eq_ignore_ascii_case(name)
+        });
         if !remote_for.is_empty() {
             let mut accounts: Vec<String> = remote_for
                 .iter()
@@ -606,6 +608,11 @@ pub(crate) fn sequence(
             )?;
         }
     }
+    let sql_plans: BTreeMap<&str, &super::model::SqlServerPlan> = est
+        .sql_servers
+        .iter()
+        .map(|p| (p.name.as_str(), p))
+        .collect();
     let sql_hosts: Vec<&&super::ServerInfo> = scope_servers
         .iter()
         .filter(|s| s.db_of.iter().any(|&i| ctx.upgrade[i]))
@@ -643,7 +650,7 @@ pub(crate) fn sequence(
                 .var("sites", super::findings::site_list(ctx, &hosted))
                 .deps([id("SQL-UPG", sid), id("SQLREPL-OFF", sid)]),
         )?;
-        if let Some(plan) = est.sql_servers.iter().find(|p| p.name == s.srv.name) {
+        if let Some(plan) = sql_plans.get(s.srv.name.as_str()) {
             let (variant, shortfall) = match plan.shortfall_mb {
                 Some(v) if v > 0.0 => ("short", fmt_num(v)),
                 Some(_) => ("ok", "0".to_string()),
@@ -1097,6 +1104,16 @@ pub(crate) fn insert_custom_tasks(
                 rule: r.rule.to_string(),
                 remediation_task: None,
             });
+        }
+    }
+    // A custom ID may spell another one's per-site ID (`A-NYC` vs `A` for NYC): refuse that.
+    let mut ids = BTreeSet::new();
+    for t in phases.iter().flat_map(|p| p.tasks.iter()) {
+        if !ids.insert(t.id.as_str()) {
+            return Err(PlanError::CustomTask(format!(
+                "two company-specific tasks get the ID {}: rename one of their ids",
+                t.id
+            )));
         }
     }
     Ok((phases, notes))

@@ -302,6 +302,7 @@ mod tests {
             phases,
             removed_tasks: Vec::new(),
             changes: None,
+            servers: Vec::new(),
             waves: Vec::new(),
             scope: None,
             schedule: None,

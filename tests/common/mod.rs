@@ -6,6 +6,7 @@ use cmplan::model::*;
 use cmplan::plan::{self, Plan, PlanOptions};
 use cmplan::templates::Templates;
 
+#[allow(clippy::too_many_arguments)]
 pub fn site(
     code: &str,
     name: &str,

@@ -302,6 +302,7 @@ pub fn sample_plan() -> Plan {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        servers: Vec::new(),
         waves: Vec::new(),
         scope: None,
         schedule: None,
