@@ -735,7 +735,13 @@ impl Cx<'_, '_> {
                         "has a fraction",
                     )
                     .hint(format!(
-                        "`{key}` is a count of computers: write {} or {}",
+                        "`{key}` is a count of {}: write {} or {}",
+                        // `[schedule]` durations are whole working days.
+                        if f.what.contains("schedule") {
+                            "working days"
+                        } else {
+                            "computers"
+                        },
                         v.floor(),
                         v.ceil()
                     ));
