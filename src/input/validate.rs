@@ -227,8 +227,13 @@ pub(crate) fn validate(
     // Read even without `plan.start`, so that its mistakes are reported; it only takes effect
     // with a start date.
     let schedule = root_fields.get("schedule").and_then(|e| {
-        cx.table(&e.value, cx.table_name("schedule"), "schedule", SCHEDULE_KEYS)
-            .and_then(|f| cx.schedule(&f))
+        cx.table(
+            &e.value,
+            cx.table_name("schedule"),
+            "schedule",
+            SCHEDULE_KEYS,
+        )
+        .and_then(|f| cx.schedule(&f))
     });
 
     let consoles: Vec<Console> = cx
@@ -1000,7 +1005,12 @@ impl Cx<'_, '_> {
     fn date_value(&mut self, node: &Node, what: &str) -> Option<Sp<NaiveDate>> {
         let text = match &node.kind {
             Kind::String(s) => s.trim().to_string(),
-            Kind::Datetime => self.sink.text.get(node.span.clone()).unwrap_or("").to_string(),
+            Kind::Datetime => self
+                .sink
+                .text
+                .get(node.span.clone())
+                .unwrap_or("")
+                .to_string(),
             other => {
                 let found = other.describe(self.syntax);
                 self.sink
@@ -1045,7 +1055,10 @@ impl Cx<'_, '_> {
                 .error(
                     Code::E007,
                     e.value.span.clone(),
-                    format!("`{key}` of {} is more than {MAX_SCHEDULE_DAYS} working days", f.what),
+                    format!(
+                        "`{key}` of {} is more than {MAX_SCHEDULE_DAYS} working days",
+                        f.what
+                    ),
                     "too long",
                 )
                 .hint("durations are in working days: check for a typing slip");
@@ -1091,14 +1104,20 @@ impl Cx<'_, '_> {
                         }
                         None => {
                             let hint = match closest(&word, WEEKDAYS) {
-                                Some(best) => format!("did you mean `{best}`? Accepted values: {}", list(WEEKDAYS)),
+                                Some(best) => format!(
+                                    "did you mean `{best}`? Accepted values: {}",
+                                    list(WEEKDAYS)
+                                ),
                                 None => format!("accepted values: {}", list(WEEKDAYS)),
                             };
                             self.sink
                                 .error(
                                     Code::E006,
                                     item.span.clone(),
-                                    format!("unknown weekday `{}` in `weekdays` of {}", item.v, f.what),
+                                    format!(
+                                        "unknown weekday `{}` in `weekdays` of {}",
+                                        item.v, f.what
+                                    ),
                                     "not a weekday",
                                 )
                                 .hint(hint);
@@ -1106,7 +1125,10 @@ impl Cx<'_, '_> {
                     }
                 }
                 if given.is_empty() {
-                    let span = f.get("weekdays").map(|e| e.value.span.clone()).unwrap_or(0..0);
+                    let span = f
+                        .get("weekdays")
+                        .map(|e| e.value.span.clone())
+                        .unwrap_or(0..0);
                     self.sink
                         .error(
                             Code::E032,
@@ -1126,7 +1148,8 @@ impl Cx<'_, '_> {
             match &e.value.kind {
                 Kind::Array(items) => {
                     for item in items {
-                        if let Some(d) = self.date_value(item, &format!("`blackout` of {}", f.what)) {
+                        if let Some(d) = self.date_value(item, &format!("`blackout` of {}", f.what))
+                        {
                             blackout.push(d.v);
                         }
                     }

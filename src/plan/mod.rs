@@ -7,9 +7,9 @@
 //! - `texts`: the task-text catalogue and its placeholders.
 
 pub mod estimates;
-pub mod schedule;
 pub mod findings;
 pub mod model;
+pub mod schedule;
 pub mod sources;
 pub mod tasks;
 pub mod texts;

@@ -6,11 +6,11 @@
 //! the day after its latest dependency ends (or on the plan start), and ends `duration - 1` working
 //! days after it starts; a 0-day task is a milestone that starts and ends on its start day.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::model::{Plan, ScheduleSummary};
+use super::model::{Plan, ScheduleSummary, Task};
 use crate::model::{Schedule, SiteType};
 
 /// Defaults, in working days (documented in docs/schedule.md). They are planning assumptions,
@@ -26,6 +26,9 @@ pub const SECONDARY_UPGRADE: &str = "SITE-UPG-SECONDARY";
 /// Client upgrade: one working day per started 1,000 clients of the site (push or SUP-based
 /// deployment in daily batches); at least one day.
 pub const DEFAULT_CLIENT_DAYS_PER_1000: u32 = 1;
+/// A client upgrade is planned at most this long (about 40 years of working days), so that an
+/// absurd client count cannot make the planner walk the calendar for ever.
+pub const MAX_CLIENT_UPGRADE_DAYS: u32 = 10_000;
 
 /// How the schedule is computed (`plan.start` and `[schedule]` in the description).
 #[derive(Debug, Clone, PartialEq)]
@@ -118,41 +121,60 @@ pub struct Slot {
     pub critical: bool,
 }
 
-/// Schedules every task of the plan; `client_counts` gives the clients per site code (for
-/// client-upgrade durations). Dependencies always point backwards in plan order, so one pass in
-/// order is enough.
+/// Schedules every task of the plan. A task starts on the first working day after the latest of
+/// (a) its dependencies and (b) the previous waves: a wave is a change window the board approves
+/// as one unit, so it opens only once every task of the waves before it is done (and a check
+/// such as `PREREQ-RECHECK` stays next to the upgrade it checks). Dependencies point backwards
+/// and waves are contiguous stretches of the sequence, both in plan order, so one pass in order is
+/// enough.
 pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> {
-    let clients: HashMap<&str, u64> =
-        plan.sites.iter().map(|s| (s.code.as_str(), s.clients + s.legacy_clients)).collect();
-    let secondary: std::collections::HashSet<&str> = plan
+    let clients: HashMap<&str, u64> = plan
+        .sites
+        .iter()
+        .map(|s| (s.code.as_str(), s.clients + s.legacy_clients))
+        .collect();
+    let secondary: HashSet<&str> = plan
         .sites
         .iter()
         .filter(|s| s.site_type == SiteType::Secondary)
         .map(|s| s.code.as_str())
         .collect();
     let mut slots: HashMap<&str, Slot> = HashMap::new();
-    // For the critical path: which dependency set each task's start.
+    // For the critical path: the task whose end set each task's start (none: the plan start).
     let mut driver: HashMap<&str, Option<&str>> = HashMap::new();
     let first_day = config.working_on_or_after(config.start);
+    // The wave being scheduled, and the task that ends last among all earlier waves' tasks
+    // (the gate of the current wave) and among all tasks so far.
+    let mut wave = None;
+    let mut gate: Option<&str> = None;
+    let mut latest: Option<&str> = None;
+    // The first working day a task may start on once `id` is done (a 0-day milestone does not
+    // use up its day).
+    let after = |slots: &HashMap<&str, Slot>, id: &str| -> Option<NaiveDate> {
+        slots.get(id).map(|d| {
+            if d.days == 0 {
+                config.working_on_or_after(d.end)
+            } else {
+                config.next_working_day(d.end)
+            }
+        })
+    };
     for task in plan.tasks() {
-        let days = if task.kind == "CLIENT-UPG" {
-            let n = task.site.as_deref().and_then(|s| clients.get(s)).copied().unwrap_or(0);
-            (n.div_ceil(1000) as u32 * config.client_days_per_1000).max(1)
-        } else if task.kind == "SITE-UPG"
-            && task.site.as_deref().is_some_and(|s| secondary.contains(s))
-        {
-            config.days_by_kind.get(SECONDARY_UPGRADE).copied().unwrap_or(config.default_days)
-        } else {
-            config.days_by_kind.get(&task.kind).copied().unwrap_or(config.default_days)
-        };
+        if wave != Some(task.wave) {
+            wave = Some(task.wave);
+            gate = latest;
+        }
+        let days = duration(task, config, &clients, &secondary);
         let mut start = first_day;
         let mut by = None;
-        for dep in &task.depends_on {
-            if let Some(d) = slots.get(dep.as_str()) {
-                let after = if d.days == 0 { config.working_on_or_after(d.end) } else { config.next_working_day(d.end) };
-                if after > start || by.is_none() && after == start {
-                    start = after;
-                    by = Some(dep.as_str());
+        for dep in gate
+            .into_iter()
+            .chain(task.depends_on.iter().map(String::as_str))
+        {
+            if let Some(day) = after(&slots, dep) {
+                if day > start || (by.is_none() && day == start) {
+                    start = day;
+                    by = Some(dep);
                 }
             }
         }
@@ -170,6 +192,13 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
                 critical: false,
             },
         );
+        // Ties keep the earlier task: its chain is the one the plan met first.
+        if latest
+            .and_then(|l| slots.get(l))
+            .is_none_or(|l| end > l.end)
+        {
+            latest = Some(task.id.as_str());
+        }
     }
     // The critical path: from the task that ends last (the last such task in plan order), follow the
     // dependencies that set each start.
@@ -188,6 +217,36 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         cursor = driver.get(id).copied().flatten();
     }
     slots.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// A task's duration in working days: by kind (a secondary site's upgrade by
+/// `SITE-UPG-SECONDARY`), a client upgrade by its site's clients.
+fn duration(
+    task: &Task,
+    config: &ScheduleConfig,
+    clients: &HashMap<&str, u64>,
+    secondary: &HashSet<&str>,
+) -> u32 {
+    let site = task.site.as_deref();
+    if task.kind == "CLIENT-UPG" {
+        let n = site.and_then(|s| clients.get(s)).copied().unwrap_or(0);
+        let thousands = u32::try_from(n.div_ceil(1000)).unwrap_or(u32::MAX);
+        thousands
+            .saturating_mul(config.client_days_per_1000)
+            .clamp(1, MAX_CLIENT_UPGRADE_DAYS)
+    } else if task.kind == "SITE-UPG" && site.is_some_and(|s| secondary.contains(s)) {
+        config
+            .days_by_kind
+            .get(SECONDARY_UPGRADE)
+            .copied()
+            .unwrap_or(config.default_days)
+    } else {
+        config
+            .days_by_kind
+            .get(&task.kind)
+            .copied()
+            .unwrap_or(config.default_days)
+    }
 }
 
 /// Fills the planned dates, the critical-path marks, each wave's dates and `Plan::schedule`.
