@@ -447,3 +447,67 @@ fn the_markdown_and_json_show_the_dates() {
             == cmplan::render::json::render(&again).unwrap()
     );
 }
+
+#[test]
+fn the_workbook_holds_the_planned_dates_as_real_dates() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let excel_date = |v: Option<&Data>| match v {
+        Some(Data::DateTime(d)) => {
+            let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+            (epoch + chrono::Duration::days(d.as_f64() as i64)).to_string()
+        }
+        other => panic!("not a date: {other:?}"),
+    };
+    let text = |v: Option<&Data>| match v {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        other => panic!("not text: {other:?}"),
+    };
+    let scheduled = build(
+        "contoso.toml",
+        &with_schedule(
+            &contoso_text(),
+            "2027-03-01",
+            r#"blackout = ["2027-03-26", "2027-03-29"]"#,
+        ),
+    );
+    let ctx = cmplan::render::RenderContext::default();
+    let bytes = cmplan::render::xlsx::render(&scheduled, &ctx).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Checklist").unwrap();
+    let headers: Vec<String> = (14..18).map(|c| text(sheet.get_value((0, c)))).collect();
+    assert_eq!(
+        headers,
+        ["Wave", "Planned start", "Planned end", "Critical path"]
+    );
+    let row = |id: &str| {
+        (1..=sheet.end().unwrap().0)
+            .find(|r| text(sheet.get_value((*r, 1))) == id)
+            .unwrap()
+    };
+    let r = row("CLIENT-UPG-NYC");
+    assert_eq!(sheet.get_value((r, 14)), Some(&Data::Float(4.0)));
+    assert_eq!(excel_date(sheet.get_value((r, 15))), "2027-04-07");
+    assert_eq!(excel_date(sheet.get_value((r, 16))), "2027-04-16");
+    assert_eq!(text(sheet.get_value((r, 17))), "yes");
+    let r = row("CLIENT-UPG-CEN");
+    assert_eq!(excel_date(sheet.get_value((r, 15))), "2027-04-06");
+    assert_eq!(text(sheet.get_value((r, 17))), "");
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let labelled = |label: &str| {
+        (0..=summary.end().unwrap().0)
+            .find(|r| text(summary.get_value((*r, 0))) == label)
+            .unwrap_or_else(|| panic!("no {label}"))
+    };
+    assert_eq!(
+        excel_date(summary.get_value((labelled("Planned end"), 1))),
+        "2027-04-19"
+    );
+
+    // Without plan.start the checklist keeps its 14 columns.
+    let plain = build("contoso.toml", &contoso_text());
+    let bytes = cmplan::render::xlsx::render(&plain, &ctx).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Checklist").unwrap();
+    assert_eq!(sheet.end().unwrap().1, 13);
+}
