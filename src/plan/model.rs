@@ -99,6 +99,12 @@ pub struct PlanScope {
     pub documents: Vec<String>,
     /// Number of tasks in the whole plan.
     pub plan_tasks: usize,
+    /// First planned start and last planned end of the document's tasks (only with
+    /// `plan.start`).
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    #[serde(default)]
+    pub planned_end: Option<String>,
 }
 
 /// A task of the whole plan named in another document's context.
@@ -110,6 +116,9 @@ pub struct ScopeTask {
     pub wave: u32,
     /// The tasks of this document that wait for it.
     pub needed_by: Vec<String>,
+    /// When it is planned to be done (only with `plan.start`).
+    #[serde(default)]
+    pub planned_end: Option<String>,
 }
 
 /// The calendar the schedule was computed on (`plan.start` and `[schedule]`).

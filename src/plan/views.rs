@@ -130,6 +130,8 @@ pub fn summary(plan: &Plan, documents: Vec<String>) -> Plan {
         prerequisites: Vec::new(),
         documents,
         plan_tasks: plan.tasks().count(),
+        planned_start: plan.schedule.as_ref().map(|s| s.start.clone()),
+        planned_end: plan.schedule.as_ref().map(|s| s.end.clone()),
     });
     view
 }
@@ -173,6 +175,7 @@ fn restrict(
                 site: t.site.clone(),
                 wave: t.wave,
                 needed_by: by.clone(),
+                planned_end: t.planned_end.clone(),
             })
         })
         .collect();
@@ -240,6 +243,8 @@ fn restrict(
         prerequisites,
         documents: Vec::new(),
         plan_tasks: plan.tasks().count(),
+        planned_start: view.tasks().filter_map(|t| t.planned_start.clone()).min(),
+        planned_end: view.tasks().filter_map(|t| t.planned_end.clone()).max(),
     });
     view
 }
