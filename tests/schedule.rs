@@ -201,6 +201,21 @@ fn contoso_dates_follow_dependencies_weekdays_blackouts_and_waves() {
         dates("CLIENT-UPG-NYC"),
         ("2027-04-07".into(), "2027-04-16".into())
     );
+    // A secondary's prerequisite check is planned on the working day before its upgrade, so
+    // it is well within the 7 days the Upgrade Secondary Site Wizard accepts (R8.4).
+    for code in ["MAN", "BOS", "PHL"] {
+        let check = plan.task(&format!("PREREQ-RECHECK-{code}")).unwrap();
+        let upgrade = plan.task(&format!("SITE-UPG-{code}")).unwrap();
+        let (end, up) = (
+            date(check.planned_end.as_deref().unwrap()),
+            date(upgrade.planned_start.as_deref().unwrap()),
+        );
+        assert_eq!(cal.working_days(end, up), 2, "{code}: {end} .. {up}");
+    }
+    assert_eq!(
+        dates("PREREQ-RECHECK-BOS"),
+        ("2027-03-31".into(), "2027-03-31".into())
+    );
     let summary = plan.schedule.as_ref().unwrap();
     assert_eq!(summary.start, "2027-03-01");
     assert_eq!(summary.end, "2027-04-19");

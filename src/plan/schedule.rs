@@ -30,6 +30,9 @@ pub const DEFAULT_CLIENT_DAYS_PER_1000: u32 = 1;
 /// absurd client count cannot make the planner walk the calendar for ever.
 pub const MAX_CLIENT_UPGRADE_DAYS: u32 = 10_000;
 
+/// Task kinds planned as late as their successors allow rather than as early as possible.
+pub const JUST_IN_TIME: &[&str] = &["PREREQ-RECHECK"];
+
 /// How the schedule is computed (`plan.start` and `[schedule]` in the description).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleConfig {
@@ -103,6 +106,17 @@ impl ScheduleConfig {
                 return d;
             }
             d = d + Days::new(1);
+        }
+        d
+    }
+
+    /// The last working day before `d` (bounded like `working_on_or_after`).
+    fn previous_working_day(&self, mut d: NaiveDate) -> NaiveDate {
+        for _ in 0..3660 {
+            d = d - Days::new(1);
+            if self.is_working_day(d) {
+                return d;
+            }
         }
         d
     }
@@ -198,6 +212,40 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
             .is_none_or(|l| end > l.end)
         {
             latest = Some(task.id.as_str());
+        }
+    }
+    // A check that is only valid for a while before what it checks (R8.4: a secondary site's
+    // prerequisite check must have passed within 7 days of its upgrade) is moved as late as its
+    // successors allow: it ends on the working day before the first of them starts. It only
+    // moves later, so its dependencies and its wave still hold, and its successors still start
+    // after it; a check that drives a successor's start already sits there.
+    let tasks: Vec<&Task> = plan.tasks().collect();
+    for task in tasks
+        .iter()
+        .rev()
+        .filter(|t| JUST_IN_TIME.contains(&t.kind.as_str()))
+    {
+        let first_successor = tasks
+            .iter()
+            .filter(|t| t.depends_on.iter().any(|d| *d == task.id))
+            .filter_map(|t| slots.get(t.id.as_str()).map(|s| s.start))
+            .min();
+        let (Some(limit), Some(slot)) = (first_successor, slots.get(task.id.as_str())) else {
+            continue;
+        };
+        let end = if slot.days == 0 {
+            limit
+        } else {
+            config.previous_working_day(limit)
+        };
+        let mut start = end;
+        for _ in 1..slot.days.max(1) {
+            start = config.previous_working_day(start);
+        }
+        if start > slot.start {
+            let slot = slots.get_mut(task.id.as_str()).expect("scheduled above");
+            slot.start = start;
+            slot.end = end;
         }
     }
     // The critical path: from the task that ends last (the last such task in plan order), follow the
