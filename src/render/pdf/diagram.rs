@@ -15,8 +15,8 @@ use crate::render::diagram::{self, group_digits, NodeBox};
 pub const TITLE: &str = "Hierarchy diagram";
 /// SVG pixels to PDF points at most (a 200 px site box is 150 pt wide).
 const MAX_SCALE: f32 = 0.75;
-/// Smallest label drawn, in points.
-const MIN_LABEL: f32 = 4.0;
+/// Smallest label drawn, in points: the page is vector, so a reader can zoom in on small ones.
+const MIN_LABEL: f32 = 2.5;
 
 fn rgb(hex: u32) -> Rgb {
     let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
