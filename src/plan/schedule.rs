@@ -227,7 +227,7 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
     {
         let first_successor = tasks
             .iter()
-            .filter(|t| t.depends_on.iter().any(|d| *d == task.id))
+            .filter(|t| t.depends_on.contains(&task.id))
             .filter_map(|t| slots.get(t.id.as_str()).map(|s| s.start))
             .min();
         let (Some(limit), Some(slot)) = (first_successor, slots.get(task.id.as_str())) else {
