@@ -440,3 +440,18 @@ fn fabrikam_is_planned_from_the_middle_of_its_upgrade() {
         );
     }
 }
+
+#[test]
+fn custom_task_ids_that_collide_are_an_error() {
+    let (sites, servers) = contoso_parts();
+    let env = environment(
+        sites,
+        servers,
+        vec![
+            custom("CHECK", "SITE-UPG", CustomTaskScope::EachSite),
+            custom("CHECK-NYC", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
+        ],
+    );
+    let err = plan::build(&env, &options()).unwrap_err().to_string();
+    assert!(err.contains("CUSTOM-CHECK-NYC"), "{err}");
+}

@@ -1,12 +1,15 @@
-//! `cmplan generate`: load → plan → render every format in memory → write atomically.
+//! `cmplan generate`: load → plan → carry status from the previous workbook → render every format
+//! in memory → keep a backup of the workbook being replaced → write atomically.
 
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 
-use cmplan::output::{self, PendingFile};
+use cmplan::output;
 use cmplan::plan::{self, PlanOptions, Severity};
-use cmplan::render::{self, RenderContext};
+use cmplan::regen::{self, PreviousError, PreviousWorkbook};
+use cmplan::render::Format;
+use cmplan::render::RenderContext;
 use cmplan::templates::Templates;
 
 use super::GenerateArgs;
@@ -37,7 +40,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         revision: 1,
         templates: templates.clone(),
     };
-    let plan = plan::build(&env, &opts).context("cannot build the plan")?;
+    let mut plan = plan::build(&env, &opts).context("cannot build the plan")?;
     let ctx = RenderContext {
         templates,
         paper: args.paper,
@@ -51,15 +54,53 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let mut files = Vec::with_capacity(formats.len());
-    for format in formats {
-        let bytes = render::render(format, &plan, &ctx)?;
-        files.push(PendingFile {
-            path: output::output_path(&args.output, &stem, format.extension()),
-            bytes,
-        });
-    }
+
+    let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
+    let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
+    let previous = match previous_workbook(&args, &workbook, replaces_workbook) {
+        Ok(previous) => previous,
+        Err(code) => return Ok(code),
+    };
+    let carried = previous
+        .as_ref()
+        .map(|prev| regen::apply_previous(&mut plan, prev).0);
+    let files = match super::parts::files(&args, &plan, &ctx, &stem) {
+        Ok(files) => files,
+        Err(super::parts::PartsError::UnknownSite(message)) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
+    };
+    // Keep the workbook being replaced (and everything recorded in it) before replacing it.
+    let backup = if replaces_workbook {
+        let revision = previous
+            .as_ref()
+            .filter(|p| same_file(&p.path, &workbook))
+            .map(|p| p.revision);
+        Some(regen::make_backup(&workbook, revision).with_context(|| {
+            format!(
+                "cannot keep a backup of {} before replacing it; nothing was written",
+                workbook.display()
+            )
+        })?)
+    } else {
+        None
+    };
     let written = output::write_all(files)?;
+    if let (Some(prev), Some(c)) = (&previous, carried) {
+        eprintln!(
+            "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",
+            plan.revision,
+            prev.revision,
+            prev.path.display(),
+            c.carried,
+            c.removed
+        );
+    }
+    if let Some(path) = &backup {
+        eprintln!("kept the previous workbook as {}", path.display());
+    }
     for path in &written {
         eprintln!("wrote {}", path.display());
     }
@@ -73,4 +114,64 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         count(Severity::Info),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Finds and reads the workbook to carry status from: `--previous FILE`, else the workbook at
+/// the output path. A workbook that would be replaced but cannot be read stops everything
+/// (exit 1, nothing written): what is recorded in it would be lost.
+fn previous_workbook(
+    args: &GenerateArgs,
+    workbook: &std::path::Path,
+    replaces_workbook: bool,
+) -> Result<Option<PreviousWorkbook>, ExitCode> {
+    if args.discard_status {
+        return Ok(None);
+    }
+    if let Some(path) = &args.previous {
+        return regen::read_previous(path).map(Some).map_err(|err| {
+            refuse(&err, false);
+            ExitCode::from(1)
+        });
+    }
+    if !workbook.exists() {
+        return Ok(None);
+    }
+    match regen::read_previous(workbook) {
+        Ok(prev) => Ok(Some(prev)),
+        Err(err) if replaces_workbook => {
+            refuse(&err, true);
+            Err(ExitCode::from(1))
+        }
+        // Not replaced (no xlsx asked for): nothing at risk, so go on without its status.
+        Err(err) => {
+            eprintln!("warning: {err}; status not carried over");
+            Ok(None)
+        }
+    }
+}
+
+fn refuse(err: &PreviousError, at_output_path: bool) {
+    eprintln!("error: {err}");
+    let hint = err.hint();
+    if !hint.is_empty() {
+        eprintln!("  hint: {hint}");
+    }
+    if at_output_path {
+        eprintln!(
+            "cmplan will not replace this workbook: the status recorded in it would be lost. Nothing was written.\n\
+             - to carry the status from another copy of the workbook: --previous FILE\n\
+             - to start afresh at revision 1 (the workbook is kept as a backup first): --discard-status"
+        );
+    } else {
+        eprintln!(
+            "Nothing was written. Give another workbook with --previous FILE, or start afresh with --discard-status."
+        );
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }

@@ -1,16 +1,14 @@
 //! The small subcommands: validate, schema, init, templates export, completions, man.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use cmplan::plan::{Plan, PlanOptions, Severity};
-use cmplan::templates::Templates;
-
-use std::io::Write;
-
 use anyhow::{anyhow, Context};
 use clap::CommandFactory;
+
+use cmplan::plan::{Plan, PlanOptions, Severity};
+use cmplan::templates::Templates;
 
 /// Colour diagnostics only on a terminal, and never when NO_COLOR is set.
 pub fn stderr_color() -> bool {

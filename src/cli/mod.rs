@@ -1,13 +1,16 @@
 //! Command-line definitions (clap derive) and dispatch: one module per subcommand.
 
+mod diff;
 mod generate;
 mod misc;
+mod parts;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use cmplan::regen::DiffFormat;
 use cmplan::render::{Format, Paper};
 
 /// Turn a description of an SMS 2003 site hierarchy into a tailored, print-ready plan for
@@ -26,7 +29,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the upgrade plan (Markdown, PDF, workbook, JSON, HTML) for an environment description.
     #[command(
-        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/"
+        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/\n  cmplan generate env.toml --previous mail/contoso-from-ops.xlsx\n\nRegenerating over output/<stem>.xlsx carries the recorded status into the new revision and keeps\nthe old workbook as output/<stem>.rev<N>.xlsx."
     )]
     Generate(GenerateArgs),
     /// Check an environment description and print its readiness findings.
@@ -34,6 +37,22 @@ pub enum Command {
     Validate {
         /// The environment description (.toml or .json).
         env: PathBuf,
+    },
+    /// Show what changes in the plan between two revisions of an environment description.
+    #[command(
+        after_help = "Examples:\n  cmplan diff examples/contoso.toml examples/contoso-rev2.toml\n  cmplan diff old.toml new.toml --format md > changes.md"
+    )]
+    Diff {
+        /// The earlier environment description.
+        old: PathBuf,
+        /// The later environment description.
+        new: PathBuf,
+        /// Output format (text is coloured on a terminal, plain when piped or with NO_COLOR).
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Plan date used for both plans (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Print the JSON Schema of the environment description (for editors and CI).
     #[command(after_help = "Example:\n  cmplan schema > cmplan.schema.json")]
@@ -99,12 +118,44 @@ pub struct GenerateArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: Paper,
+    /// Previous workbook to carry recorded status from (default: `<stem>.xlsx` in the output
+    /// directory, when it exists).
+    #[arg(long, value_name = "FILE", conflicts_with = "discard_status")]
+    pub previous: Option<PathBuf>,
+    /// Start a fresh revision 1 without reading the previous workbook (it is still kept as a
+    /// backup before being replaced).
+    #[arg(long)]
+    pub discard_status: bool,
+    /// Also write the checklist of site CODE (its tasks, its servers', its secondaries') as
+    /// DIR/<stem>-<CODE>.<ext> in each format; repeat or separate with commas.
+    #[arg(long = "site", value_name = "CODE", value_delimiter = ',')]
+    pub sites: Vec<String>,
+    /// Also write a checklist for every primary site the plan upgrades (as --site does).
+    #[arg(long)]
+    pub per_site: bool,
+    /// `waves`: DIR/<stem>.<ext> becomes a summary and each wave gets its own document,
+    /// DIR/<stem>-wave<N>.<ext> (md, pdf and html; the workbook and the JSON stay whole).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub split: Option<Split>,
+}
+
+/// How `generate --split` cuts the readable documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// A summary plus one document per upgrade wave.
+    Waves,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Validate { env } => misc::validate(&env),
+        Command::Diff {
+            old,
+            new,
+            format,
+            date,
+        } => diff::run(&old, &new, format, date.as_deref()),
         Command::Schema => misc::schema(),
         Command::Init { path, force } => misc::init(&path, force),
         Command::Templates(TemplatesCommand::Export { dir, force }) => {

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use validate::{
     ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, PLAN_KEYS, ROOT_KEYS,
-    SERVER_KEYS, SITE_KEYS,
+    SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS,
 };
 
 use crate::model::Environment;
@@ -138,22 +138,25 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
     };
     let mut sink = Sink::new(name, text);
     let root = match syntax {
-        Syntax::Toml => match toml::de::DeTable::parse(text) {
-            Ok(doc) => Some(tree::from_toml(&doc)),
-            Err(e) => {
+        Syntax::Toml => {
+            // The recovering parser reports every syntax error it can, not only the first.
+            let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+            for e in &errors {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim_end().to_string();
                 let hint = toml_hint(&message, text, &span);
-                let d = sink.error(
+                sink.error(
                     Code::E001,
                     span,
                     format!("TOML syntax error: {message}"),
                     "here",
-                );
-                d.hint(hint);
-                None
+                )
+                .hint(hint);
             }
-        },
+            // After a syntax error the recovered tree is a guess: checking it would report
+            // problems that are not there.
+            errors.is_empty().then(|| tree::from_toml(&doc))
+        }
         Syntax::Json => match json::parse(text) {
             Ok(parsed) => {
                 for dup in &parsed.duplicates {

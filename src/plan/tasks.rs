@@ -402,6 +402,10 @@ impl Seq<'_, '_> {
             depends_on,
             remedies: Vec::new(),
             progress: None,
+            wave: 0,
+            planned_start: None,
+            planned_end: None,
+            critical: false,
         });
         Ok(id)
     }
@@ -1077,6 +1081,10 @@ pub(crate) fn insert_custom_tasks(
                     depends_on: vec![anchor_id],
                     remedies: Vec::new(),
                     progress: None,
+                    wave: 0,
+                    planned_start: None,
+                    planned_end: None,
+                    critical: false,
                 },
             );
             placed += 1;
@@ -1096,6 +1104,16 @@ pub(crate) fn insert_custom_tasks(
                 rule: r.rule.to_string(),
                 remediation_task: None,
             });
+        }
+    }
+    // A custom ID may spell another one's per-site ID (`A-NYC` vs `A` for NYC): refuse that.
+    let mut ids = BTreeSet::new();
+    for t in phases.iter().flat_map(|p| p.tasks.iter()) {
+        if !ids.insert(t.id.as_str()) {
+            return Err(PlanError::CustomTask(format!(
+                "two company-specific tasks get the ID {}: rename one of their ids",
+                t.id
+            )));
         }
     }
     Ok((phases, notes))

@@ -245,6 +245,56 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_texts_use_only_placeholders_the_engine_fills() {
+        const KNOWN: &[&str] = &[
+            "target",
+            "site",
+            "site_name",
+            "site_type",
+            "site_server",
+            "parent",
+            "parent_name",
+            "server",
+            "version",
+            "legacy_clients",
+            "feature_packs",
+            "os",
+            "roles",
+            "sql",
+            "min_gb",
+            "free_disk",
+            "software",
+            "site_servers",
+            "sites",
+            "formula",
+            "growth_mb",
+            "shortfall_mb",
+            "db_size_mb",
+            "scratch_mb",
+            "children",
+            "clients",
+        ];
+        let texts = TaskTexts::load(&Templates::embedded()).unwrap();
+        for (key, e) in &texts.defaults {
+            for text in [&e.title, &e.expected_result, &e.details, &e.reference]
+                .into_iter()
+                .flatten()
+            {
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find('{') {
+                    let after = &rest[i + 1..];
+                    let name = &after[..after.find('}').unwrap_or(0)];
+                    assert!(
+                        KNOWN.contains(&name),
+                        "{key}: unknown placeholder {{{name}}} in {text}"
+                    );
+                    rest = after;
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_user_file_overrides_field_by_field_and_unknown_kinds_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

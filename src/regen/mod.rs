@@ -1,1 +1,95 @@
-//! Regeneration: the diff between two plans, and status carried from a previous workbook.
+//! Regeneration: the diff between two plans, status carried over from a previous workbook, the
+//! revision history, and the numbered backup of the workbook being replaced.
+//!
+//! Nothing recorded is ever lost: a task that keeps its ID keeps its status; a task that
+//! disappeared with something recorded against it moves to `plan.removed_tasks`; a workbook that
+//! cannot be read is never replaced (the CLI refuses); the replaced workbook is kept as a backup.
+
+pub mod backup;
+pub mod diff;
+pub mod report;
+pub mod workbook;
+
+use std::collections::HashMap;
+
+pub use backup::{backup_path, make_backup};
+pub use diff::{diff, PlanDiff};
+pub use report::{render_json, render_md, render_text, DiffFormat};
+pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
+
+use crate::model::Environment;
+use crate::plan::{Plan, RemovedTask, ServerSummary};
+
+/// The servers of the description, as the plan keeps them for comparing revisions.
+pub fn server_inventory(env: &Environment) -> Vec<ServerSummary> {
+    env.servers
+        .iter()
+        .map(|s| ServerSummary {
+            name: s.name.clone(),
+            site: s.site.as_ref().map(|c| c.to_string()),
+            os: s.os.to_string(),
+            sql: s.sql.map(|v| v.to_string()),
+            sql_replication: s.sql_replication,
+            free_disk_mb: s.free_disk_gb.map(|gb| gb * 1024.0),
+            roles: s.roles.iter().map(|r| r.to_string()).collect(),
+        })
+        .collect()
+}
+
+/// What carrying over did, for the message printed after `generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CarryOver {
+    /// Tasks of the new plan that received recorded status.
+    pub carried: usize,
+    /// Recorded tasks no longer in the plan (now in `plan.removed_tasks`).
+    pub removed: usize,
+}
+
+/// Puts the recorded status of `previous` onto the tasks of `plan` with the same ID; recorded
+/// tasks without a match become `plan.removed_tasks`, in the previous workbook's order.
+pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver {
+    let by_id: HashMap<&str, &workbook::RecordedTask> = previous
+        .records
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let mut result = CarryOver::default();
+    let mut matched = std::collections::HashSet::new();
+    for phase in &mut plan.phases {
+        for task in &mut phase.tasks {
+            if let Some(r) = by_id.get(task.id.as_str()) {
+                task.progress = Some(r.progress.clone());
+                matched.insert(task.id.clone());
+                result.carried += 1;
+            }
+        }
+    }
+    plan.removed_tasks = previous
+        .records
+        .iter()
+        .filter(|r| !matched.contains(&r.id))
+        .map(|r| RemovedTask {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            site: r.site.clone(),
+            progress: r.progress.clone(),
+        })
+        .collect();
+    result.removed = plan.removed_tasks.len();
+    result
+}
+
+/// Makes `plan` the next revision of `previous`: revision number, carried status, removed tasks,
+/// and "Changes since revision N" from the diff of the two plans. Returns the diff as well.
+pub fn apply_previous(plan: &mut Plan, previous: &PreviousWorkbook) -> (CarryOver, PlanDiff) {
+    plan.revision = previous.revision + 1;
+    let d = diff(
+        &previous.plan,
+        plan,
+        &format!("revision {}", previous.revision),
+        &format!("revision {}", plan.revision),
+    );
+    plan.changes = Some(d.to_revision_changes(previous.revision));
+    let carried = carry_progress(plan, previous);
+    (carried, d)
+}

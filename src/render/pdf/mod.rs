@@ -1,12 +1,72 @@
 //! `-f pdf`: the change board's printed plan, typeset from the Markdown over printpdf.
+//!
+//! The pipeline: the Markdown renderer's text → [`markdown::parse`] (pulldown-cmark events →
+//! blocks) → [`layout`] (lines and pages, measured with the fonts' real advances) →
+//! [`document::compose`] (cover, contents with page numbers, running header and footer) →
+//! [`write`] (printpdf operations, then a nested outline and a content-derived `/ID` via lopdf).
 
-use super::{Format, RenderContext, RenderError};
+pub mod diagram;
+pub mod document;
+pub mod fonts;
+pub mod layout;
+pub mod markdown;
+pub mod subset;
+pub mod write;
+
+use super::{Format, Paper, RenderContext, RenderError};
 use crate::plan::Plan;
 
+pub use document::{Cover, Document};
+
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
-    let _ = (plan, ctx);
-    Err(RenderError::new(
-        Format::Pdf,
-        "not implemented yet (issue 6)",
-    ))
+    let text = super::markdown::render(plan, ctx)?;
+    let cover = Cover::from_plan(plan);
+    // The hierarchy diagram closes the whole plan, a site's checklist (its subtree) and the
+    // summary of a split plan; a wave's sites need not form one tree, so a wave has none.
+    let appendix = match plan.scope.as_ref().map(|s| s.kind.as_str()) {
+        Some("wave") => None,
+        _ => diagram::page(plan, layout::Geometry::for_paper(ctx.paper)),
+    };
+    let doc = document::compose_with_appendix(&cover, &text, ctx.paper, appendix);
+    write::write(&doc, &metadata(&cover)).map_err(|e| RenderError::new(Format::Pdf, e))
+}
+
+/// Typesets `markdown_text` under the given cover details (also what tests call directly).
+pub fn render_markdown(
+    cover: &Cover,
+    markdown_text: &str,
+    paper: Paper,
+) -> Result<Vec<u8>, RenderError> {
+    let doc = document::compose(cover, markdown_text, paper);
+    write::write(&doc, &metadata(cover)).map_err(|e| RenderError::new(Format::Pdf, e))
+}
+
+fn metadata(cover: &Cover) -> write::Metadata {
+    let author = cover
+        .prepared_by
+        .clone()
+        .or_else(|| cover.organisation.clone())
+        .unwrap_or_default();
+    let mut subject = format!("Upgrade plan: SMS 2003 to {}", cover.target_name);
+    if let Some(r) = &cover.change_reference {
+        subject.push_str(&format!(", change {r}"));
+    }
+    let mut keywords = vec![
+        "SMS 2003".to_string(),
+        "Configuration Manager 2007".to_string(),
+        "upgrade plan".to_string(),
+    ];
+    keywords.extend(cover.change_reference.clone());
+    let timestamp = chrono::NaiveDate::parse_from_str(&cover.date, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or(0);
+    write::Metadata {
+        title: cover.title.clone(),
+        author,
+        subject,
+        keywords,
+        timestamp,
+    }
 }

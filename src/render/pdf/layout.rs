@@ -1,0 +1,986 @@
+//! The layout model: blocks → lines → positioned items on pages, with no PDF involved.
+//!
+//! Coordinates are points from the page's top-left corner (the writer flips them). Besides the
+//! drawing items, each page records where table rows went ([`RowPlacement`]) and each heading
+//! where it landed ([`Anchor`]), so tests can check pagination rules directly and the document
+//! can build its table of contents and outline.
+
+use super::fonts::{FontStyle, Fonts};
+use super::markdown::{plain_text, Block, Marker, Span};
+use crate::render::Paper;
+
+/// Page size and margins, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+const MM: f32 = 72.0 / 25.4;
+
+impl Geometry {
+    pub fn for_paper(paper: Paper) -> Geometry {
+        let (width, height) = match paper {
+            Paper::A4 => (210.0 * MM, 297.0 * MM),
+            Paper::Letter => (612.0, 792.0),
+        };
+        Geometry {
+            width,
+            height,
+            left: 20.0 * MM,
+            right: 20.0 * MM,
+            top: 22.0 * MM,
+            bottom: 20.0 * MM,
+        }
+    }
+
+    pub fn content_width(&self) -> f32 {
+        self.width - self.left - self.right
+    }
+
+    /// Y of the lowest point content may reach.
+    pub fn content_bottom(&self) -> f32 {
+        self.height - self.bottom
+    }
+
+    pub fn content_height(&self) -> f32 {
+        self.content_bottom() - self.top
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+pub const INK: Rgb = Rgb(0.10, 0.12, 0.16);
+pub const ACCENT: Rgb = Rgb(0.08, 0.25, 0.45);
+pub const MUTED: Rgb = Rgb(0.40, 0.40, 0.40);
+pub const RULE: Rgb = Rgb(0.55, 0.55, 0.55);
+pub const HEADER_FILL: Rgb = Rgb(0.88, 0.91, 0.95);
+pub const CODE_FILL: Rgb = Rgb(0.95, 0.95, 0.95);
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text {
+        x: f32,
+        baseline: f32,
+        text: String,
+        font: FontStyle,
+        size: f32,
+        color: Rgb,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb,
+    },
+    Checkbox {
+        x: f32,
+        y: f32,
+        size: f32,
+        checked: bool,
+    },
+}
+
+/// Which row of a table a placement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Header,
+    Body(usize),
+}
+
+/// Where (part of) a table row was drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowPlacement {
+    /// Index of the table in the document, from 0.
+    pub table: usize,
+    pub kind: RowKind,
+    pub top: f32,
+    pub bottom: f32,
+    /// True when this is only part of a row taller than a page (the one case a row splits).
+    pub partial: bool,
+}
+
+/// A heading as placed, for the table of contents and the outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    pub level: u8,
+    pub title: String,
+    /// Page index within the laid-out sequence, from 0.
+    pub page: usize,
+    /// Top of the heading.
+    pub y: f32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub items: Vec<Item>,
+    pub rows: Vec<RowPlacement>,
+}
+
+impl Page {
+    /// The page's text, runs joined in drawing order (for tests and diagnostics).
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for item in &self.items {
+            if let Item::Text { text, .. } = item {
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(text);
+            }
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    pub pages: Vec<Page>,
+    pub anchors: Vec<Anchor>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line breaking
+
+/// A piece of a line in one face, `x` relative to the line's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub x: f32,
+    pub text: String,
+    pub font: FontStyle,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextLine {
+    pub runs: Vec<Run>,
+    pub width: f32,
+}
+
+impl TextLine {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Glyph {
+    c: char,
+    font: FontStyle,
+    adv: f32,
+}
+
+enum Word {
+    Glyphs(Vec<Glyph>),
+    Break,
+}
+
+/// Characters after which a long token (FQDN, UNC path, ID) may break.
+fn breaks_after(c: char) -> bool {
+    matches!(c, '.' | '\\' | '-' | '_' | '/')
+}
+
+fn words(spans: &[Span], size: f32) -> Vec<Word> {
+    let fonts = Fonts::get();
+    let mut out = Vec::new();
+    let mut cur: Vec<Glyph> = Vec::new();
+    for span in spans {
+        if span.is_break() {
+            if !cur.is_empty() {
+                out.push(Word::Glyphs(std::mem::take(&mut cur)));
+            }
+            out.push(Word::Break);
+            continue;
+        }
+        for c in span.text.chars() {
+            if c.is_whitespace() && c != '\u{a0}' {
+                if !cur.is_empty() {
+                    out.push(Word::Glyphs(std::mem::take(&mut cur)));
+                }
+            } else {
+                let (font, c) = fonts.resolve(span.style, c);
+                cur.push(Glyph {
+                    c,
+                    font,
+                    adv: fonts.advance(font, c, size),
+                });
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Word::Glyphs(cur));
+    }
+    out
+}
+
+fn glyphs_width(g: &[Glyph]) -> f32 {
+    g.iter().map(|g| g.adv).sum()
+}
+
+/// Splits a token after each break character.
+fn segments(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, g) in glyphs.iter().enumerate() {
+        if breaks_after(g.c) && i + 1 < glyphs.len() {
+            out.push(&glyphs[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < glyphs.len() {
+        out.push(&glyphs[start..]);
+    }
+    out
+}
+
+const EPS: f32 = 0.01;
+
+struct LineBuilder {
+    lines: Vec<TextLine>,
+    cur: TextLine,
+    last_font: Option<FontStyle>,
+    size: f32,
+}
+
+impl LineBuilder {
+    fn space(&self) -> f32 {
+        match self.last_font {
+            Some(f) if !self.cur.runs.is_empty() => Fonts::get().advance(f, ' ', self.size),
+            _ => 0.0,
+        }
+    }
+
+    fn newline(&mut self) {
+        self.lines.push(std::mem::take(&mut self.cur));
+        self.last_font = None;
+    }
+
+    /// Appends glyphs, after a space when `spaced` and the line is not empty.
+    fn push(&mut self, glyphs: &[Glyph], spaced: bool) {
+        let gap = if spaced { self.space() } else { 0.0 };
+        let mut x = self.cur.width + gap;
+        let mut pending_space = gap > 0.0;
+        for g in glyphs {
+            match self.cur.runs.last_mut() {
+                Some(run) if run.font == g.font => {
+                    if pending_space {
+                        run.text.push(' ');
+                    }
+                    run.text.push(g.c);
+                }
+                _ => self.cur.runs.push(Run {
+                    x,
+                    text: g.c.to_string(),
+                    font: g.font,
+                }),
+            }
+            pending_space = false;
+            x += g.adv;
+            self.last_font = Some(g.font);
+        }
+        self.cur.width = x;
+    }
+}
+
+/// Breaks styled text into lines no wider than `max_width` (a token wider than the line
+/// breaks after `.` `\` `-` `_` `/`, and mid-token only when a piece is still too wide).
+pub fn wrap(spans: &[Span], size: f32, max_width: f32) -> Vec<TextLine> {
+    let mut b = LineBuilder {
+        lines: Vec::new(),
+        cur: TextLine::default(),
+        last_font: None,
+        size,
+    };
+    for word in words(spans, size) {
+        let glyphs = match word {
+            Word::Break => {
+                b.newline();
+                continue;
+            }
+            Word::Glyphs(g) => g,
+        };
+        let w = glyphs_width(&glyphs);
+        if b.cur.width + b.space() + w <= max_width + EPS {
+            b.push(&glyphs, true);
+            continue;
+        }
+        if w <= max_width + EPS {
+            b.newline();
+            b.push(&glyphs, false);
+            continue;
+        }
+        for (i, seg) in segments(&glyphs).into_iter().enumerate() {
+            let spaced = i == 0;
+            let sw = glyphs_width(seg);
+            let gap = if spaced { b.space() } else { 0.0 };
+            if b.cur.width + gap + sw <= max_width + EPS {
+                b.push(seg, spaced);
+                continue;
+            }
+            if !b.cur.runs.is_empty() {
+                b.newline();
+            }
+            if sw <= max_width + EPS {
+                b.push(seg, false);
+                continue;
+            }
+            // A piece with no break character still wider than the line: cut it.
+            for g in seg {
+                if !b.cur.runs.is_empty() && b.cur.width + g.adv > max_width + EPS {
+                    b.newline();
+                }
+                b.push(std::slice::from_ref(g), false);
+            }
+        }
+    }
+    if !b.cur.runs.is_empty() || b.lines.is_empty() {
+        b.newline();
+    }
+    b.lines
+}
+
+/// Width of the text on one line (the widest line when it has forced breaks).
+pub fn natural_width(spans: &[Span], size: f32) -> f32 {
+    wrap(spans, size, f32::INFINITY)
+        .iter()
+        .map(|l| l.width)
+        .fold(0.0, f32::max)
+}
+
+/// Tokens up to this wide (IDs, short host names) keep a column wide enough to stay whole;
+/// longer ones (FQDNs, UNC paths, URLs) only claim their widest piece between break characters.
+const WHOLE_TOKEN: f32 = 95.0;
+
+/// The least width that shows the text without cutting a short token or a name part.
+pub fn min_content_width(spans: &[Span], size: f32) -> f32 {
+    let mut widest: f32 = 0.0;
+    for word in words(spans, size) {
+        if let Word::Glyphs(g) = word {
+            let whole = glyphs_width(&g);
+            if whole <= WHOLE_TOKEN {
+                widest = widest.max(whole);
+            } else {
+                for seg in segments(&g) {
+                    widest = widest.max(glyphs_width(seg).min(WHOLE_TOKEN));
+                }
+            }
+        }
+    }
+    widest
+}
+
+fn with_style(spans: &[Span], style: FontStyle) -> Vec<Span> {
+    spans
+        .iter()
+        .map(|s| {
+            let keep = s.is_break() || s.style == FontStyle::Mono;
+            Span::new(s.text.clone(), if keep { s.style } else { style })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles
+
+pub const BODY_SIZE: f32 = 10.0;
+pub const BODY_LEADING: f32 = 13.5;
+pub const TABLE_SIZE: f32 = 8.5;
+pub const TABLE_LEADING: f32 = 10.8;
+pub const CELL_PAD: f32 = 3.2;
+pub const CODE_SIZE: f32 = 8.5;
+pub const CODE_LEADING: f32 = 11.0;
+const PARAGRAPH_GAP: f32 = 6.0;
+const LIST_INDENT: f32 = 14.0;
+const MIN_COLUMN: f32 = 30.0;
+/// Height of a sign-off row with empty cells: room to write by hand.
+const SIGNING_ROW: f32 = 26.0;
+
+struct HeadingStyle {
+    size: f32,
+    leading: f32,
+    before: f32,
+    after: f32,
+    color: Rgb,
+}
+
+fn heading_style(level: u8) -> HeadingStyle {
+    match level {
+        1 => HeadingStyle {
+            size: 16.0,
+            leading: 20.0,
+            before: 14.0,
+            after: 8.0,
+            color: ACCENT,
+        },
+        2 => HeadingStyle {
+            size: 12.5,
+            leading: 16.0,
+            before: 12.0,
+            after: 5.0,
+            color: ACCENT,
+        },
+        _ => HeadingStyle {
+            size: 10.5,
+            leading: 14.0,
+            before: 8.0,
+            after: 3.0,
+            color: INK,
+        },
+    }
+}
+
+/// Baseline offset from a line box's top, centring the font's extent in the leading.
+pub fn baseline_offset(size: f32, leading: f32) -> f32 {
+    let (asc, desc) = Fonts::get().vertical_metrics(FontStyle::Regular);
+    (leading - (asc - desc) * size) / 2.0 + asc * size
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flow: placing blocks on pages
+
+pub struct Flow {
+    pub g: Geometry,
+    pub pages: Vec<Page>,
+    pub anchors: Vec<Anchor>,
+    pub y: f32,
+    tables: usize,
+}
+
+impl Flow {
+    pub fn new(g: Geometry) -> Flow {
+        Flow {
+            g,
+            pages: vec![Page::default()],
+            anchors: Vec::new(),
+            y: g.top,
+            tables: 0,
+        }
+    }
+
+    pub fn finish(self) -> Layout {
+        Layout {
+            pages: self.pages,
+            anchors: self.anchors,
+        }
+    }
+
+    fn bottom(&self) -> f32 {
+        self.g.content_bottom()
+    }
+
+    pub fn at_top(&self) -> bool {
+        (self.y - self.g.top).abs() < EPS
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.g.top;
+    }
+
+    fn fits(&self, h: f32) -> bool {
+        self.y + h <= self.bottom() + EPS
+    }
+
+    /// Moves to a new page unless `h` more points fit here (or the page is still empty).
+    fn ensure(&mut self, h: f32) {
+        if !self.fits(h) && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    fn skip(&mut self, h: f32) {
+        if !self.at_top() {
+            self.y += h;
+        }
+    }
+
+    pub fn push(&mut self, item: Item) {
+        self.pages
+            .last_mut()
+            .expect("a flow always has a page")
+            .items
+            .push(item);
+    }
+
+    fn page_index(&self) -> usize {
+        self.pages.len() - 1
+    }
+
+    /// Draws one line's runs with its box top at `top`.
+    pub fn draw_line(
+        &mut self,
+        line: &TextLine,
+        x: f32,
+        top: f32,
+        size: f32,
+        leading: f32,
+        color: Rgb,
+    ) {
+        let baseline = top + baseline_offset(size, leading);
+        for run in &line.runs {
+            self.push(Item::Text {
+                x: x + run.x,
+                baseline,
+                text: run.text.clone(),
+                font: run.font,
+                size,
+                color,
+            });
+        }
+    }
+
+    /// Lines that may break across pages between any two lines.
+    fn lines(&mut self, lines: &[TextLine], x: f32, size: f32, leading: f32, color: Rgb) {
+        for line in lines {
+            self.ensure(leading);
+            let top = self.y;
+            self.draw_line(line, x, top, size, leading, color);
+            self.y += leading;
+        }
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) {
+        for (i, block) in blocks.iter().enumerate() {
+            let next = blocks.get(i + 1);
+            match block {
+                Block::Heading { level, spans } => self.heading(*level, spans, next),
+                Block::Paragraph { spans, quote } => {
+                    let (x, spans) = if *quote {
+                        (
+                            self.g.left + LIST_INDENT,
+                            with_style(spans, FontStyle::Oblique),
+                        )
+                    } else {
+                        (self.g.left, spans.clone())
+                    };
+                    let width = self.g.left + self.g.content_width() - x;
+                    let lines = wrap(&spans, BODY_SIZE, width);
+                    // Keep two lines together so no line is stranded at a page foot.
+                    self.ensure(BODY_LEADING * lines.len().min(2) as f32);
+                    self.lines(&lines, x, BODY_SIZE, BODY_LEADING, INK);
+                    self.y += PARAGRAPH_GAP;
+                }
+                Block::ListItem {
+                    depth,
+                    marker,
+                    spans,
+                } => {
+                    self.list_item(*depth, *marker, spans);
+                    let last = !matches!(next, Some(Block::ListItem { .. }));
+                    // Tasks (several lines each) read better apart; plain bullets stay tight.
+                    let gap = if matches!(marker, Marker::Task(_)) {
+                        4.0
+                    } else {
+                        1.5
+                    };
+                    self.y += if last { PARAGRAPH_GAP } else { gap };
+                }
+                Block::Table {
+                    header,
+                    rows,
+                    right,
+                } => self.table(header, rows, right),
+                Block::Code { text } => self.code(text),
+                Block::Rule => {
+                    self.ensure(12.0);
+                    let y = self.y + 6.0;
+                    self.push(Item::Line {
+                        x1: self.g.left,
+                        y1: y,
+                        x2: self.g.left + self.g.content_width(),
+                        y2: y,
+                        width: 0.5,
+                        color: RULE,
+                    });
+                    self.y += 12.0;
+                }
+                Block::PageBreak => {
+                    if !self.at_top() {
+                        self.new_page();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The least height a block needs at the top of its first page (for keep-with-next).
+    fn first_height(&self, block: &Block) -> f32 {
+        let width = self.g.content_width();
+        match block {
+            Block::Heading { level, spans } => {
+                let s = heading_style(*level);
+                s.before
+                    + wrap(spans, s.size, width).len() as f32 * s.leading
+                    + s.after
+                    + BODY_LEADING
+            }
+            Block::Paragraph { spans, .. } => {
+                wrap(spans, BODY_SIZE, width).len().min(2) as f32 * BODY_LEADING
+            }
+            Block::ListItem { depth, spans, .. } => {
+                let indent = (*depth as f32 + 1.0) * LIST_INDENT;
+                wrap(spans, BODY_SIZE, width - indent).len() as f32 * BODY_LEADING
+            }
+            Block::Table { header, rows, .. } => {
+                let widths = column_widths(header, rows, width);
+                let mut h = row_height(&cell_lines(header, &widths, true), false);
+                if let Some(first) = rows.first() {
+                    h += row_height(&cell_lines(first, &widths, false), has_empty(first));
+                }
+                h.min(self.g.content_height())
+            }
+            Block::Code { text } => text.lines().count().min(2) as f32 * CODE_LEADING + 8.0,
+            Block::Rule | Block::PageBreak => 0.0,
+        }
+    }
+
+    fn heading(&mut self, level: u8, spans: &[Span], next: Option<&Block>) {
+        let s = heading_style(level);
+        let lines = wrap(
+            &with_style(spans, FontStyle::Bold),
+            s.size,
+            self.g.content_width(),
+        );
+        let own = lines.len() as f32 * s.leading + s.after;
+        let follow = match next {
+            Some(Block::PageBreak) | None => 0.0,
+            Some(b) => self.first_height(b),
+        };
+        // Never leave a heading alone at the foot of a page.
+        let before = if self.at_top() { 0.0 } else { s.before };
+        if !self.fits(before + own + follow) && !self.at_top() {
+            self.new_page();
+        }
+        self.skip(s.before);
+        self.anchors.push(Anchor {
+            level,
+            title: plain_text(spans),
+            page: self.page_index(),
+            y: self.y,
+        });
+        let x = self.g.left;
+        self.lines(&lines, x, s.size, s.leading, s.color);
+        if level == 1 {
+            let y = self.y + 1.0;
+            self.push(Item::Line {
+                x1: x,
+                y1: y,
+                x2: x + self.g.content_width(),
+                y2: y,
+                width: 0.8,
+                color: ACCENT,
+            });
+        }
+        self.y += s.after;
+    }
+
+    fn list_item(&mut self, depth: usize, marker: Marker, spans: &[Span]) {
+        let indent = self.g.left + depth as f32 * LIST_INDENT;
+        let text_x = indent + LIST_INDENT;
+        let lines = wrap(
+            spans,
+            BODY_SIZE,
+            self.g.left + self.g.content_width() - text_x,
+        );
+        let h = lines.len() as f32 * BODY_LEADING;
+        // An item stays on one page unless it is taller than a page.
+        if h <= self.g.content_height() {
+            self.ensure(h);
+        } else {
+            self.ensure(BODY_LEADING);
+        }
+        let top = self.y;
+        let baseline = top + baseline_offset(BODY_SIZE, BODY_LEADING);
+        match marker {
+            Marker::Bullet => self.push(Item::Text {
+                x: indent + 3.0,
+                baseline,
+                text: if depth == 0 { "•" } else { "–" }.to_string(),
+                font: FontStyle::Regular,
+                size: BODY_SIZE,
+                color: INK,
+            }),
+            Marker::Number(n) => self.push(Item::Text {
+                x: indent,
+                baseline,
+                text: format!("{n}."),
+                font: FontStyle::Regular,
+                size: BODY_SIZE,
+                color: INK,
+            }),
+            Marker::Task(checked) => {
+                let size = 8.0;
+                self.push(Item::Checkbox {
+                    x: indent + 1.0,
+                    y: baseline - size + 0.5,
+                    size,
+                    checked,
+                });
+            }
+            Marker::Continuation => {}
+        }
+        self.lines(&lines, text_x, BODY_SIZE, BODY_LEADING, INK);
+    }
+
+    fn code(&mut self, text: &str) {
+        let x = self.g.left + 6.0;
+        let width = self.g.content_width() - 12.0;
+        let mut lines = Vec::new();
+        for raw in text.lines() {
+            // Keep indentation: no-break spaces are not break opportunities.
+            let kept = raw.replace(' ', "\u{a0}");
+            lines.extend(wrap(&[Span::new(kept, FontStyle::Mono)], CODE_SIZE, width));
+        }
+        self.ensure(CODE_LEADING * lines.len().min(2) as f32 + 8.0);
+        self.y += 2.0;
+        for line in &lines {
+            self.ensure(CODE_LEADING);
+            self.push(Item::Fill {
+                x: self.g.left,
+                y: self.y,
+                w: self.g.content_width(),
+                h: CODE_LEADING,
+                color: CODE_FILL,
+            });
+            let top = self.y;
+            self.draw_line(line, x, top, CODE_SIZE, CODE_LEADING, INK);
+            self.y += CODE_LEADING;
+        }
+        self.y += PARAGRAPH_GAP + 2.0;
+    }
+
+    fn table(&mut self, header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], right: &[bool]) {
+        let table = self.tables;
+        self.tables += 1;
+        let widths = column_widths(header, rows, self.g.content_width());
+        let head = cell_lines(header, &widths, true);
+        let head_h = row_height(&head, false);
+        let bodies: Vec<Vec<Vec<TextLine>>> =
+            rows.iter().map(|r| cell_lines(r, &widths, false)).collect();
+        let heights: Vec<f32> = rows
+            .iter()
+            .zip(&bodies)
+            .map(|(r, cells)| row_height(cells, has_empty(r)))
+            .collect();
+
+        let first = heights.first().copied().unwrap_or(0.0);
+        self.ensure((head_h + first).min(self.g.content_height()));
+        self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+        for (i, cells) in bodies.iter().enumerate() {
+            let h = heights[i];
+            if self.fits(h) {
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
+                continue;
+            }
+            if head_h + h <= self.g.content_height() + EPS {
+                // The row moves whole to the next page, under a repeated header.
+                self.new_page();
+                self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
+                continue;
+            }
+            // Taller than a page: split it between lines, repeating the header each page.
+            let total = cells.iter().map(Vec::len).max().unwrap_or(0);
+            let mut done = 0;
+            while done < total {
+                let room = ((self.bottom() - self.y - 2.0 * CELL_PAD) / TABLE_LEADING).floor();
+                let take = if room >= 1.0 { room as usize } else { 0 };
+                if take == 0 {
+                    self.new_page();
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                    continue;
+                }
+                let take = take.min(total - done);
+                let part: Vec<Vec<TextLine>> = cells
+                    .iter()
+                    .map(|c| c.iter().skip(done).take(take).cloned().collect())
+                    .collect();
+                let ph = take as f32 * TABLE_LEADING + 2.0 * CELL_PAD;
+                self.table_row(table, RowKind::Body(i), &part, &widths, ph, right, true);
+                done += take;
+                if done < total {
+                    self.new_page();
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                }
+            }
+        }
+        self.y += PARAGRAPH_GAP + 2.0;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn table_row(
+        &mut self,
+        table: usize,
+        kind: RowKind,
+        cells: &[Vec<TextLine>],
+        widths: &[f32],
+        h: f32,
+        right: &[bool],
+        partial: bool,
+    ) {
+        let top = self.y;
+        let left = self.g.left;
+        let total: f32 = widths.iter().sum();
+        if kind == RowKind::Header {
+            self.push(Item::Fill {
+                x: left,
+                y: top,
+                w: total,
+                h,
+                color: HEADER_FILL,
+            });
+        }
+        let mut x = left;
+        for (i, w) in widths.iter().enumerate() {
+            if let Some(lines) = cells.get(i) {
+                let align_right = right.get(i).copied().unwrap_or(false);
+                for (n, line) in lines.iter().enumerate() {
+                    let ltop = top + CELL_PAD + n as f32 * TABLE_LEADING;
+                    let lx = if align_right {
+                        x + w - CELL_PAD - line.width
+                    } else {
+                        x + CELL_PAD
+                    };
+                    self.draw_line(line, lx, ltop, TABLE_SIZE, TABLE_LEADING, INK);
+                }
+            }
+            x += w;
+        }
+        // Borders: top and bottom, then every column edge.
+        for y in [top, top + h] {
+            self.push(Item::Line {
+                x1: left,
+                y1: y,
+                x2: left + total,
+                y2: y,
+                width: 0.5,
+                color: RULE,
+            });
+        }
+        let mut x = left;
+        for w in std::iter::once(&0.0).chain(widths.iter()) {
+            x += w;
+            self.push(Item::Line {
+                x1: x,
+                y1: top,
+                x2: x,
+                y2: top + h,
+                width: 0.5,
+                color: RULE,
+            });
+        }
+        let page = self.pages.last_mut().expect("a flow always has a page");
+        page.rows.push(RowPlacement {
+            table,
+            kind,
+            top,
+            bottom: top + h,
+            partial,
+        });
+        self.y += h;
+    }
+}
+
+fn has_empty(row: &[Vec<Span>]) -> bool {
+    row.iter().any(|c| plain_text(c).is_empty())
+}
+
+fn cell_lines(cells: &[Vec<Span>], widths: &[f32], header: bool) -> Vec<Vec<TextLine>> {
+    widths
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let spans = cells.get(i).cloned().unwrap_or_default();
+            let spans = if header {
+                with_style(&spans, FontStyle::Bold)
+            } else {
+                spans
+            };
+            wrap(&spans, TABLE_SIZE, w - 2.0 * CELL_PAD)
+        })
+        .collect()
+}
+
+fn row_height(cells: &[Vec<TextLine>], signing: bool) -> f32 {
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let h = lines as f32 * TABLE_LEADING + 2.0 * CELL_PAD;
+    if signing {
+        h.max(SIGNING_ROW)
+    } else {
+        h
+    }
+}
+
+/// Column widths from content (CSS-style automatic table layout): every column gets at least its
+/// widest unbreakable piece (capped, and never under a minimum), the remaining width goes where
+/// the text is, and a table narrower than the page is stretched to the full width.
+pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f32) -> Vec<f32> {
+    let ncols = rows
+        .iter()
+        .map(Vec::len)
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    if ncols == 0 {
+        return Vec::new();
+    }
+    let cap = (available / ncols as f32).max(available * 0.25);
+    let mut min = vec![MIN_COLUMN; ncols];
+    let mut max = vec![MIN_COLUMN; ncols];
+    let header_bold: Vec<Vec<Span>> = header
+        .iter()
+        .map(|c| with_style(c, FontStyle::Bold))
+        .collect();
+    for row in std::iter::once(&header_bold).chain(rows.iter()) {
+        for (i, cell) in row.iter().enumerate() {
+            let pad = 2.0 * CELL_PAD;
+            min[i] = min[i].max((min_content_width(cell, TABLE_SIZE) + pad).min(cap));
+            max[i] = max[i].max(natural_width(cell, TABLE_SIZE) + pad);
+        }
+    }
+    for i in 0..ncols {
+        max[i] = max[i].max(min[i]);
+    }
+    let sum_min: f32 = min.iter().sum();
+    let sum_max: f32 = max.iter().sum();
+    if sum_max <= available {
+        // Spread evenly: the empty Name / Date / Signature columns of a sign-off table get
+        // room to write in, not just the width of their header.
+        let extra = (available - sum_max) / ncols as f32;
+        return max.iter().map(|m| m + extra).collect();
+    }
+    if sum_min >= available {
+        return min.iter().map(|m| m * available / sum_min).collect();
+    }
+    let share = (available - sum_min) / (sum_max - sum_min);
+    min.iter()
+        .zip(&max)
+        .map(|(lo, hi)| lo + (hi - lo) * share)
+        .collect()
+}
+
+/// Lays out body blocks on pages of `g`.
+pub fn layout(blocks: &[Block], g: Geometry) -> Layout {
+    let mut flow = Flow::new(g);
+    flow.blocks(blocks);
+    // A trailing page break (or no content at all) would leave an empty last page.
+    while flow.pages.last().is_some_and(|p| p.items.is_empty()) {
+        flow.pages.pop();
+    }
+    flow.finish()
+}
