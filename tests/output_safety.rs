@@ -155,7 +155,13 @@ fn output_names_come_from_the_file_name_and_stay_in_the_output_folder() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         listing(&out),
-        ["__plan.html", "__plan.json", "__plan.md", "__plan.xlsx"]
+        [
+            "__plan-hierarchy.svg",
+            "__plan.html",
+            "__plan.json",
+            "__plan.md",
+            "__plan.xlsx"
+        ]
     );
     assert_eq!(listing(dir.path()), ["..plan.toml", "out"]);
 }
@@ -171,7 +177,11 @@ fn a_successful_run_replaces_files_and_leaves_no_temporary_file() {
         &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(listing(dir.path()), ["minimal.json", "minimal.md"]);
+    // The Markdown comes with its hierarchy diagram.
+    assert_eq!(
+        listing(dir.path()),
+        ["minimal-hierarchy.svg", "minimal.json", "minimal.md"]
+    );
     let md = std::fs::read_to_string(dir.path().join("minimal.md")).unwrap();
     assert!(md.starts_with("# Upgrade of the SMS 2003 site CEN"), "{md}");
 }
