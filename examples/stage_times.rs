@@ -38,7 +38,13 @@ fn main() {
         };
         row("load", load);
         row("plan", build);
-        for format in [Format::Md, Format::Pdf, Format::Xlsx, Format::Json, Format::Html] {
+        for format in [
+            Format::Md,
+            Format::Pdf,
+            Format::Xlsx,
+            Format::Json,
+            Format::Html,
+        ] {
             let t = Instant::now();
             let bytes = render::render(format, &plan, &ctx).expect("render");
             row(format.extension(), t.elapsed());

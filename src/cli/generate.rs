@@ -64,14 +64,15 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);
-    let mut files = Vec::with_capacity(formats.len());
-    for format in formats {
-        let bytes = render::render(format, &plan, &ctx)?;
-        files.push(PendingFile {
+    let rendered = render::render_all(&formats, &plan, &ctx)?;
+    let files: Vec<PendingFile> = formats
+        .iter()
+        .zip(rendered)
+        .map(|(format, bytes)| PendingFile {
             path: output::output_path(&args.output, &stem, format.extension()),
             bytes,
-        });
-    }
+        })
+        .collect();
     // Keep the workbook being replaced (and everything recorded in it) before replacing it.
     let backup = if replaces_workbook {
         let revision = previous
