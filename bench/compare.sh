@@ -89,8 +89,11 @@ for size in "${SIZES[@]}"; do
     R[$size,$name]=$(median "$dir/h-$name.json")
     R[$size,rss_$name]=$(rss "$@")
   }
+  # LaTeX stops at lists nested more than 4 deep (the hierarchy's site tree goes deeper).
+  printf '%s\n' '\usepackage{enumitem}' '\setlistdepth{16}' '\renewlist{itemize}{itemize}{16}' \
+    '\setlist[itemize]{label=\textbullet}' > "$WORK/deep-lists.tex"
   run_peer xelatex "$dir/xelatex.pdf" pandoc "$md" -o "$dir/xelatex.pdf" --pdf-engine=xelatex \
-    -V papersize=a4 -V mainfont="DejaVu Sans" -V monofont="DejaVu Sans Mono" -V geometry:margin=2cm
+    -H "$WORK/deep-lists.tex" -V papersize=a4 -V mainfont="DejaVu Sans" -V monofont="DejaVu Sans Mono" -V geometry:margin=2cm
   run_peer wkhtml "$dir/wkhtml.pdf" pandoc "$md" -o "$dir/wkhtml.pdf" --pdf-engine=wkhtmltopdf \
     -V papersize=A4 -V margin-top=20mm -V margin-bottom=20mm -V margin-left=20mm -V margin-right=20mm
   run_peer pyxlsx "$dir/py.xlsx" python3 "$ROOT/bench/xlsx_reference.py" "$json" "$dir/py.xlsx"
