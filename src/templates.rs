@@ -9,6 +9,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     // Markdown: the main template, then its partials (render::markdown).
     ("plan.md.hbs", include_str!("../templates/plan.md.hbs")),
     ("cover.md.hbs", include_str!("../templates/cover.md.hbs")),
+    ("scope.md.hbs", include_str!("../templates/scope.md.hbs")),
     (
         "summary.md.hbs",
         include_str!("../templates/summary.md.hbs"),
@@ -21,6 +22,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "hierarchy.md.hbs",
         include_str!("../templates/hierarchy.md.hbs"),
     ),
+    ("waves.md.hbs", include_str!("../templates/waves.md.hbs")),
     (
         "estimates.md.hbs",
         include_str!("../templates/estimates.md.hbs"),

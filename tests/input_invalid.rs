@@ -80,6 +80,19 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e028_empty_name.toml", &[("E028", 17, 8)]),
     ("e029_shared_site_server.toml", &[("E029", 22, 15)]),
     ("e030_site_server_of_other_site.toml", &[("E030", 34, 8)]),
+    // An impossible day as `plan.start`, a date without leading zeros among the blackout days.
+    ("e031_bad_date.toml", &[("E031", 4, 9), ("E031", 7, 27)]),
+    ("e032_no_weekdays.toml", &[("E032", 7, 12)]),
+    // `[schedule]`: a misspelt weekday, an absurd duration, an unknown task kind, a fraction.
+    (
+        "schedule_problems.toml",
+        &[
+            ("E006", 7, 34),
+            ("E007", 8, 24),
+            ("E003", 11, 1),
+            ("E008", 12, 15),
+        ],
+    ),
     (
         "multiple_problems.json",
         &[("E006", 4, 15), ("E019", 27, 26), ("E005", 46, 9)],
@@ -139,7 +152,7 @@ fn every_fixture_is_listed_and_every_code_is_exercised() {
         .iter()
         .flat_map(|(_, e)| e.iter().map(|(c, _, _)| *c))
         .collect();
-    let all: BTreeSet<String> = (1..=30).map(|n| format!("E{n:03}")).collect();
+    let all: BTreeSet<String> = (1..=32).map(|n| format!("E{n:03}")).collect();
     let all: BTreeSet<&str> = all.iter().map(String::as_str).collect();
     assert_eq!(codes, all);
 }

@@ -126,13 +126,30 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mut V
                 }
             }
             "additionalProperties" => {
-                assert_eq!(arg, &json!(false), "only `false` is used");
                 if let Some(map) = value.as_object() {
-                    for k in map.keys() {
-                        if obj["properties"].get(k).is_none() {
+                    for (k, v) in map {
+                        if obj.get("properties").and_then(|p| p.get(k)).is_some() {
+                            continue;
+                        }
+                        if arg == &json!(false) {
                             errors.push(format!("{path}: unknown key {k}"));
+                        } else {
+                            // A map (`schedule.days`): every value follows `arg`.
+                            check(root, arg, v, &format!("{path}.{k}"), errors);
                         }
                     }
+                }
+            }
+            "propertyNames" => {
+                if let Some(map) = value.as_object() {
+                    for k in map.keys() {
+                        check(root, arg, &json!(k), &format!("{path} key {k}"), errors);
+                    }
+                }
+            }
+            "maximum" => {
+                if value.as_f64().is_some_and(|v| v > arg.as_f64().unwrap()) {
+                    errors.push(format!("{path}: above maximum"));
                 }
             }
             "items" => {
@@ -262,6 +279,18 @@ fn the_schema_rejects_what_cmplan_rejects() {
             "unknown role",
             Box::new(|v| v["server"][0]["roles"] = json!(["site-server"])),
         ),
+        (
+            "unknown weekday",
+            Box::new(|v| v["schedule"]["weekdays"] = json!(["monday", "funday"])),
+        ),
+        (
+            "unknown task kind in schedule.days",
+            Box::new(|v| v["schedule"]["days"] = json!({ "SITE-UPGRADE": 2 })),
+        ),
+        (
+            "negative duration",
+            Box::new(|v| v["schedule"]["default_days"] = json!(-1)),
+        ),
     ];
     for (what, break_it) in cases {
         let mut doc = base.clone();
@@ -329,6 +358,10 @@ fn schema_keys_are_exactly_the_keys_the_validator_accepts() {
     assert_eq!(
         property_names(&schema, Some("CustomTaskTable")),
         set(input::CUSTOM_TASK_KEYS)
+    );
+    assert_eq!(
+        property_names(&schema, Some("ScheduleTable")),
+        set(input::SCHEDULE_KEYS)
     );
 }
 

@@ -49,6 +49,7 @@ fn site(
         formula: format!("2 MB × {subtree} clients = {growth} MB"),
         already_upgraded: false,
         blockers: 0,
+        wave: None,
     }
 }
 
@@ -78,6 +79,10 @@ fn task(id: &str, site: Option<&str>, title: &str, depends_on: &[&str]) -> Task 
         depends_on: depends_on.iter().map(|d| d.to_string()).collect(),
         remedies: vec![],
         progress: None,
+        wave: 1,
+        planned_start: None,
+        planned_end: None,
+        critical: false,
     }
 }
 
@@ -285,6 +290,9 @@ fn contoso() -> Plan {
         removed_tasks: vec![],
         changes: None,
         servers: Vec::new(),
+        waves: Vec::new(),
+        scope: None,
+        schedule: None,
     }
 }
 

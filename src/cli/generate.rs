@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 
-use cmplan::output::{self, PendingFile};
+use cmplan::output;
 use cmplan::plan::{self, PlanOptions, Severity};
 use cmplan::regen::{self, PreviousError, PreviousWorkbook};
 use cmplan::render::Format;
-use cmplan::render::{self, RenderContext};
+use cmplan::render::RenderContext;
 use cmplan::templates::Templates;
 
 use super::GenerateArgs;
@@ -64,15 +64,14 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);
-    let rendered = render::render_all(&formats, &plan, &ctx)?;
-    let files: Vec<PendingFile> = formats
-        .iter()
-        .zip(rendered)
-        .map(|(format, bytes)| PendingFile {
-            path: output::output_path(&args.output, &stem, format.extension()),
-            bytes,
-        })
-        .collect();
+    let files = match super::parts::files(&args, &plan, &ctx, &stem) {
+        Ok(files) => files,
+        Err(super::parts::PartsError::UnknownSite(message)) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
+    };
     // Keep the workbook being replaced (and everything recorded in it) before replacing it.
     let backup = if replaces_workbook {
         let revision = previous

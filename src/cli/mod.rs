@@ -3,6 +3,7 @@
 mod diff;
 mod generate;
 mod misc;
+mod parts;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -125,6 +126,24 @@ pub struct GenerateArgs {
     /// backup before being replaced).
     #[arg(long)]
     pub discard_status: bool,
+    /// Also write the checklist of site CODE (its tasks, its servers', its secondaries') as
+    /// DIR/<stem>-<CODE>.<ext> in each format; repeat or separate with commas.
+    #[arg(long = "site", value_name = "CODE", value_delimiter = ',')]
+    pub sites: Vec<String>,
+    /// Also write a checklist for every primary site the plan upgrades (as --site does).
+    #[arg(long)]
+    pub per_site: bool,
+    /// `waves`: DIR/<stem>.<ext> becomes a summary and each wave gets its own document,
+    /// DIR/<stem>-wave<N>.<ext> (md, pdf and html; the workbook and the JSON stay whole).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub split: Option<Split>,
+}
+
+/// How `generate --split` cuts the readable documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// A summary plus one document per upgrade wave.
+    Waves,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {

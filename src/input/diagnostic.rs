@@ -73,6 +73,10 @@ pub enum Code {
     E029,
     /// A site server whose `server.site` names another site.
     E030,
+    /// A malformed date (`plan.start`, `schedule.blackout`): not `YYYY-MM-DD`, or no such day.
+    E031,
+    /// `schedule.weekdays` leaves no day of the week to work on.
+    E032,
 }
 
 impl fmt::Display for Code {

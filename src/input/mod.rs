@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use validate::{
     ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, PLAN_KEYS, ROOT_KEYS,
-    SERVER_KEYS, SITE_KEYS,
+    SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS,
 };
 
 use crate::model::Environment;

@@ -18,6 +18,14 @@ pub fn json_schema() -> String {
     let schema = SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<Description>();
+    let mut schema = serde_json::to_value(&schema).expect("a schema serialises");
+    // The task kinds `[schedule.days]` accepts, listed for editors' completion.
+    let mut kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
+    kinds.push(crate::plan::tasks::CUSTOM_KIND);
+    kinds.push(super::validate::SECONDARY_UPGRADE_KIND);
+    if let Some(days) = schema.pointer_mut("/definitions/ScheduleTable/properties/days") {
+        days["propertyNames"] = serde_json::json!({ "enum": kinds });
+    }
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     text.push('\n');
     text
@@ -39,6 +47,8 @@ struct Description {
     server: Option<Vec<ServerTable>>,
     /// Company-specific tasks inserted into the generated sequence.
     custom_task: Option<Vec<CustomTaskTable>>,
+    /// Durations and working calendar for the planned dates (used only with `plan.start`).
+    schedule: Option<ScheduleTable>,
 }
 
 /// Title block of the plan.
@@ -53,7 +63,49 @@ struct PlanTable {
     prepared_by: Option<String>,
     /// Configuration Manager 2007 media used for the upgrade.
     target: TargetMedia,
+    /// First day work may be planned on (YYYY-MM-DD; in TOML also a bare date). With it, every
+    /// task gets planned start and end dates and the critical path is marked.
+    #[schemars(extend("format" = "date"))]
+    start: Option<String>,
 }
+
+/// Durations in working days and the working calendar (see docs/schedule.md for the defaults).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ScheduleTable {
+    /// Working days by task kind (`SITE-UPG`, `SITE-RESYNC`, …, `CUSTOM`, and
+    /// `SITE-UPG-SECONDARY` for the upgrade of a secondary site); 0 makes a milestone.
+    days: Option<std::collections::BTreeMap<String, u32>>,
+    /// Working days of a task whose kind `days` does not list (default 1).
+    #[schemars(range(max = 1000), extend("default" = 1))]
+    default_days: Option<u32>,
+    /// Working days of a site's client upgrade per started 1,000 clients (default 1; at least one
+    /// day per site).
+    #[schemars(range(max = 1000), extend("default" = 1))]
+    client_days_per_1000: Option<u32>,
+    /// Days of the week work happens on (default Monday to Friday).
+    #[schemars(length(min = 1))]
+    weekdays: Option<Vec<WeekdayName>>,
+    /// Days on which no work is planned (holidays, change freezes), YYYY-MM-DD.
+    blackout: Option<Vec<DateString>>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum WeekdayName {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// A date, YYYY-MM-DD.
+#[derive(JsonSchema)]
+#[schemars(extend("format" = "date"))]
+struct DateString(String);
 
 /// State of Active Directory.
 #[derive(JsonSchema)]

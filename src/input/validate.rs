@@ -5,10 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::diagnostic::{Code, Sink};
 use super::tree::{Entry, Kind, Node, Span, Syntax};
+use chrono::NaiveDate;
+
 use crate::model::{
     ActiveDirectory, Console, CustomTask, CustomTaskScope, Environment, Estimates, OsVersion,
-    PlanInfo, Role, SchemaExtension, SecurityMode, Server, Site, SiteCode, SiteType, SiteVersion,
-    SqlVersion, TargetMedia, DEFAULT_DATABASE_MB_PER_CLIENT,
+    PlanInfo, Role, Schedule, SchemaExtension, SecurityMode, Server, Site, SiteCode, SiteType,
+    SiteVersion, SqlVersion, TargetMedia, DEFAULT_DATABASE_MB_PER_CLIENT,
 };
 
 /// The keys each table accepts. The JSON Schema (`schema.rs`) is tested against these lists.
@@ -20,6 +22,7 @@ pub const ROOT_KEYS: &[&str] = &[
     "site",
     "server",
     "custom_task",
+    "schedule",
 ];
 pub const PLAN_KEYS: &[&str] = &[
     "title",
@@ -27,6 +30,28 @@ pub const PLAN_KEYS: &[&str] = &[
     "change_reference",
     "prepared_by",
     "target",
+    "start",
+];
+pub const SCHEDULE_KEYS: &[&str] = &[
+    "days",
+    "default_days",
+    "client_days_per_1000",
+    "weekdays",
+    "blackout",
+];
+/// Longest duration a `[schedule]` entry may give, in working days (about four years): a typing
+/// slip must not make the planner walk the calendar for ever.
+pub const MAX_SCHEDULE_DAYS: u64 = 1000;
+/// `[schedule.days]` accepts the task kinds, plus this one for the upgrade of a secondary site.
+pub const SECONDARY_UPGRADE_KIND: &str = "SITE-UPG-SECONDARY";
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 pub const ACTIVE_DIRECTORY_KEYS: &[&str] = &["schema_extended", "sites_publish"];
 pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client"];
@@ -75,6 +100,7 @@ const KEY_HOMES: &[(&str, &[&str])] = &[
     ("site", SITE_KEYS),
     ("server", SERVER_KEYS),
     ("custom_task", CUSTOM_TASK_KEYS),
+    ("schedule", SCHEDULE_KEYS),
 ];
 
 /// A value with the span it was read from.
@@ -128,10 +154,14 @@ pub(crate) fn validate(
     };
     let root_fields = cx.table(root, "the description".to_string(), "", ROOT_KEYS)?;
 
+    let mut start = None;
     let plan = match root_fields.get("plan") {
         Some(e) => cx
             .table(&e.value, cx.table_name("plan"), "plan", PLAN_KEYS)
-            .and_then(|f| cx.plan(&f)),
+            .and_then(|f| {
+                start = cx.date(&f, "start");
+                cx.plan(&f)
+            }),
         None => {
             let d = cx.sink.error(
                 Code::E004,
@@ -193,6 +223,18 @@ pub(crate) fn validate(
             database_mb_per_client: DEFAULT_DATABASE_MB_PER_CLIENT,
         }),
     };
+
+    // Read even without `plan.start`, so that its mistakes are reported; it only takes effect
+    // with a start date.
+    let schedule = root_fields.get("schedule").and_then(|e| {
+        cx.table(
+            &e.value,
+            cx.table_name("schedule"),
+            "schedule",
+            SCHEDULE_KEYS,
+        )
+        .and_then(|f| cx.schedule(&f))
+    });
 
     let consoles: Vec<Console> = cx
         .table_array(&root_fields, "console", CONSOLE_KEYS)
@@ -280,7 +322,11 @@ pub(crate) fn validate(
             .map(RawServer::build)
             .collect::<Option<Vec<_>>>()?;
         let custom_tasks = custom_tasks.into_iter().collect::<Option<Vec<_>>>()?;
-        Some(Environment::new(
+        let schedule = start.map(|start| Schedule {
+            start: start.v,
+            ..schedule.unwrap_or_default()
+        });
+        let mut env = Environment::new(
             plan,
             active_directory?,
             estimates?,
@@ -289,7 +335,9 @@ pub(crate) fn validate(
             servers,
             custom_tasks,
             digest,
-        ))
+        );
+        env.schedule = schedule;
+        Some(env)
     } else {
         None
     }
@@ -692,7 +740,13 @@ impl Cx<'_, '_> {
                         "has a fraction",
                     )
                     .hint(format!(
-                        "`{key}` is a count of computers: write {} or {}",
+                        "`{key}` is a count of {}: write {} or {}",
+                        // `[schedule]` durations are whole working days.
+                        if f.what.contains("schedule") {
+                            "working days"
+                        } else {
+                            "computers"
+                        },
                         v.floor(),
                         v.ceil()
                     ));
@@ -940,6 +994,188 @@ impl Cx<'_, '_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// An optional date, `YYYY-MM-DD`: a string, or in TOML also a bare local date.
+    fn date(&mut self, f: &Fields<'_>, key: &str) -> Option<Sp<NaiveDate>> {
+        let e = self.entry_or_missing(f, key, false, "")?;
+        self.date_value(&e.value, &format!("`{key}` of {}", f.what))
+    }
+
+    fn date_value(&mut self, node: &Node, what: &str) -> Option<Sp<NaiveDate>> {
+        let text = match &node.kind {
+            Kind::String(s) => s.trim().to_string(),
+            Kind::Datetime => self
+                .sink
+                .text
+                .get(node.span.clone())
+                .unwrap_or("")
+                .to_string(),
+            other => {
+                let found = other.describe(self.syntax);
+                self.sink
+                    .error(
+                        Code::E005,
+                        node.span.clone(),
+                        format!("{what} must be a date, found {found}"),
+                        found,
+                    )
+                    .hint("write the date as \"YYYY-MM-DD\", e.g. \"2027-03-01\"");
+                return None;
+            }
+        };
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(d) if text.len() == 10 => Some(Sp {
+                v: d,
+                span: node.span.clone(),
+            }),
+            _ => {
+                self.sink
+                    .error(
+                        Code::E031,
+                        node.span.clone(),
+                        format!("{what}: `{text}` is not a date"),
+                        "not a YYYY-MM-DD date",
+                    )
+                    .hint("write the date as YYYY-MM-DD (year, month, day), e.g. 2027-03-01, and check that the day exists");
+                None
+            }
+        }
+    }
+
+    /// A whole number of working days, at most `MAX_SCHEDULE_DAYS`.
+    fn days(&mut self, f: &Fields<'_>, key: &str) -> Option<u32> {
+        let e = f.get(key)?;
+        if matches!(e.value.kind, Kind::Null) {
+            return None;
+        }
+        let v = self.whole(f, key);
+        if v > MAX_SCHEDULE_DAYS {
+            self.sink
+                .error(
+                    Code::E007,
+                    e.value.span.clone(),
+                    format!(
+                        "`{key}` of {} is more than {MAX_SCHEDULE_DAYS} working days",
+                        f.what
+                    ),
+                    "too long",
+                )
+                .hint("durations are in working days: check for a typing slip");
+            return None;
+        }
+        Some(v as u32)
+    }
+
+    /// `[schedule]`.
+    fn schedule(&mut self, f: &Fields<'_>) -> Option<Schedule> {
+        let mut days = BTreeMap::new();
+        if let Some(e) = f.get("days") {
+            let mut kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
+            kinds.push(crate::plan::tasks::CUSTOM_KIND);
+            kinds.push(SECONDARY_UPGRADE_KIND);
+            let what = match self.syntax {
+                Syntax::Toml => "`[schedule.days]` table".to_string(),
+                Syntax::Json => "`schedule.days` object".to_string(),
+            };
+            if let Some(d) = self.table(&e.value, what, "schedule.days", &kinds) {
+                for entry in d.entries {
+                    if kinds.contains(&entry.key.as_str()) {
+                        if let Some(n) = self.days(&d, &entry.key) {
+                            days.insert(entry.key.clone(), n);
+                        }
+                    }
+                }
+            }
+        }
+        let default_days = self.days(f, "default_days");
+        let client_days_per_1000 = self.days(f, "client_days_per_1000");
+        let weekdays = match self.strings(f, "weekdays") {
+            Some(given) => {
+                let mut out = Vec::new();
+                for item in &given {
+                    let word = item.v.trim().to_lowercase();
+                    match WEEKDAYS.iter().position(|w| *w == word) {
+                        Some(i) => {
+                            let day = chrono::Weekday::try_from(i as u8).expect("0..7");
+                            if !out.contains(&day) {
+                                out.push(day);
+                            }
+                        }
+                        None => {
+                            let hint = match closest(&word, WEEKDAYS) {
+                                Some(best) => format!(
+                                    "did you mean `{best}`? Accepted values: {}",
+                                    list(WEEKDAYS)
+                                ),
+                                None => format!("accepted values: {}", list(WEEKDAYS)),
+                            };
+                            self.sink
+                                .error(
+                                    Code::E006,
+                                    item.span.clone(),
+                                    format!(
+                                        "unknown weekday `{}` in `weekdays` of {}",
+                                        item.v, f.what
+                                    ),
+                                    "not a weekday",
+                                )
+                                .hint(hint);
+                        }
+                    }
+                }
+                if given.is_empty() {
+                    let span = f
+                        .get("weekdays")
+                        .map(|e| e.value.span.clone())
+                        .unwrap_or(0..0);
+                    self.sink
+                        .error(
+                            Code::E032,
+                            span,
+                            format!("`weekdays` of {} lists no day to work on", f.what),
+                            "empty",
+                        )
+                        .hint("list the days work happens on, e.g. [\"monday\", \"tuesday\", \"wednesday\", \"thursday\", \"friday\"], or remove the key for Monday to Friday");
+                }
+                out.sort_by_key(|d| d.num_days_from_monday());
+                Some(out)
+            }
+            None => None,
+        };
+        let mut blackout = Vec::new();
+        if let Some(e) = f.get("blackout") {
+            match &e.value.kind {
+                Kind::Array(items) => {
+                    for item in items {
+                        if let Some(d) = self.date_value(item, &format!("`blackout` of {}", f.what))
+                        {
+                            blackout.push(d.v);
+                        }
+                    }
+                }
+                Kind::Null => {}
+                _ => self.wrong_type(
+                    f,
+                    e,
+                    "a list of dates",
+                    Some(format!(
+                        "write a list, even of one: {}",
+                        kv(self.syntax, "blackout", "[\"2027-04-02\"]")
+                    )),
+                ),
+            }
+        }
+        blackout.sort();
+        blackout.dedup();
+        Some(Schedule {
+            start: NaiveDate::default(),
+            days,
+            default_days,
+            client_days_per_1000,
+            weekdays,
+            blackout,
+        })
     }
 
     fn plan(&mut self, f: &Fields<'_>) -> Option<PlanInfo> {

@@ -253,6 +253,24 @@ pub struct CustomTask {
     pub scope: CustomTaskScope,
 }
 
+/// `plan.start` and `[schedule]`: when present, every task gets planned dates (see
+/// `plan::schedule`). Unset durations take the defaults documented there.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Schedule {
+    /// `plan.start`: the first day work may be planned on.
+    pub start: chrono::NaiveDate,
+    /// Working days by task kind (`SITE-UPG-SECONDARY`: the upgrade of a secondary site).
+    pub days: BTreeMap<String, u32>,
+    /// Working days of a task whose kind `days` does not list.
+    pub default_days: Option<u32>,
+    /// Working days of a site's client upgrade per started 1,000 clients.
+    pub client_days_per_1000: Option<u32>,
+    /// Days of the week work happens on (`None`: Monday to Friday).
+    pub weekdays: Option<Vec<chrono::Weekday>>,
+    /// Days on which no work is planned, sorted, without repeats.
+    pub blackout: Vec<chrono::NaiveDate>,
+}
+
 /// The validated environment description.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Environment {
@@ -265,6 +283,8 @@ pub struct Environment {
     /// Sorted by upper-cased name.
     pub servers: Vec<Server>,
     pub custom_tasks: Vec<CustomTask>,
+    /// `plan.start` and `[schedule]`; `None` without `plan.start` (no dates are planned).
+    pub schedule: Option<Schedule>,
     /// SHA-256 (hex) of the input file's bytes, printed on the cover so a reader can tell which
     /// description a plan came from.
     pub input_digest: String,
@@ -344,6 +364,7 @@ impl Environment {
             sites: ordered,
             servers,
             custom_tasks,
+            schedule: None,
             input_digest,
         }
     }

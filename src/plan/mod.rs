@@ -9,9 +9,12 @@
 pub mod estimates;
 pub mod findings;
 pub mod model;
+pub mod schedule;
 pub mod sources;
 pub mod tasks;
 pub mod texts;
+pub mod views;
+pub mod waves;
 
 pub use model::*;
 
@@ -94,6 +97,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
             formula: est.sites[i].formula.clone(),
             already_upgraded: !ctx.upgrade[i],
             blockers: blockers[i],
+            wave: None,
         })
         .collect();
     let totals = Totals {
@@ -109,7 +113,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Ok(Plan {
+    let mut plan = Plan {
         title: env.plan.title.clone(),
         organisation: env.plan.organisation.clone(),
         change_reference: env.plan.change_reference.clone(),
@@ -129,7 +133,15 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         changes: None,
         // What the diff between revisions compares for servers (regen::diff).
         servers: crate::regen::server_inventory(env),
-    })
+        waves: Vec::new(),
+        scope: None,
+        schedule: None,
+    };
+    waves::assign(&mut plan);
+    if let Some(s) = &env.schedule {
+        schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));
+    }
+    Ok(plan)
 }
 
 /// Human name of the target media.

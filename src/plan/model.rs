@@ -38,11 +38,104 @@ pub struct Plan {
     pub removed_tasks: Vec<RemovedTask>,
     /// Present when the plan was regenerated over a previous revision.
     pub changes: Option<RevisionChanges>,
+    /// The upgrade waves, in order (see `plan::waves`).
+    #[serde(default)]
+    pub waves: Vec<Wave>,
+    /// Set when this is a part of the plan (a site's checklist, one wave, or the summary of a
+    /// plan split into waves) rather than the whole plan (see `plan::views`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<PlanScope>,
+    /// The calendar the dates were planned on; `None` without `plan.start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSummary>,
     /// Every server of the description with what a reviewer compares between revisions
     /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
     /// Filled by `regen::server_inventory`; absent in older plan JSON, hence the default.
     #[serde(default)]
     pub servers: Vec<ServerSummary>,
+}
+
+/// An upgrade wave: a contiguous stretch of the task sequence that the change board approves and
+/// schedules as one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    /// 1-based.
+    pub number: u32,
+    /// e.g. "Preparation and the central site", "Child sites, tier 1", "Roles, consoles, clients
+    /// and post-upgrade checks".
+    pub title: String,
+    /// Sites upgraded in this wave (their `SITE-UPG` task is in it), in hierarchy order.
+    pub sites: Vec<String>,
+    /// Number of tasks in the wave.
+    pub tasks: usize,
+    /// IDs of the first and last task of the wave, in plan order.
+    pub first_task: String,
+    pub last_task: String,
+    /// First planned start and last planned end of its tasks (only with `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_end: Option<String>,
+}
+
+/// What part of the whole plan a document covers, and what it waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanScope {
+    /// `site`, `wave` or `summary`.
+    pub kind: String,
+    /// The site a site checklist is for.
+    pub site: Option<String>,
+    /// The wave a wave document is for; for a site checklist, the wave of the site's upgrade.
+    pub wave: Option<u32>,
+    /// The site's name, or the wave's title.
+    pub title: String,
+    /// Site codes from the central site down to the site (a site checklist).
+    pub path: Vec<String>,
+    /// The sites whose tasks the document holds, in hierarchy order.
+    pub sites: Vec<String>,
+    /// Tasks outside this document that a task in it waits for: finish them first.
+    pub prerequisites: Vec<ScopeTask>,
+    /// For a summary: the file names of the per-wave documents, in wave order.
+    pub documents: Vec<String>,
+    /// Number of tasks in the whole plan.
+    pub plan_tasks: usize,
+    /// First planned start and last planned end of the document's tasks (only with
+    /// `plan.start`).
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    #[serde(default)]
+    pub planned_end: Option<String>,
+}
+
+/// A task of the whole plan named in another document's context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeTask {
+    pub id: String,
+    pub title: String,
+    pub site: Option<String>,
+    pub wave: u32,
+    /// The tasks of this document that wait for it.
+    pub needed_by: Vec<String>,
+    /// When it is planned to be done (only with `plan.start`).
+    #[serde(default)]
+    pub planned_end: Option<String>,
+}
+
+/// The calendar the schedule was computed on (`plan.start` and `[schedule]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleSummary {
+    /// `plan.start`, `YYYY-MM-DD`.
+    pub start: String,
+    /// The last planned end date of any task.
+    pub end: String,
+    /// Working days between the first start and the last end, both included.
+    pub working_days: u32,
+    /// Working weekdays, lower-case English names (`monday`, …).
+    pub weekdays: Vec<String>,
+    /// Dates on which no work is planned, `YYYY-MM-DD`, sorted.
+    pub blackout: Vec<String>,
+    /// IDs of the critical-path tasks, in plan order.
+    pub critical_path: Vec<String>,
 }
 
 /// A server as the description gives it, for comparing revisions.
@@ -84,6 +177,10 @@ pub struct SitePlan {
     pub already_upgraded: bool,
     /// Number of blocker findings concerning this site or its servers.
     pub blockers: usize,
+    /// The wave in which the site is upgraded (that of its `SITE-UPG` task); `None` for a site
+    /// already on Configuration Manager 2007 (see `plan::waves`).
+    #[serde(default)]
+    pub wave: Option<u32>,
 }
 
 /// A SQL Server hosting site databases, with the space check.
@@ -189,6 +286,24 @@ pub struct Task {
     pub remedies: Vec<String>,
     /// What the engineers recorded in the previous workbook (`None`: nothing recorded).
     pub progress: Option<Progress>,
+    /// The upgrade wave (1-based) the task belongs to; never lower than the wave of a task it
+    /// depends on, and never lower than that of the task before it (see `plan::waves`).
+    #[serde(default)]
+    pub wave: u32,
+    /// Planned first working day, `YYYY-MM-DD` (only when the description gives `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<String>,
+    /// Planned last working day, `YYYY-MM-DD` (only with `plan.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_end: Option<String>,
+    /// On the critical path: the chain of tasks that sets the plan's end date (only with
+    /// `plan.start`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub critical: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The tracking status of a task, as offered by the workbook's Status dropdown.

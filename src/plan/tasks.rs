@@ -402,6 +402,10 @@ impl Seq<'_, '_> {
             depends_on,
             remedies: Vec::new(),
             progress: None,
+            wave: 0,
+            planned_start: None,
+            planned_end: None,
+            critical: false,
         });
         Ok(id)
     }
@@ -1077,6 +1081,10 @@ pub(crate) fn insert_custom_tasks(
                     depends_on: vec![anchor_id],
                     remedies: Vec::new(),
                     progress: None,
+                    wave: 0,
+                    planned_start: None,
+                    planned_end: None,
+                    critical: false,
                 },
             );
             placed += 1;

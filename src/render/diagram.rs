@@ -5,23 +5,28 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::plan::{Plan, SitePlan};
 use crate::model::SiteType;
+use crate::plan::{Plan, SitePlan};
 
-const PRIMARY_W: f64 = 190.0;
-const PRIMARY_H: f64 = 78.0;
-const SECONDARY_W: f64 = 150.0;
-const SECONDARY_H: f64 = 62.0;
-const GAP_X: f64 = 24.0;
+const PRIMARY_W: f64 = 200.0;
+const PRIMARY_H: f64 = 84.0;
+const SECONDARY_W: f64 = 180.0;
+const SECONDARY_H: f64 = 58.0;
+/// Gap left of each column of secondaries: the column's connector runs in it.
+const COL_GAP: f64 = 16.0;
+const ROW_GAP: f64 = 8.0;
+/// Between the blocks of sibling primaries.
+const GAP_X: f64 = 28.0;
+/// Between a primary's box and its secondaries.
 const GAP_Y: f64 = 18.0;
-const TIER_GAP: f64 = 44.0;
+const TIER_GAP: f64 = 48.0;
+/// Padding of the panel that groups a primary with its secondaries.
+const PAD: f64 = 6.0;
 const MARGIN: f64 = 20.0;
-const TITLE_H: f64 = 34.0;
-/// Secondaries per column before the grid wraps to another column.
+const TITLE_H: f64 = 50.0;
+/// Secondaries per column before the grid wraps to another column: a primary with hundreds of
+/// branch sites becomes a compact grid rather than a line thousands of pixels long.
 const SECONDARIES_PER_COLUMN: usize = 10;
-/// Characters of a site name that fit in a box at 11 px (longer names are cut with an ellipsis).
-const NAME_CHARS_PRIMARY: usize = 26;
-const NAME_CHARS_SECONDARY: usize = 20;
 
 /// A positioned box.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,8 @@ pub struct DiagramLayout {
     pub width: f64,
     pub height: f64,
     pub boxes: Vec<NodeBox>,
+    /// Per primary with secondaries: the panel around it and its secondaries (code = the primary).
+    pub groups: Vec<NodeBox>,
     /// (parent code, child code)
     pub edges: Vec<(String, String)>,
 }
@@ -52,6 +59,7 @@ fn grid_columns(n: usize) -> usize {
     n.div_ceil(SECONDARIES_PER_COLUMN).max(1)
 }
 
+/// Width and height of the grid of `n` secondaries.
 fn secondary_block(n: usize) -> (f64, f64) {
     if n == 0 {
         return (0.0, 0.0);
@@ -59,12 +67,13 @@ fn secondary_block(n: usize) -> (f64, f64) {
     let cols = grid_columns(n);
     let rows = n.min(SECONDARIES_PER_COLUMN);
     (
-        cols as f64 * SECONDARY_W + (cols - 1) as f64 * GAP_X / 2.0,
-        rows as f64 * (SECONDARY_H + GAP_Y / 2.0),
+        cols as f64 * (SECONDARY_W + COL_GAP),
+        rows as f64 * SECONDARY_H + (rows - 1) as f64 * ROW_GAP,
     )
 }
 
-/// Lays out the sites of a plan.
+/// Lays out the sites of a plan: primaries as a top-down tree (one row per depth), each with its
+/// secondaries in a grid beneath it.
 pub fn layout(plan: &Plan) -> DiagramLayout {
     let mut tree = Tree {
         primaries: BTreeMap::new(),
@@ -79,11 +88,21 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
             list.push(s);
         }
     }
-    // Tier heights: each tier is as tall as its tallest primary + secondary block.
+    let n_secondaries = |code: &str| tree.secondaries.get(code).map_or(0, Vec::len);
+    // Each tier is as tall as its tallest primary + secondaries block.
     let mut tier_height: BTreeMap<usize, f64> = BTreeMap::new();
-    for s in plan.sites.iter().filter(|s| s.site_type == SiteType::Primary) {
-        let n = tree.secondaries.get(s.code.as_str()).map_or(0, Vec::len);
-        let h = PRIMARY_H + if n > 0 { GAP_Y + secondary_block(n).1 } else { 0.0 };
+    for s in plan
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Primary)
+    {
+        let n = n_secondaries(&s.code);
+        let h = PRIMARY_H
+            + if n > 0 {
+                GAP_Y + secondary_block(n).1
+            } else {
+                0.0
+            };
         let e = tier_height.entry(s.depth).or_insert(0.0);
         *e = e.max(h);
     }
@@ -95,22 +114,28 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
     }
 
     let mut out = DiagramLayout {
-        width: 0.0,
+        width: 2.0 * MARGIN,
         height: y - TIER_GAP + MARGIN,
         boxes: Vec::new(),
+        groups: Vec::new(),
         edges: Vec::new(),
     };
     let Some(central) = plan.sites.first() else {
-        out.width = 2.0 * MARGIN;
         return out;
     };
-    // Post-order widths, then place; iterative to survive very deep hierarchies.
+    // Widths bottom-up (reverse pre-order), then placement top-down; both iterative, as
+    // hierarchies can be very deep.
     let mut width: BTreeMap<&str, f64> = BTreeMap::new();
-    let primaries: Vec<&SitePlan> = plan.sites.iter().filter(|s| s.site_type == SiteType::Primary).collect();
+    let primaries: Vec<&SitePlan> = plan
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Primary)
+        .collect();
     for s in primaries.iter().rev() {
-        let own = PRIMARY_W.max(secondary_block(tree.secondaries.get(s.code.as_str()).map_or(0, Vec::len)).0);
+        let own = PRIMARY_W.max(secondary_block(n_secondaries(&s.code)).0) + 2.0 * PAD;
         let children: f64 = tree.primaries.get(s.code.as_str()).map_or(0.0, |c| {
-            c.iter().map(|k| width[k.code.as_str()]).sum::<f64>() + GAP_X * (c.len().saturating_sub(1)) as f64
+            c.iter().map(|k| width[k.code.as_str()]).sum::<f64>()
+                + GAP_X * (c.len().saturating_sub(1)) as f64
         });
         width.insert(s.code.as_str(), own.max(children));
     }
@@ -128,24 +153,34 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
         });
         out.width = out.width.max(left + w + MARGIN);
         if let Some(secs) = tree.secondaries.get(site.code.as_str()) {
-            let (bw, _) = secondary_block(secs.len());
+            let (bw, bh) = secondary_block(secs.len());
             let gx = left + (w - bw) / 2.0;
+            let gy = top + PRIMARY_H + GAP_Y;
             for (i, sec) in secs.iter().enumerate() {
                 let col = i / SECONDARIES_PER_COLUMN;
                 let row = i % SECONDARIES_PER_COLUMN;
                 out.boxes.push(NodeBox {
                     code: sec.code.clone(),
-                    x: gx + col as f64 * (SECONDARY_W + GAP_X / 2.0),
-                    y: top + PRIMARY_H + GAP_Y + row as f64 * (SECONDARY_H + GAP_Y / 2.0),
+                    x: gx + COL_GAP + col as f64 * (SECONDARY_W + COL_GAP),
+                    y: gy + row as f64 * (SECONDARY_H + ROW_GAP),
                     w: SECONDARY_W,
                     h: SECONDARY_H,
                 });
                 out.edges.push((site.code.clone(), sec.code.clone()));
             }
+            let gl = gx.min(x) - PAD;
+            let gr = (gx + bw).max(x + PRIMARY_W) + PAD;
+            out.groups.push(NodeBox {
+                code: site.code.clone(),
+                x: gl,
+                y: top - PAD,
+                w: gr - gl,
+                h: PRIMARY_H + GAP_Y + bh + 2.0 * PAD,
+            });
         }
         if let Some(kids) = tree.primaries.get(site.code.as_str()) {
-            let total: f64 =
-                kids.iter().map(|k| width[k.code.as_str()]).sum::<f64>() + GAP_X * (kids.len() - 1) as f64;
+            let total: f64 = kids.iter().map(|k| width[k.code.as_str()]).sum::<f64>()
+                + GAP_X * (kids.len() - 1) as f64;
             let mut l = left + (w - total) / 2.0;
             let mut placed = Vec::new();
             for k in kids {
@@ -191,7 +226,7 @@ pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -199,37 +234,131 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// Characters of `font_size` text that fit in `width` pixels (DejaVu Sans averages about
+/// 0.56 em per character in these labels).
+fn fits(width: f64, font_size: f64) -> usize {
+    ((width - 16.0) / (font_size * 0.56)).max(4.0) as usize
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The diagram as a standalone SVG document.
 pub fn render_svg(plan: &Plan) -> String {
     let l = layout(plan);
-    let sites: BTreeMap<&str, &SitePlan> = plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
+    let sites: BTreeMap<&str, &SitePlan> =
+        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
     let boxes: BTreeMap<&str, &NodeBox> = l.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
-    let mut svg = String::with_capacity(512 + l.boxes.len() * 700);
+    let groups: BTreeMap<&str, &NodeBox> = l.groups.iter().map(|b| (b.code.as_str(), b)).collect();
+    let title = format!("{} — site hierarchy", plan.title);
+    // Wide enough for the title and the legend, whatever the tree.
+    let width = l
+        .width
+        .max(2.0 * MARGIN + title.chars().count() as f64 * 16.0 * 0.62)
+        .max(2.0 * MARGIN + 640.0);
+    let mut svg = String::with_capacity(1024 + l.boxes.len() * 900);
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="DejaVu Sans, Verdana, sans-serif">"#,
-        w = l.width,
+        w = width,
         h = l.height
     );
-    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
-        r##"<text x="{MARGIN}" y="{}" font-size="16" font-weight="bold" fill="#1f2d3d">{} — site hierarchy</text>"##,
-        MARGIN + 16.0,
-        esc(&plan.title)
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
     );
-    for (parent, child) in &l.edges {
-        let (Some(p), Some(c)) = (boxes.get(parent.as_str()), boxes.get(child.as_str())) else { continue };
-        let (x1, y1) = (p.x + p.w / 2.0, p.y + p.h);
-        let (x2, y2) = (c.x + c.w / 2.0, c.y);
-        let mid = y1 + (y2 - y1).min(GAP_Y * 2.0) / 2.0;
+    let _ = writeln!(
+        svg,
+        r##"<text x="{MARGIN}" y="{}" font-size="16" font-weight="bold" fill="#1f2d3d">{}</text>"##,
+        MARGIN + 16.0,
+        esc(&title)
+    );
+    // Legend: what the colours mean.
+    let legend = [
+        ("#eaf1fb", "#2f5d8a", "primary site to upgrade"),
+        ("#f5f7fa", "#6b7b8c", "secondary site to upgrade"),
+        ("#fdecea", "#c0392b", "has blockers"),
+        ("#e8f5e9", "#2e7d32", "already on ConfigMgr 2007"),
+    ];
+    let mut lx = MARGIN;
+    for (fill, stroke, label) in legend {
         let _ = writeln!(
             svg,
-            r##"<path d="M{x1:.1} {y1:.1} V{mid:.1} H{x2:.1} V{y2:.1}" fill="none" stroke="#8a96a3" stroke-width="1.2"/>"##
+            r##"<rect x="{lx:.1}" y="{:.1}" width="14" height="10" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#4a5a6a">{label}</text>"##,
+            MARGIN + 27.0,
+            lx + 19.0,
+            MARGIN + 36.0
+        );
+        lx += 19.0 + label.len() as f64 * 6.0 + 18.0;
+    }
+    for g in &l.groups {
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#fbfcfd" stroke="#d5dbe1" stroke-dasharray="4 3"/>"##,
+            g.x, g.y, g.w, g.h
         );
     }
+    // Connectors. Child primaries hang from the bottom of their parent's panel, so the line
+    // never crosses the parent's secondaries; secondaries hang from a rail and a bus per column.
+    let stroke = r##"fill="none" stroke="#8a96a3" stroke-width="1.2""##;
+    let mut rails: BTreeMap<&str, Vec<&NodeBox>> = BTreeMap::new();
+    for (parent, child) in &l.edges {
+        let (Some(p), Some(c)) = (boxes.get(parent.as_str()), boxes.get(child.as_str())) else {
+            continue;
+        };
+        let secondary = sites
+            .get(child.as_str())
+            .is_some_and(|s| s.site_type == SiteType::Secondary);
+        if secondary {
+            rails.entry(parent.as_str()).or_default().push(c);
+            continue;
+        }
+        let x1 = p.x + p.w / 2.0;
+        let y1 = groups.get(parent.as_str()).map_or(p.y + p.h, |g| g.y + g.h);
+        let (x2, y2) = (c.x + c.w / 2.0, c.y - PAD);
+        let mid = y1 + (y2 - y1) / 2.0;
+        let _ = writeln!(
+            svg,
+            r##"<path d="M{x1:.1} {y1:.1} V{mid:.1} H{x2:.1} V{:.1}" {stroke}/>"##,
+            c.y
+        );
+    }
+    for (parent, secs) in &rails {
+        let Some(p) = boxes.get(parent) else { continue };
+        let cx = p.x + p.w / 2.0;
+        let rail_y = p.y + p.h + GAP_Y / 2.0;
+        let buses: Vec<f64> = secs.iter().map(|c| c.x - COL_GAP / 2.0).collect();
+        let left = buses.iter().copied().fold(cx, f64::min);
+        let right = buses.iter().copied().fold(cx, f64::max);
+        let _ = writeln!(
+            svg,
+            r##"<path d="M{cx:.1} {:.1} V{rail_y:.1} M{left:.1} {rail_y:.1} H{right:.1}" {stroke}/>"##,
+            p.y + p.h
+        );
+        let mut bottom: BTreeMap<i64, f64> = BTreeMap::new();
+        for (c, bus) in secs.iter().zip(&buses) {
+            let mid = c.y + c.h / 2.0;
+            let e = bottom.entry((*bus * 10.0) as i64).or_insert(mid);
+            *e = e.max(mid);
+            let _ = writeln!(
+                svg,
+                r##"<path d="M{bus:.1} {mid:.1} H{:.1}" {stroke}/>"##,
+                c.x
+            );
+        }
+        for (bus, low) in bottom {
+            let _ = writeln!(
+                svg,
+                r##"<path d="M{:.1} {rail_y:.1} V{low:.1}" {stroke}/>"##,
+                bus as f64 / 10.0
+            );
+        }
+    }
     for b in &l.boxes {
-        let Some(site) = sites.get(b.code.as_str()) else { continue };
+        let Some(site) = sites.get(b.code.as_str()) else {
+            continue;
+        };
         let primary = site.site_type == SiteType::Primary;
         let (fill, stroke, width) = match (site.blockers > 0, site.already_upgraded) {
             (true, _) => ("#fdecea", "#c0392b", 2.5),
@@ -248,11 +377,10 @@ pub fn render_svg(plan: &Plan) -> String {
             h = b.h
         );
         let tx = b.x + 8.0;
-        let name_chars = if primary { NAME_CHARS_PRIMARY } else { NAME_CHARS_SECONDARY };
-        let wave = site.wave.map(|w| format!("  ·  wave {w}")).unwrap_or_default();
+        let wave = site.wave.map(|w| format!("wave {w}")).unwrap_or_default();
         let _ = writeln!(
             svg,
-            r##"<text x="{tx:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#1f2d3d">{}<tspan font-weight="normal" font-size="10" fill="#4a5a6a">{}</tspan></text>"##,
+            r##"<text x="{tx:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#1f2d3d">{}<tspan dx="8" font-weight="normal" font-size="10" fill="#4a5a6a">{}</tspan></text>"##,
             b.y + 16.0,
             esc(&site.code),
             esc(&wave)
@@ -261,45 +389,79 @@ pub fn render_svg(plan: &Plan) -> String {
             svg,
             r##"<text x="{tx:.1}" y="{:.1}" font-size="11" fill="#1f2d3d">{}</text>"##,
             b.y + 30.0,
-            esc(&cut(&site.name, name_chars))
+            esc(&cut(&site.name, fits(b.w, 11.0)))
         );
-        let kind = if primary { "primary" } else { "secondary" };
-        let _ = writeln!(
-            svg,
-            r##"<text x="{tx:.1}" y="{:.1}" font-size="10" fill="#4a5a6a">{kind} · {} · {} clients</text>"##,
-            b.y + 43.0,
-            esc(site.version.as_str()),
-            group_digits(site.clients + site.legacy_clients)
-        );
+        let version = crate::plan::version_label(site.version);
+        let blockers = (site.blockers > 0).then(|| plural(site.blockers, "blocker", "blockers"));
         if primary {
-            let status = if site.blockers > 0 {
-                format!("{} blocker{}", site.blockers, if site.blockers == 1 { "" } else { "s" })
-            } else if site.already_upgraded {
-                "already on ConfigMgr 2007".to_string()
+            let kind = if site.parent.is_none() {
+                "central"
             } else {
-                "no blockers".to_string()
+                "primary"
             };
-            let colour = if site.blockers > 0 { "#c0392b" } else { "#4a5a6a" };
-            let _ = writeln!(
-                svg,
-                r##"<text x="{tx:.1}" y="{:.1}" font-size="10" font-weight="bold" fill="{colour}">{}</text>"##,
-                b.y + 60.0,
-                esc(&status)
+            let lines = [
+                (
+                    format!("{kind} · {version}"),
+                    43.0,
+                    10.0,
+                    "normal",
+                    "#4a5a6a",
+                ),
+                (
+                    format!(
+                        "{} clients · subtree {}",
+                        group_digits(site.clients + site.legacy_clients),
+                        group_digits(site.subtree_clients)
+                    ),
+                    56.0,
+                    10.0,
+                    "normal",
+                    "#4a5a6a",
+                ),
+                match (&blockers, site.already_upgraded) {
+                    (Some(b), _) => (b.clone(), 74.0, 10.0, "bold", "#c0392b"),
+                    (None, true) => (
+                        "already on ConfigMgr 2007".to_string(),
+                        74.0,
+                        10.0,
+                        "bold",
+                        "#2e7d32",
+                    ),
+                    (None, false) => ("no blockers".to_string(), 74.0, 10.0, "bold", "#4a5a6a"),
+                },
+            ];
+            for (text, dy, size, weight, colour) in lines {
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{tx:.1}" y="{:.1}" font-size="{size}" font-weight="{weight}" fill="{colour}">{}</text>"##,
+                    b.y + dy,
+                    esc(&cut(&text, fits(b.w, size)))
+                );
+            }
+        } else {
+            let text = format!(
+                "{version} · {} clients",
+                group_digits(site.clients + site.legacy_clients)
             );
             let _ = writeln!(
                 svg,
-                r##"<text x="{tx:.1}" y="{:.1}" font-size="9" fill="#4a5a6a">subtree {} clients</text>"##,
-                b.y + 72.0,
-                group_digits(site.subtree_clients)
+                r##"<text x="{tx:.1}" y="{:.1}" font-size="10" fill="#4a5a6a">{}</text>"##,
+                b.y + 43.0,
+                esc(&cut(&text, fits(b.w, 10.0)))
             );
-        } else if site.blockers > 0 {
-            let _ = writeln!(
-                svg,
-                r##"<text x="{tx:.1}" y="{:.1}" font-size="9" font-weight="bold" fill="#c0392b">{} blocker{}</text>"##,
-                b.y + 56.0,
-                site.blockers,
-                if site.blockers == 1 { "" } else { "s" }
-            );
+            let status = match (&blockers, site.already_upgraded) {
+                (Some(b), _) => Some((b.clone(), "#c0392b")),
+                (None, true) => Some(("already on ConfigMgr 2007".to_string(), "#2e7d32")),
+                (None, false) => None,
+            };
+            if let Some((text, colour)) = status {
+                let _ = writeln!(
+                    svg,
+                    r##"<text x="{tx:.1}" y="{:.1}" font-size="9" font-weight="bold" fill="{colour}">{}</text>"##,
+                    b.y + 54.0,
+                    esc(&text)
+                );
+            }
         }
         svg.push_str("</g>\n");
     }

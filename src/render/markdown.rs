@@ -533,6 +533,27 @@ fn sql_label(sql: &str) -> String {
         .to_string()
 }
 
+/// `["a", "b", "c"]` → `a, b and c`; weekday names are capitalised (`monday` → `Monday`).
+fn english_list(items: &[String]) -> String {
+    let words: Vec<String> = items
+        .iter()
+        .map(|w| {
+            if w.chars().all(|c| c.is_ascii_lowercase()) {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => words.join(""),
+    }
+}
+
 /// `task-added` → `Task added`.
 fn category_label(category: &str) -> String {
     let spaced = category.replace(['-', '_'], " ");
@@ -561,7 +582,12 @@ fn severity_label(severity: Severity) -> &'static str {
 /// - each removed task: `status_label`; each change entry: `category_label` (`Task added`);
 /// - each phase: `number` (1-based), `task_count`;
 /// - each task: `done` (status Done), `status_label` (`null` when nothing was recorded),
-///   `site_name`, `has_depends_on`.
+///   `site_name`, `has_depends_on`; `planned_start`, `planned_end` (`null`) and `critical`
+///   (`false`) even without a schedule;
+/// - `scope` (`null` for the whole plan) with `path_list` ("CEN → NYC"), `secondaries_list`,
+///   `sites_upgraded` and, per prerequisite, `needed_by_list`;
+/// - root: `wave_count`; each wave: `sites_list`; `schedule` (`null` without `plan.start`) with
+///   `weekdays_list` ("Monday, Tuesday and Friday") and `blackout_list`.
 pub fn view(plan: &Plan) -> Value {
     let mut root = serde_json::to_value(plan).expect("the plan serialises to JSON");
     let site_names: BTreeMap<String, String> = plan
@@ -624,6 +650,10 @@ pub fn view(plan: &Plan) -> Value {
                         "has_depends_on".into(),
                         json!(!plan_task.depends_on.is_empty()),
                     );
+                    // Absent from the JSON without a schedule; templates are strict.
+                    t.insert("planned_start".into(), json!(plan_task.planned_start));
+                    t.insert("planned_end".into(), json!(plan_task.planned_end));
+                    t.insert("critical".into(), json!(plan_task.critical));
                 }
             }
         }
@@ -666,6 +696,65 @@ pub fn view(plan: &Plan) -> Value {
         }
     }
     obj.insert("finding_groups".into(), Value::Array(groups));
+    if let Some(Value::Array(waves)) = obj.get_mut("waves") {
+        for (wave, plan_wave) in waves.iter_mut().zip(&plan.waves) {
+            let w = wave.as_object_mut().expect("a wave is an object");
+            w.insert("sites_list".into(), json!(plan_wave.sites.join(", ")));
+            w.insert("planned_start".into(), json!(plan_wave.planned_start));
+            w.insert("planned_end".into(), json!(plan_wave.planned_end));
+        }
+    }
+    obj.insert("wave_count".into(), json!(plan.waves.len()));
+    match &plan.scope {
+        Some(scope) => {
+            let s = obj
+                .get_mut("scope")
+                .and_then(Value::as_object_mut)
+                .expect("a scope serialises as an object");
+            s.insert("path_list".into(), json!(scope.path.join(" → ")));
+            let secondaries: Vec<String> = scope
+                .sites
+                .iter()
+                .filter(|c| Some(*c) != scope.site.as_ref())
+                .cloned()
+                .collect();
+            s.insert("secondaries_list".into(), json!(english_list(&secondaries)));
+            let upgraded: Vec<String> = scope
+                .wave
+                .and_then(|n| plan.waves.iter().find(|w| w.number == n))
+                .map(|w| w.sites.clone())
+                .unwrap_or_default();
+            s.insert("sites_upgraded".into(), json!(english_list(&upgraded)));
+            if let Some(Value::Array(pre)) = s.get_mut("prerequisites") {
+                for (p, task) in pre.iter_mut().zip(&scope.prerequisites) {
+                    let p = p.as_object_mut().expect("a task is an object");
+                    p.insert("needed_by_list".into(), json!(task.needed_by.join(", ")));
+                }
+            }
+        }
+        None => {
+            obj.insert("scope".into(), Value::Null);
+        }
+    }
+    match &plan.schedule {
+        Some(schedule) => {
+            let s = obj
+                .get_mut("schedule")
+                .and_then(Value::as_object_mut)
+                .expect("a schedule serialises as an object");
+            s.insert(
+                "weekdays_list".into(),
+                json!(english_list(&schedule.weekdays)),
+            );
+            s.insert(
+                "blackout_list".into(),
+                json!(english_list(&schedule.blackout)),
+            );
+        }
+        None => {
+            obj.insert("schedule".into(), Value::Null);
+        }
+    }
     obj.insert("phase_count".into(), json!(plan.phases.len()));
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     obj.insert(

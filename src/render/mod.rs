@@ -3,6 +3,7 @@
 //! The PDF is typeset from the Markdown text (through pulldown-cmark), so a custom template changes
 //! both; no renderer reaches into another's internals.
 
+pub mod diagram;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -41,6 +41,10 @@ pub const CHECKLIST_HEADERS: [&str; 14] = [
     "Completed on",
     "Notes",
 ];
+/// Columns O–R of the `Checklist` sheet, written only when the plan has a schedule
+/// (`plan.start`): the dates are real Excel dates.
+pub const SCHEDULE_HEADERS: [&str; 4] = ["Wave", "Planned start", "Planned end", "Critical path"];
+const SCHEDULE_WIDTHS: [f64; 4] = [6.0, 13.0, 13.0, 9.0];
 pub const SUMMARY_SHEET: &str = "Summary";
 pub const SITES_SHEET: &str = "Sites";
 pub const SQL_SERVERS_SHEET: &str = "SQL Servers";
@@ -353,6 +357,19 @@ fn checklist(
     ws.set_name(CHECKLIST_SHEET)?;
     header_row(&mut ws, &CHECKLIST_HEADERS, &CHECKLIST_WIDTHS, s)?;
     ws.set_column_format(COL_COMPLETED, &s.date)?;
+    // With a schedule, the planned dates follow the tracking columns (regeneration finds its
+    // columns by header, so these do not disturb it).
+    let scheduled = plan.schedule.is_some();
+    let last_col = if scheduled {
+        let first = CHECKLIST_HEADERS.len() as u16;
+        for (i, (h, w)) in SCHEDULE_HEADERS.iter().zip(SCHEDULE_WIDTHS).enumerate() {
+            ws.write_string_with_format(0, first + i as u16, *h, &s.header)?;
+            ws.set_column_width(first + i as u16, w)?;
+        }
+        first + SCHEDULE_HEADERS.len() as u16 - 1
+    } else {
+        CHECKLIST_HEADERS.len() as u16 - 1
+    };
 
     let mut row = 0u32;
     for phase in &plan.phases {
@@ -400,6 +417,26 @@ fn checklist(
                 progress.map_or("", |p| &p.completed_on),
                 s,
             )?;
+            if scheduled {
+                let first = CHECKLIST_HEADERS.len() as u16;
+                ws.write_number_with_format(row, first, task.wave, &s.integer)?;
+                for (i, date) in [&task.planned_start, &task.planned_end].iter().enumerate() {
+                    put_date_or_text(
+                        &mut ws,
+                        row,
+                        first + 1 + i as u16,
+                        date.as_deref().unwrap_or(""),
+                        s,
+                    )?;
+                }
+                put(
+                    &mut ws,
+                    row,
+                    first + 3,
+                    if task.critical { "yes" } else { "" },
+                    &s.text,
+                )?;
+            }
             fit_row(
                 &mut ws,
                 row,
@@ -437,11 +474,11 @@ fn checklist(
         let rule = ConditionalFormatFormula::new()
             .set_rule(format!("{status_cell}=\"{}\"", status.label()).as_str())
             .set_format(format);
-        ws.add_conditional_format(1, 0, last, 13, &rule)?;
+        ws.add_conditional_format(1, 0, last, last_col, &rule)?;
     }
 
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last, 13)?;
+    ws.autofilter(0, 0, last, last_col)?;
     print_setup(&mut ws, plan, ctx, CHECKLIST_SHEET)?;
     ws.set_repeat_rows(0, 0)?;
     ws.set_print_fit_to_pages(1, 0);
@@ -470,6 +507,14 @@ fn summary_title_rows(plan: &Plan) -> Vec<(&'static str, TitleValue<'_>)> {
     rows.push(("Plan date", TitleValue::Date(&plan.date)));
     rows.push(("Revision", TitleValue::Number(f64::from(plan.revision))));
     rows.push(("Input SHA-256", TitleValue::Text(&plan.input_digest)));
+    if let Some(schedule) = &plan.schedule {
+        rows.push(("Planned start", TitleValue::Date(&schedule.start)));
+        rows.push(("Planned end", TitleValue::Date(&schedule.end)));
+        rows.push((
+            "Working days",
+            TitleValue::Number(f64::from(schedule.working_days)),
+        ));
+    }
     rows.push((
         "Database MB per client",
         TitleValue::Number(plan.database_mb_per_client),

@@ -64,6 +64,7 @@ fn site(
         },
         already_upgraded: false,
         blockers: 0,
+        wave: None,
     }
 }
 
@@ -80,6 +81,10 @@ pub fn task(id: &str, site: Option<&str>, title: &str, depends_on: &[&str]) -> T
         depends_on: depends_on.iter().map(|d| d.to_string()).collect(),
         remedies: Vec::new(),
         progress: None,
+        wave: 1,
+        planned_start: None,
+        planned_end: None,
+        critical: false,
     }
 }
 
@@ -298,6 +303,9 @@ pub fn sample_plan() -> Plan {
         removed_tasks: Vec::new(),
         changes: None,
         servers: Vec::new(),
+        waves: Vec::new(),
+        scope: None,
+        schedule: None,
     }
 }
 

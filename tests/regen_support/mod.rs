@@ -53,6 +53,10 @@ pub fn task(id: &str, site: Option<&str>, deps: &[&str]) -> Task {
         depends_on: deps.iter().map(|d| d.to_string()).collect(),
         remedies: Vec::new(),
         progress: None,
+        wave: 1,
+        planned_start: None,
+        planned_end: None,
+        critical: false,
     }
 }
 
@@ -75,6 +79,7 @@ pub fn site(code: &str, parent: Option<&str>, site_type: SiteType, clients: u64)
         formula: String::new(),
         already_upgraded: false,
         blockers: 0,
+        wave: None,
     }
 }
 
@@ -180,6 +185,9 @@ pub fn small_plan() -> Plan {
             free_disk_mb: Some(14.0 * 1024.0),
             roles: vec!["distribution-point".into()],
         }],
+        waves: Vec::new(),
+        scope: None,
+        schedule: None,
     };
     recompute(&mut plan, &[("NYC-SMS01", 14.0 * 1024.0)]);
     plan

@@ -95,9 +95,25 @@ pub fn strip_title_block(blocks: Vec<Block>, title: &str) -> Vec<Block> {
 }
 
 pub fn compose(cover: &Cover, markdown_text: &str, paper: Paper) -> Document {
+    compose_with_appendix(cover, markdown_text, paper, None)
+}
+
+/// As [`compose`], with a page drawn by the caller (the hierarchy diagram) after the body, listed
+/// in the contents and the outline under its anchor's title.
+pub fn compose_with_appendix(
+    cover: &Cover,
+    markdown_text: &str,
+    paper: Paper,
+    appendix: Option<(Anchor, Page)>,
+) -> Document {
     let g = Geometry::for_paper(paper);
     let blocks = strip_title_block(markdown::parse(markdown_text), &cover.title);
-    let body = layout::layout(&blocks, g);
+    let mut body = layout::layout(&blocks, g);
+    if let Some((mut anchor, page)) = appendix {
+        anchor.page = body.pages.len();
+        body.anchors.push(anchor);
+        body.pages.push(page);
+    }
     let entries: Vec<&Anchor> = body.anchors.iter().filter(|a| a.level <= 2).collect();
 
     let counting = contents(&entries, g, |_| 999);

@@ -5,6 +5,7 @@
 //! [`document::compose`] (cover, contents with page numbers, running header and footer) →
 //! [`write`] (printpdf operations, then a nested outline and a content-derived `/ID` via lopdf).
 
+pub mod diagram;
 pub mod document;
 pub mod fonts;
 pub mod layout;
@@ -19,7 +20,15 @@ pub use document::{Cover, Document};
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
     let text = super::markdown::render(plan, ctx)?;
-    render_markdown(&Cover::from_plan(plan), &text, ctx.paper)
+    let cover = Cover::from_plan(plan);
+    // The hierarchy diagram closes the whole plan, a site's checklist (its subtree) and the
+    // summary of a split plan; a wave's sites need not form one tree, so a wave has none.
+    let appendix = match plan.scope.as_ref().map(|s| s.kind.as_str()) {
+        Some("wave") => None,
+        _ => diagram::page(plan, layout::Geometry::for_paper(ctx.paper)),
+    };
+    let doc = document::compose_with_appendix(&cover, &text, ctx.paper, appendix);
+    write::write(&doc, &metadata(&cover)).map_err(|e| RenderError::new(Format::Pdf, e))
 }
 
 /// Typesets `markdown_text` under the given cover details (also what tests call directly).

@@ -1,0 +1,305 @@
+//! The hierarchy diagram as a page of its own at the end of the PDF: the SVG diagram's layout
+//! (`render::diagram::layout`) scaled to fit the page and drawn with the layout's items (fills,
+//! lines, text). Labels shrink with the drawing and are left out once they would be too small to
+//! read; the full-size SVG is written next to the PDF.
+
+use std::collections::BTreeMap;
+
+use super::fonts::{FontStyle, Fonts};
+use super::layout::{Anchor, Geometry, Item, Page, Rgb, ACCENT, INK, MUTED};
+use crate::model::SiteType;
+use crate::plan::{Plan, SitePlan};
+use crate::render::diagram::{self, group_digits, NodeBox};
+
+/// The page's heading (also its contents and outline entry).
+pub const TITLE: &str = "Hierarchy diagram";
+/// SVG pixels to PDF points at most (a 200 px site box is 150 pt wide).
+const MAX_SCALE: f32 = 0.75;
+/// Smallest label drawn, in points: the page is vector, so a reader can zoom in on small ones.
+const MIN_LABEL: f32 = 2.5;
+
+fn rgb(hex: u32) -> Rgb {
+    let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
+    Rgb(c(16), c(8), c(0))
+}
+
+/// The diagram page, with its heading's anchor (page index 0); `None` without sites.
+pub fn page(plan: &Plan, g: Geometry) -> Option<(Anchor, Page)> {
+    let l = diagram::layout(plan);
+    if l.boxes.is_empty() {
+        return None;
+    }
+    let mut page = Page::default();
+    let heading = 16.0;
+    page.items.push(Item::Text {
+        x: g.left,
+        baseline: g.top + heading,
+        text: TITLE.to_string(),
+        font: FontStyle::Bold,
+        size: heading,
+        color: ACCENT,
+    });
+    page.items.push(Item::Line {
+        x1: g.left,
+        y1: g.top + heading + 6.0,
+        x2: g.width - g.right,
+        y2: g.top + heading + 6.0,
+        width: 0.8,
+        color: ACCENT,
+    });
+
+    // The drawing's extent, without the SVG's own title and legend.
+    let all = l.boxes.iter().chain(&l.groups);
+    let min_x = all.clone().map(|b| b.x).fold(f64::MAX, f64::min) as f32;
+    let min_y = all.clone().map(|b| b.y).fold(f64::MAX, f64::min) as f32;
+    let max_x = all.clone().map(|b| b.x + b.w).fold(f64::MIN, f64::max) as f32;
+    let max_y = all.map(|b| b.y + b.h).fold(f64::MIN, f64::max) as f32;
+    let top = g.top + heading + 34.0;
+    let (avail_w, avail_h) = (g.content_width(), g.content_bottom() - top);
+    let scale = (avail_w / (max_x - min_x))
+        .min(avail_h / (max_y - min_y))
+        .min(MAX_SCALE);
+    let note = if 9.0 * scale < MIN_LABEL {
+        "Each box is a site, blockers in red, already upgraded in green. The hierarchy is too large for labels at this size: open the SVG diagram written next to this document (<name>-hierarchy.svg)."
+    } else {
+        "Each box is a site: code, wave, name, version and clients; red: has blockers, green: already on Configuration Manager 2007. The full-size drawing is the SVG written next to this document."
+    };
+    let mut y = g.top + heading + 18.0;
+    for line in super::layout::wrap(&[super::markdown::Span::regular(note)], 8.0, avail_w) {
+        page.items.push(Item::Text {
+            x: g.left,
+            baseline: y,
+            text: line.text(),
+            font: FontStyle::Regular,
+            size: 8.0,
+            color: MUTED,
+        });
+        y += 10.0;
+    }
+    let top = top.max(y + 4.0);
+    // Centred across the page.
+    let left = g.left + (avail_w - (max_x - min_x) * scale) / 2.0;
+    let at = |b: &NodeBox| {
+        (
+            left + (b.x as f32 - min_x) * scale,
+            top + (b.y as f32 - min_y) * scale,
+            b.w as f32 * scale,
+            b.h as f32 * scale,
+        )
+    };
+    let px = |v: f64| v as f32 * scale;
+
+    for group in &l.groups {
+        let (x, y, w, h) = at(group);
+        page.items.push(Item::Fill {
+            x,
+            y,
+            w,
+            h,
+            color: rgb(0xfbfcfd),
+        });
+        outline(&mut page, (x, y, w, h), rgb(0xd5dbe1), 0.5);
+    }
+
+    let sites: BTreeMap<&str, &SitePlan> =
+        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
+    let boxes: BTreeMap<&str, &NodeBox> = l.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    let groups: BTreeMap<&str, &NodeBox> = l.groups.iter().map(|b| (b.code.as_str(), b)).collect();
+    let connector = rgb(0x8a96a3);
+    let line = |page: &mut Page, (x1, y1): (f32, f32), (x2, y2): (f32, f32)| {
+        page.items.push(Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width: (1.2 * scale).max(0.3),
+            color: connector,
+        });
+    };
+    // Connectors as in the SVG: a child primary hangs from the bottom of its parent's panel;
+    // secondaries hang from a rail under their primary.
+    let mut rails: BTreeMap<&str, Vec<&NodeBox>> = BTreeMap::new();
+    for (parent, child) in &l.edges {
+        let (Some(p), Some(c)) = (boxes.get(parent.as_str()), boxes.get(child.as_str())) else {
+            continue;
+        };
+        if sites
+            .get(child.as_str())
+            .is_some_and(|s| s.site_type == SiteType::Secondary)
+        {
+            rails.entry(parent.as_str()).or_default().push(c);
+            continue;
+        }
+        let (px_, py, pw, ph) = at(p);
+        let x1 = px_ + pw / 2.0;
+        let y1 = groups.get(parent.as_str()).map_or(py + ph, |gr| {
+            let (_, gy, _, gh) = at(gr);
+            gy + gh
+        });
+        let (cx, cy, cw, _) = at(c);
+        let x2 = cx + cw / 2.0;
+        let mid = y1 + (cy - y1) / 2.0;
+        line(&mut page, (x1, y1), (x1, mid));
+        line(&mut page, (x1, mid), (x2, mid));
+        line(&mut page, (x2, mid), (x2, cy));
+    }
+    for (parent, secs) in &rails {
+        let Some(p) = boxes.get(parent) else { continue };
+        let (x, y, w, h) = at(p);
+        let cx = x + w / 2.0;
+        let rail = y + h + px(9.0);
+        let buses: Vec<f32> = secs.iter().map(|c| at(c).0 - px(8.0)).collect();
+        let left = buses.iter().copied().fold(cx, f32::min);
+        let right = buses.iter().copied().fold(cx, f32::max);
+        line(&mut page, (cx, y + h), (cx, rail));
+        line(&mut page, (left, rail), (right, rail));
+        let mut lowest: BTreeMap<i64, f32> = BTreeMap::new();
+        for (c, bus) in secs.iter().zip(&buses) {
+            let (sx, sy, _, sh) = at(c);
+            let mid = sy + sh / 2.0;
+            line(&mut page, (*bus, mid), (sx, mid));
+            let e = lowest.entry((*bus * 100.0) as i64).or_insert(mid);
+            *e = e.max(mid);
+        }
+        for (bus, low) in lowest {
+            let bus = bus as f32 / 100.0;
+            line(&mut page, (bus, rail), (bus, low));
+        }
+    }
+
+    let fonts = Fonts::get();
+    for b in &l.boxes {
+        let Some(site) = sites.get(b.code.as_str()) else {
+            continue;
+        };
+        let primary = site.site_type == SiteType::Primary;
+        let (fill, stroke, width) = match (site.blockers > 0, site.already_upgraded) {
+            (true, _) => (0xfdecea, 0xc0392b, 2.0),
+            (false, true) => (0xe8f5e9, 0x2e7d32, 1.2),
+            (false, false) if primary => (0xeaf1fb, 0x2f5d8a, 1.2),
+            _ => (0xf5f7fa, 0x6b7b8c, 1.0),
+        };
+        let rect = at(b);
+        let (x, y, w, _) = rect;
+        page.items.push(Item::Fill {
+            x: rect.0,
+            y: rect.1,
+            w: rect.2,
+            h: rect.3,
+            color: rgb(fill),
+        });
+        outline(&mut page, rect, rgb(stroke), (width * scale).max(0.3));
+        if 9.0 * scale < MIN_LABEL {
+            continue;
+        }
+        let version = crate::plan::version_label(site.version);
+        let wave = site.wave.map(|n| format!("  wave {n}")).unwrap_or_default();
+        let clients = group_digits(site.clients + site.legacy_clients);
+        let status = match (site.blockers, site.already_upgraded) {
+            (0, true) => Some(("already on ConfigMgr 2007".to_string(), 0x2e7d32)),
+            (0, false) => None,
+            (1, _) => Some(("1 blocker".to_string(), 0xc0392b)),
+            (n, _) => Some((format!("{n} blockers"), 0xc0392b)),
+        };
+        let mut lines: Vec<(String, FontStyle, f32, Rgb, f32)> = vec![
+            (
+                format!("{}{wave}", site.code),
+                FontStyle::Bold,
+                13.0,
+                INK,
+                16.0,
+            ),
+            (site.name.clone(), FontStyle::Regular, 11.0, INK, 30.0),
+        ];
+        if primary {
+            let kind = if site.parent.is_none() {
+                "central"
+            } else {
+                "primary"
+            };
+            lines.push((
+                format!("{kind} · {version}"),
+                FontStyle::Regular,
+                10.0,
+                MUTED,
+                43.0,
+            ));
+            lines.push((
+                format!(
+                    "{clients} clients · subtree {}",
+                    group_digits(site.subtree_clients)
+                ),
+                FontStyle::Regular,
+                10.0,
+                MUTED,
+                56.0,
+            ));
+            if let Some((text, colour)) = status {
+                lines.push((text, FontStyle::Bold, 10.0, rgb(colour), 72.0));
+            }
+        } else {
+            lines.push((
+                format!("{version} · {clients} clients"),
+                FontStyle::Regular,
+                10.0,
+                MUTED,
+                43.0,
+            ));
+            if let Some((text, colour)) = status {
+                lines.push((text, FontStyle::Bold, 9.0, rgb(colour), 54.0));
+            }
+        }
+        for (text, font, size, color, dy) in lines {
+            let size = size * scale;
+            page.items.push(Item::Text {
+                x: x + px(8.0),
+                baseline: y + dy * scale,
+                text: fit(fonts, &text, font, size, w - px(14.0)),
+                font,
+                size,
+                color,
+            });
+        }
+    }
+    let anchor = Anchor {
+        level: 1,
+        title: TITLE.to_string(),
+        page: 0,
+        y: g.top,
+    };
+    Some((anchor, page))
+}
+
+/// A rectangle's border as four lines.
+fn outline(page: &mut Page, (x, y, w, h): (f32, f32, f32, f32), color: Rgb, width: f32) {
+    for (x1, y1, x2, y2) in [
+        (x, y, x + w, y),
+        (x + w, y, x + w, y + h),
+        (x + w, y + h, x, y + h),
+        (x, y + h, x, y),
+    ] {
+        page.items.push(Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            color,
+        });
+    }
+}
+
+/// `text` shortened with an ellipsis to `width` points.
+fn fit(fonts: &Fonts, text: &str, font: FontStyle, size: f32, width: f32) -> String {
+    if fonts.width(font, text, size) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if fonts.width(font, &format!("{out}{c}…"), size) > width {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}

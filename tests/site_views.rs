@@ -1,0 +1,306 @@
+//! Site checklists (`--site`, `--per-site`), per-wave documents (`--split waves`) and the
+//! hierarchy diagram, end to end through `cmplan generate` on contoso (issue 10).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+
+use assert_cmd::Command;
+use cmplan::plan::{self, Plan, PlanOptions};
+use cmplan::templates::Templates;
+
+fn cmplan() -> Command {
+    let mut cmd = Command::cargo_bin("cmplan").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn contoso() -> (cmplan::model::Environment, Plan) {
+    let env = cmplan::input::load(Path::new("examples/contoso.toml")).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = plan::build(&env, &opts).unwrap();
+    (env, plan)
+}
+
+/// The task IDs of the checklist items (`- [ ] **ID** …`) of a Markdown document, in order.
+fn task_items(md: &str) -> Vec<String> {
+    md.lines()
+        .filter_map(|l| {
+            l.strip_prefix("- [ ] **")
+                .or_else(|| l.strip_prefix("- [x] **"))
+        })
+        .filter_map(|rest| rest.split_once("**").map(|(id, _)| id.replace('\\', "")))
+        .collect()
+}
+
+fn generate(dir: &Path, extra: &[&str]) {
+    let mut cmd = cmplan();
+    cmd.args([
+        "generate",
+        "examples/contoso.toml",
+        "-f",
+        "md,json",
+        "--date",
+        "2027-03-01",
+    ])
+    .arg("-o")
+    .arg(dir)
+    .args(extra);
+    cmd.assert().success();
+}
+
+/// Sites, servers: what "belongs to" a set of sites in the description.
+fn servers_of(env: &cmplan::model::Environment, sites: &[&str]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for s in &env.sites {
+        if sites.contains(&s.code.as_str()) {
+            out.insert(s.site_server.to_uppercase());
+            if let Some(db) = &s.database_server {
+                out.insert(db.to_uppercase());
+            }
+        }
+    }
+    for s in &env.servers {
+        if s.site.as_ref().is_some_and(|c| sites.contains(&c.as_str())) {
+            out.insert(s.name.to_uppercase());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_nyc_checklist_has_every_task_of_nyc_and_its_secondaries_and_nothing_of_lon() {
+    let (env, plan) = contoso();
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &["--site", "nyc"]);
+    let md = std::fs::read_to_string(dir.path().join("contoso-NYC.md")).unwrap();
+    let items = task_items(&md);
+    let listed: HashSet<&str> = items.iter().map(String::as_str).collect();
+    assert_eq!(listed.len(), items.len(), "a task listed twice");
+
+    let nyc = ["NYC", "BOS", "PHL"];
+    let nyc_servers = servers_of(&env, &nyc);
+    let lon = ["LON", "MAN", "PAR"];
+    let lon_servers = servers_of(&env, &lon);
+    let belongs = |t: &cmplan::plan::Task, sites: &[&str], servers: &HashSet<String>| {
+        t.site.as_deref().is_some_and(|s| sites.contains(&s))
+            || t.server
+                .as_ref()
+                .is_some_and(|s| servers.contains(&s.to_uppercase()))
+    };
+    let mut expected = 0;
+    for t in plan.tasks() {
+        if belongs(t, &nyc, &nyc_servers) {
+            expected += 1;
+            assert!(listed.contains(t.id.as_str()), "{} missing", t.id);
+        }
+        if belongs(t, &lon, &lon_servers) {
+            assert!(!listed.contains(t.id.as_str()), "{} is LON's", t.id);
+        }
+    }
+    assert_eq!(items.len(), expected, "nothing beyond NYC's tasks");
+    for id in [
+        "SITE-UPG-NYC",
+        "SITE-UPG-BOS",
+        "OS-UPG-PHL-SEC01",
+        "WEBDAV-NYC-MP01",
+        "CLIENT-UPG-NYC",
+    ] {
+        assert!(listed.contains(id), "{id}");
+    }
+    // Same IDs, in the same order as the full plan.
+    let full: Vec<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
+    let order: Vec<usize> = items
+        .iter()
+        .map(|id| {
+            full.iter()
+                .position(|f| f == id)
+                .expect("an ID of the full plan")
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+
+    // The context: where the site sits, its wave, and the gates it waits for, with their IDs.
+    assert!(md.contains("# Checklist for site NYC"));
+    assert!(md.contains("**Where the site sits:** CEN → NYC"));
+    assert!(md.contains("**Upgraded in:** wave 3"));
+    let gate = md
+        .lines()
+        .find(|l| l.starts_with("| SITE-RESYNC-PAR |"))
+        .expect("PAR's resync gate is a prerequisite");
+    assert!(gate.ends_with("| SITE-UPG-NYC |"), "{gate}");
+    assert!(md.contains("| SITE-VERIFY-CEN | CEN | 1 |"));
+
+    // The JSON checklist carries the same tasks and says what it is.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("contoso-NYC.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["scope"]["kind"], "site");
+    assert_eq!(json["scope"]["site"], "NYC");
+    let ids: Vec<&str> = json["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["tasks"].as_array().unwrap())
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, items.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
+fn per_site_writes_one_checklist_per_primary_and_an_unknown_site_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &["--per-site"]);
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "contoso-CEN.md",
+            "contoso-LON.md",
+            "contoso-NYC.md",
+            "contoso-PAR.md",
+            "contoso.md"
+        ]
+    );
+    // The central site's checklist carries the hierarchy-wide tasks.
+    let cen = std::fs::read_to_string(dir.path().join("contoso-CEN.md")).unwrap();
+    assert!(task_items(&cen).contains(&"PREP-ADSCHEMA".to_string()));
+    // PAR's database is on LON-SQL01: its SQL Server upgrade is in PAR's checklist too.
+    let par = std::fs::read_to_string(dir.path().join("contoso-PAR.md")).unwrap();
+    assert!(task_items(&par).contains(&"SQL-UPG-LON-SQL01".to_string()));
+
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = cmplan();
+    cmd.args([
+        "generate",
+        "examples/contoso.toml",
+        "-f",
+        "md",
+        "--site",
+        "XYZ",
+    ])
+    .arg("-o")
+    .arg(out.path());
+    let assert = cmd.assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--site XYZ") && stderr.contains("NYC"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn per_wave_documents_together_hold_every_task_exactly_once() {
+    let (_, plan) = contoso();
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &["--split", "waves"]);
+    let summary = std::fs::read_to_string(dir.path().join("contoso.md")).unwrap();
+    assert!(
+        task_items(&summary).is_empty(),
+        "the summary lists no tasks"
+    );
+    for needed in [
+        "# Hierarchy",
+        "# Waves",
+        "# Disk estimates",
+        "# Findings",
+        "# Approval",
+    ] {
+        assert!(summary.contains(needed), "{needed}");
+    }
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    for wave in &plan.waves {
+        let name = format!("contoso-wave{}.md", wave.number);
+        assert!(
+            summary.contains(&format!("- {name}")),
+            "the summary names {name}"
+        );
+        let md = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        assert!(md.contains(&format!("# Wave {}: {}", wave.number, wave.title)));
+        for id in task_items(&md) {
+            assert_eq!(plan.task(&id).unwrap().wave, wave.number, "{id} in {name}");
+            *seen.entry(id).or_default() += 1;
+        }
+    }
+    let all: BTreeSet<String> = plan.tasks().map(|t| t.id.clone()).collect();
+    assert_eq!(seen.keys().cloned().collect::<BTreeSet<_>>(), all);
+    assert!(
+        seen.values().all(|&n| n == 1),
+        "a task in two wave documents"
+    );
+    // The JSON stays the whole plan.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("contoso.json")).unwrap()).unwrap();
+    assert!(json.get("scope").is_none());
+    assert_eq!(json["totals"]["tasks"], all.len());
+}
+
+#[test]
+fn the_hierarchy_diagram_is_written_beside_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &[]);
+    let svg = std::fs::read_to_string(dir.path().join("contoso-hierarchy.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<g><title>").count(), 7, "one box per site");
+    assert!(svg.contains("<title>NYC New York</title>"));
+    assert!(svg.contains(">4 blockers<"), "NYC's blockers");
+    assert!(svg.contains(">wave 3<"));
+    // Not for the JSON alone.
+    let json_only = tempfile::tempdir().unwrap();
+    let mut cmd = cmplan();
+    cmd.args(["generate", "examples/contoso.toml", "-f", "json"])
+        .arg("-o")
+        .arg(json_only.path());
+    cmd.assert().success();
+    assert!(!json_only.path().join("contoso-hierarchy.svg").exists());
+}
+
+#[test]
+fn the_diagram_layout_of_600_sites_has_one_box_per_site_none_overlapping_children_below() {
+    let text = cmplan::synth::generate(600, 5);
+    let env = cmplan::input::load_bytes("synth.toml", text.as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = plan::build(&env, &opts).unwrap();
+    let layout = cmplan::render::diagram::layout(&plan);
+    assert_eq!(layout.boxes.len(), plan.sites.len());
+    let by_code: BTreeMap<&str, &cmplan::render::diagram::NodeBox> =
+        layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    assert_eq!(by_code.len(), plan.sites.len());
+    // Sweep by x to find overlaps without comparing every pair.
+    let mut boxes: Vec<_> = layout.boxes.iter().collect();
+    boxes.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for (i, a) in boxes.iter().enumerate() {
+        for b in boxes[i + 1..].iter().take_while(|b| b.x < a.x + a.w) {
+            let apart = b.y >= a.y + a.h || a.y >= b.y + b.h;
+            assert!(apart, "{} and {} overlap", a.code, b.code);
+        }
+        assert!(a.x >= 0.0 && a.x + a.w <= layout.width && a.y + a.h <= layout.height);
+    }
+    for s in &plan.sites {
+        if let Some(p) = &s.parent {
+            assert!(
+                by_code[s.code.as_str()].y > by_code[p.as_str()].y,
+                "{} above its parent",
+                s.code
+            );
+        }
+    }
+}
