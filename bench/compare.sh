@@ -2,6 +2,7 @@
 # cmplan against what users would use instead, at S/M/L/XL synthetic hierarchies (issue 9).
 #
 #   bench/compare.sh [SIZES...]        default: S M L XL
+#   BENCH_RUNS=N (default 5) · BENCH_PEERS=0 measures cmplan only · BENCH_WORK=DIR
 #
 # Installs its own tools when missing (Debian packages: hyperfine, pandoc, texlive-xetex, wkhtmltopdf,
 # fonts-dejavu, poppler-utils, time; PyPI: XlsxWriter), builds cmplan in release mode, runs every
@@ -25,7 +26,7 @@ command -v xelatex >/dev/null || need_apt+=(texlive-xetex texlive-fonts-recommen
 command -v wkhtmltopdf >/dev/null || need_apt+=(wkhtmltopdf)
 command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
 [ -x /usr/bin/time ] || need_apt+=(time)
-fc-list 2>/dev/null | grep -q DejaVuSans || need_apt+=(fonts-dejavu)
+fc-list 2>/dev/null | grep DejaVuSans >/dev/null || need_apt+=(fonts-dejavu)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -75,7 +76,8 @@ for size in "${SIZES[@]}"; do
     local name=$1 out=$2; shift 2
     local t0 t1
     t0=$(date +%s.%N)
-    if ! timeout "$PEER_LIMIT" "$@" >/dev/null 2>&1 || [ ! -s "$out" ]; then
+    if [ "${BENCH_PEERS:-1}" = 0 ]; then R[$size,$name]="not run (BENCH_PEERS=0)"; return; fi
+    if ! timeout "$PEER_LIMIT" "$@" >"$dir/$name.log" 2>&1 || [ ! -s "$out" ]; then
       R[$size,$name]="skipped (first run over ${PEER_LIMIT}s or failed)"; return
     fi
     t1=$(date +%s.%N)
@@ -87,10 +89,13 @@ for size in "${SIZES[@]}"; do
     R[$size,$name]=$(median "$dir/h-$name.json")
     R[$size,rss_$name]=$(rss "$@")
   }
+  # LaTeX stops at lists nested more than 4 deep (the hierarchy's site tree goes deeper).
+  printf '%s\n' '\usepackage{enumitem}' '\setlistdepth{16}' '\renewlist{itemize}{itemize}{16}' \
+    '\setlist[itemize]{label=\textbullet}' > "$WORK/deep-lists.tex"
   run_peer xelatex "$dir/xelatex.pdf" pandoc "$md" -o "$dir/xelatex.pdf" --pdf-engine=xelatex \
-    -V papersize=a4 -V mainfont="DejaVu Sans" -V monofont="DejaVu Sans Mono" -V geometry:margin=2cm
+    -H "$WORK/deep-lists.tex" -V papersize=a4 -V mainfont="DejaVu Sans" -V monofont="DejaVu Sans Mono" -V geometry:margin=2cm
   run_peer wkhtml "$dir/wkhtml.pdf" pandoc "$md" -o "$dir/wkhtml.pdf" --pdf-engine=wkhtmltopdf \
-    -V papersize=A4 -V margin-top=20mm
+    -V papersize=A4 -V margin-top=20mm -V margin-bottom=20mm -V margin-left=20mm -V margin-right=20mm
   run_peer pyxlsx "$dir/py.xlsx" python3 "$ROOT/bench/xlsx_reference.py" "$json" "$dir/py.xlsx"
   for p in xelatex wkhtml; do
     if [ -s "$dir/$p.pdf" ]; then

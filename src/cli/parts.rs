@@ -65,17 +65,25 @@ pub fn files(
             .collect()
     };
 
+    // Unsplit, the whole plan in every format at once: one Markdown for md, pdf and html, and
+    // the workbook on the second core (render::render_all).
+    let mut wholes = match split {
+        false => render::render_all(&formats, plan, ctx)?.into_iter(),
+        true => Vec::new().into_iter(),
+    };
     let mut files = Vec::new();
     for &format in &formats {
         let ext = format.extension();
-        let whole = if split && is_document(format) {
-            views::summary(plan, wave_files(ext))
-        } else {
-            plan.clone()
+        let bytes = match wholes.next() {
+            Some(bytes) => bytes,
+            None if is_document(format) => {
+                render::render(format, &views::summary(plan, wave_files(ext)), ctx)?
+            }
+            None => render::render(format, plan, ctx)?,
         };
         files.push(PendingFile {
             path: output_path(dir, stem, ext),
-            bytes: render::render(format, &whole, ctx)?,
+            bytes,
         });
         if split && is_document(format) {
             for wave in &plan.waves {

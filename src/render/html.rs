@@ -38,11 +38,15 @@ nav.toc h2 { margin-top: .3em; }
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     let text = markdown::render(plan, ctx)?;
-    let paper = match ctx.paper {
+    Ok(html_document(&plan.title, &text, paper_name(ctx.paper)))
+}
+
+/// The CSS `@page` size of a paper.
+pub fn paper_name(paper: super::Paper) -> &'static str {
+    match paper {
         super::Paper::A4 => "A4",
         super::Paper::Letter => "letter",
-    };
-    Ok(html_document(&plan.title, &text, paper))
+    }
 }
 
 /// Wraps the Markdown, converted, in a complete HTML page, with a table of contents linking

@@ -45,10 +45,131 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
             .map_err(|e| template_error(&sources, &e))?;
     }
     let main = stem(MAIN_TEMPLATE).expect("main template name ends in .md.hbs");
+    let data = view(plan);
+    // handlebars clones the whole current context at every `{{> partial}}` and every value
+    // looked up inside one: with thousands of tasks that was most of the time and memory.
+    // The same templates with their standalone partials pasted in render the same text
+    // without those copies; any error is reported from the templates as written.
+    if let Some(flat) = inline_partials(&sources, main) {
+        if hbs.register_template_string(INLINED, &flat).is_ok() {
+            if let Ok(text) = hbs.render(INLINED, &data) {
+                return Ok(tidy(&text));
+            }
+        }
+    }
     let text = hbs
-        .render(main, &view(plan))
+        .render(main, &data)
         .map_err(|e| render_error(&sources, e))?;
     Ok(tidy(&text))
+}
+
+/// The name the main template with its partials pasted in is registered under (not a file
+/// name, so no template of the user's can collide with it).
+const INLINED: &str = "<main with partials inlined>";
+
+/// The main template with every partial that can be pasted in place without changing the
+/// output replaced by its text, or `None` when the templates use anything whose meaning would
+/// change (`../`, block params, partial blocks, inline partials) or nothing was pasted.
+///
+/// A partial alone on its line (no indentation, no parameters) renders exactly as its own text
+/// put in place of that line: handlebars drops a standalone partial's line and newline, and the
+/// partial's context is the same current value. Only partials whose text ends with a newline
+/// and has no whitespace control at either end are pasted, so no line joins its neighbour.
+fn inline_partials(sources: &[TemplateSource], main: &str) -> Option<String> {
+    const UNSAFE: [&str; 6] = ["../", " as |", "@partial-block", "{{#>", "{{#*", "{{~#>"];
+    if sources
+        .iter()
+        .any(|s| UNSAFE.iter().any(|u| s.text.contains(u)))
+    {
+        return None;
+    }
+    let text = |name: &str| sources.iter().find(|s| s.stem == name).map(|s| &s.text);
+    let mut pasted = 0;
+    let flat = paste(text(main)?, &text, &mut vec![main.to_string()], &mut pasted);
+    (pasted > 0).then_some(flat)
+}
+
+fn paste<'a>(
+    template: &str,
+    text: &dyn Fn(&str) -> Option<&'a String>,
+    stack: &mut Vec<String>,
+    pasted: &mut usize,
+) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut in_comment = false;
+    let lines: Vec<&str> = template.split_inclusive('\n').collect();
+    for (i, line) in lines.iter().enumerate() {
+        let was_in_comment = in_comment;
+        in_comment = comment_state(line, in_comment);
+        let next_strips = lines
+            .get(i + 1)
+            .is_some_and(|n| n.trim_start().starts_with("{{~"));
+        let partial = (!was_in_comment && !next_strips && line.ends_with('\n'))
+            .then(|| standalone_partial(line))
+            .flatten()
+            .filter(|name| stack.len() < 16 && !stack.iter().any(|s| s == name))
+            .and_then(|name| text(name).map(|t| (name, t)))
+            .filter(|(_, t)| pastable(t));
+        match partial {
+            Some((name, body)) => {
+                stack.push(name.to_string());
+                out.push_str(&paste(body, text, stack, pasted));
+                stack.pop();
+                *pasted += 1;
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Whether a `{{!-- … --}}` comment is still open at the end of `line`.
+fn comment_state(line: &str, mut open: bool) -> bool {
+    let mut rest = line;
+    loop {
+        if open {
+            match rest.find("--}}") {
+                Some(end) => {
+                    open = false;
+                    rest = &rest[end + 4..];
+                }
+                None => return true,
+            }
+        } else {
+            match (rest.find("{{!--"), rest.find("{{~!--")) {
+                (None, None) => return false,
+                (a, b) => {
+                    let start = a.into_iter().chain(b).min().unwrap_or(0);
+                    open = true;
+                    rest = &rest[start + 4..];
+                }
+            }
+        }
+    }
+}
+
+/// `{{> name}}` alone on its line, not indented, without parameters: the partial's name.
+fn standalone_partial(line: &str) -> Option<&str> {
+    let inner = line
+        .strip_suffix('\n')?
+        .trim_end_matches([' ', '\t'])
+        .strip_prefix("{{>")?
+        .strip_suffix("}}")?
+        .trim();
+    let plain = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    plain.then_some(inner)
+}
+
+/// A partial whose text can stand in for its line: it ends the line itself, and neither its
+/// start nor its end strips whitespace outside it.
+fn pastable(text: &str) -> bool {
+    text.ends_with('\n')
+        && !text.starts_with("{{~")
+        && !text.trim_end().ends_with("~}}")
+        && !text.contains('\r')
 }
 
 /// One template file as loaded: registered under `stem`, reported as `file` (and `origin`

@@ -88,3 +88,48 @@ pub fn render(format: Format, plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8
         Format::Xlsx => xlsx::render(plan, ctx),
     }
 }
+
+/// Renders the plan in several formats, in the order given: the Markdown is written once for
+/// every format typeset from it (md, pdf, html), and the workbook, which reads only the plan,
+/// is written on a second thread meanwhile. Same bytes as [`render`] format by format.
+pub fn render_all(
+    formats: &[Format],
+    plan: &Plan,
+    ctx: &RenderContext,
+) -> Result<Vec<Vec<u8>>, RenderError> {
+    let wants = |f: Format| formats.contains(&f);
+    std::thread::scope(|scope| {
+        let workbook = wants(Format::Xlsx).then(|| scope.spawn(|| xlsx::render(plan, ctx)));
+        // Markdown comes first in the order, so its error is the first one either way.
+        let typeset = [Format::Md, Format::Pdf, Format::Html];
+        let text = match typeset.iter().any(|&f| wants(f)) {
+            true => markdown::render(plan, ctx)?,
+            false => String::new(),
+        };
+        let mut others = Vec::with_capacity(formats.len());
+        for &format in formats {
+            others.push(match format {
+                Format::Md => Ok(text.clone().into_bytes()),
+                Format::Html => {
+                    Ok(
+                        html::html_document(&plan.title, &text, html::paper_name(ctx.paper))
+                            .into_bytes(),
+                    )
+                }
+                Format::Pdf => pdf::render_markdown(&pdf::Cover::from_plan(plan), &text, ctx.paper),
+                Format::Json => json::render(plan),
+                // Joined below, in its place in the order.
+                Format::Xlsx => Ok(Vec::new()),
+            });
+        }
+        let mut workbook = workbook.map(|h| h.join().expect("the workbook writer panicked"));
+        formats
+            .iter()
+            .zip(others)
+            .map(|(format, bytes)| match format {
+                Format::Xlsx => workbook.take().expect("the workbook was asked for"),
+                _ => bytes,
+            })
+            .collect()
+    })
+}
