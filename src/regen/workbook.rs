@@ -12,12 +12,11 @@ use calamine::{Data, Range, Reader, Xlsx};
 
 use crate::plan::{Plan, Progress, TaskStatus};
 
-/// Marker in A1 of the hidden sheet: identifies our workbooks and the layout version.
-pub const PLAN_SHEET: &str = "cmplan-plan";
-pub const PLAN_MARKER: &str = "cmplan-plan-json v1";
-pub const CHECKLIST_SHEET: &str = "Checklist";
-pub const REMOVED_SHEET: &str = "Removed tasks";
-pub const SUMMARY_SHEET: &str = "Summary";
+// The layout is the workbook renderer's: one definition of the sheet names and the marker in A1 of
+// the hidden plan sheet (which identifies our workbooks and the layout version).
+pub use crate::render::xlsx::{
+    CHECKLIST_SHEET, PLAN_MARKER, PLAN_SHEET, REMOVED_TASKS_SHEET as REMOVED_SHEET, SUMMARY_SHEET,
+};
 /// How far down a header row is looked for.
 const HEADER_SEARCH_ROWS: u32 = 10;
 
