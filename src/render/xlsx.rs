@@ -477,11 +477,7 @@ fn checklist(
         ws.add_conditional_format(1, 0, last, last_col, &rule)?;
     }
 
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last, last_col)?;
-    print_setup(&mut ws, plan, ctx, CHECKLIST_SHEET)?;
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(&mut ws, 0, 0, (last, last_col), plan, ctx, CHECKLIST_SHEET)?;
     ws.set_active(true);
     Ok(ws)
 }
@@ -730,7 +726,6 @@ fn summary(
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
     // A two-column page reads best upright.
     ws.set_portrait();
-    ws.set_print_fit_to_pages(1, 0);
     Ok(ws)
 }
 
@@ -891,11 +886,15 @@ fn sites(
     }
 
     highlight_shortfall(&mut ws, layout.sites_last, 11, s)?;
-    ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, layout.sites_last, SITES_HEADERS.len() as u16 - 1)?;
-    print_setup(&mut ws, plan, ctx, SITES_SHEET)?;
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(
+        &mut ws,
+        0,
+        1,
+        (layout.sites_last, SITES_HEADERS.len() as u16 - 1),
+        plan,
+        ctx,
+        SITES_SHEET,
+    )?;
     Ok(ws)
 }
 
@@ -1022,11 +1021,15 @@ fn sql_servers(
 
     let last = (plan.sql_servers.len() as u32).max(1);
     highlight_shortfall(&mut ws, last, SQL_SHORTFALL, s)?;
-    ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, last, SQL_HEADERS.len() as u16 - 1)?;
-    print_setup(&mut ws, plan, ctx, SQL_SERVERS_SHEET)?;
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(
+        &mut ws,
+        0,
+        1,
+        (last, SQL_HEADERS.len() as u16 - 1),
+        plan,
+        ctx,
+        SQL_SERVERS_SHEET,
+    )?;
     Ok(ws)
 }
 
@@ -1079,11 +1082,15 @@ fn findings(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Worksheet, X
         )?;
     }
     let last = (plan.findings.len() as u32).max(1);
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last, FINDINGS_HEADERS.len() as u16 - 1)?;
-    print_setup(&mut ws, plan, ctx, FINDINGS_SHEET)?;
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(
+        &mut ws,
+        0,
+        0,
+        (last, FINDINGS_HEADERS.len() as u16 - 1),
+        plan,
+        ctx,
+        FINDINGS_SHEET,
+    )?;
     Ok(ws)
 }
 
@@ -1155,11 +1162,7 @@ fn changes_sheet(
         ws.write_string_with_format(2, 2, "No changes.", &s.wrap)?;
     }
     let last = (changes.entries.len() as u32 + 1).max(2);
-    ws.set_freeze_panes(2, 0)?;
-    ws.autofilter(1, 0, last, 2)?;
-    print_setup(&mut ws, plan, ctx, CHANGES_SHEET)?;
-    ws.set_repeat_rows(0, 1)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(&mut ws, 1, 0, (last, 2), plan, ctx, CHANGES_SHEET)?;
     Ok(ws)
 }
 
@@ -1188,11 +1191,15 @@ fn removed_tasks(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Workshe
         )?;
     }
     let last = plan.removed_tasks.len() as u32;
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last, REMOVED_HEADERS.len() as u16 - 1)?;
-    print_setup(&mut ws, plan, ctx, REMOVED_TASKS_SHEET)?;
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
+    table_sheet_setup(
+        &mut ws,
+        0,
+        0,
+        (last, REMOVED_HEADERS.len() as u16 - 1),
+        plan,
+        ctx,
+        REMOVED_TASKS_SHEET,
+    )?;
     Ok(ws)
 }
 
@@ -1246,6 +1253,24 @@ fn header_row(
 }
 
 /// Landscape, the chosen paper, the plan title in the header, page numbers in the footer.
+/// The finish every table sheet shares: header rows frozen (and `freeze_cols` columns), an
+/// autofilter over the table, print setup, and the header row repeated on every printed page.
+fn table_sheet_setup(
+    ws: &mut Worksheet,
+    header_row: u32,
+    freeze_cols: u16,
+    (last_row, last_col): (u32, u16),
+    plan: &Plan,
+    ctx: &RenderContext,
+    sheet: &str,
+) -> Result<(), XlsxError> {
+    ws.set_freeze_panes(header_row + 1, freeze_cols)?;
+    ws.autofilter(header_row, 0, last_row, last_col)?;
+    print_setup(ws, plan, ctx, sheet)?;
+    ws.set_repeat_rows(0, header_row)?;
+    Ok(())
+}
+
 fn print_setup(
     ws: &mut Worksheet,
     plan: &Plan,
@@ -1269,6 +1294,7 @@ fn print_setup(
         "&LRevision {} · {}&CPage &P of &N",
         plan.revision, plan.date
     ));
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
