@@ -1,6 +1,6 @@
 //! The four DejaVu faces the PDF is set in, with their real glyph advances.
 //!
-//! printpdf draws glyphs without kerning or shaping, so the sum of `hmtx` advances measured here
+//! The PDF draws glyphs without kerning or shaping, so the sum of `hmtx` advances measured here
 //! is exactly the width it draws. Characters a face lacks are resolved here too (see
 //! [`Fonts::resolve`]): the Sans faces fall back to Sans regular, and a character no face has
 //! (CJK, emoji) becomes a visible U+FFFD instead of an empty `.notdef` box.
@@ -65,6 +65,21 @@ pub struct Fonts {
     /// Advances of printable ASCII per face (every DejaVu face has it): the common case
     /// skips the cmap lookups.
     ascii: [[u16; 128]; 4],
+    /// Glyph IDs of printable ASCII per face, for the same reason.
+    ascii_gid: [[u16; 128]; 4],
+}
+
+/// What a PDF font descriptor says about a face, in its own units.
+#[derive(Debug, Clone, Copy)]
+pub struct FaceMetrics {
+    pub units_per_em: f32,
+    pub bbox: [i16; 4],
+    pub ascender: i16,
+    pub descender: i16,
+    pub cap_height: i16,
+    pub italic_angle: f32,
+    pub monospaced: bool,
+    pub number_of_glyphs: u16,
 }
 
 impl Fonts {
@@ -81,16 +96,19 @@ impl Fonts {
                 units_per_em[i] = f32::from(f.units_per_em());
             }
             let mut ascii = [[0u16; 128]; 4];
+            let mut ascii_gid = [[0u16; 128]; 4];
             for (i, f) in faces.iter().enumerate() {
                 for c in 0x20u8..0x7f {
                     let gid = f.glyph_index(char::from(c)).unwrap_or(GlyphId(0));
                     ascii[i][c as usize] = f.glyph_hor_advance(gid).unwrap_or(0);
+                    ascii_gid[i][c as usize] = gid.0;
                 }
             }
             Fonts {
                 faces,
                 units_per_em,
                 ascii,
+                ascii_gid,
             }
         })
     }
@@ -118,7 +136,32 @@ impl Fonts {
 
     /// The glyph ID drawn for `c` (0, `.notdef`, when the face lacks it).
     pub fn glyph_id(&self, style: FontStyle, c: char) -> u16 {
+        if (' '..='~').contains(&c) {
+            return self.ascii_gid[style.index()][c as usize];
+        }
         self.face(style).glyph_index(c).map_or(0, |g| g.0)
+    }
+
+    /// A glyph's advance in font units (the PDF's `/W` entries).
+    pub fn glyph_advance(&self, style: FontStyle, gid: u16) -> u16 {
+        self.face(style)
+            .glyph_hor_advance(GlyphId(gid))
+            .unwrap_or(0)
+    }
+
+    pub fn metrics(&self, style: FontStyle) -> FaceMetrics {
+        let face = self.face(style);
+        let b = face.global_bounding_box();
+        FaceMetrics {
+            units_per_em: self.units_per_em[style.index()],
+            bbox: [b.x_min, b.y_min, b.x_max, b.y_max],
+            ascender: face.ascender(),
+            descender: face.descender(),
+            cap_height: face.capital_height().unwrap_or(face.ascender()),
+            italic_angle: face.italic_angle(),
+            monospaced: face.is_monospaced(),
+            number_of_glyphs: face.number_of_glyphs(),
+        }
     }
 
     /// Advance of one character (already resolved) at `size` points.

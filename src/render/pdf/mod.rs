@@ -1,9 +1,9 @@
-//! `-f pdf`: the change board's printed plan, typeset from the Markdown over printpdf.
+//! `-f pdf`: the change board's printed plan, typeset from the Markdown.
 //!
 //! The pipeline: the Markdown renderer's text → [`markdown::parse`] (pulldown-cmark events →
 //! blocks) → [`layout`] (lines and pages, measured with the fonts' real advances) →
 //! [`document::compose`] (cover, contents with page numbers, running header and footer) →
-//! [`write`] (printpdf operations, then a nested outline and a content-derived `/ID` via lopdf).
+//! [`write`] (content streams, subset fonts, a nested outline and a content-derived `/ID`).
 
 pub mod diagram;
 pub mod document;

@@ -1,10 +1,10 @@
 //! A small TrueType subsetter that keeps glyph IDs: unused glyphs get an empty outline.
 //!
-//! printpdf only subsets with its `text_layout` feature (≈ +4 min of release build), and
-//! without subsetting the four DejaVu faces add ≈ 1.2 MB to every PDF. Emptying unused
+//! Without subsetting the four DejaVu faces add ≈ 1.2 MB to every PDF. Emptying unused
 //! outlines (and dropping the layout tables a PDF viewer never reads: we draw without shaping)
-//! keeps every glyph ID, so printpdf's `/W` widths, ToUnicode map and Identity-H codes stay
-//! valid unchanged, while the embedded program shrinks to the glyphs actually drawn.
+//! keeps every glyph ID, so the `/W` widths, ToUnicode map and Identity-H codes written by
+//! `write.rs` address the original glyphs, while the embedded program shrinks to the glyphs
+//! actually drawn.
 
 use std::collections::{BTreeMap, BTreeSet};
 
