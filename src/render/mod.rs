@@ -116,7 +116,7 @@ pub fn render_all(
                             .into_bytes(),
                     )
                 }
-                Format::Pdf => pdf::render_markdown(&pdf::Cover::from_plan(plan), &text, ctx.paper),
+                Format::Pdf => pdf::render_text(plan, &text, ctx),
                 Format::Json => json::render(plan),
                 // Joined below, in its place in the order.
                 Format::Xlsx => Ok(Vec::new()),

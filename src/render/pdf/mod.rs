@@ -20,6 +20,12 @@ pub use document::{Cover, Document};
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
     let text = super::markdown::render(plan, ctx)?;
+    render_text(plan, &text, ctx)
+}
+
+/// Typesets the plan's Markdown, already rendered (`render_all` renders it once for md, pdf
+/// and html), with the plan's cover and hierarchy diagram.
+pub fn render_text(plan: &Plan, text: &str, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
     let cover = Cover::from_plan(plan);
     // The hierarchy diagram closes the whole plan, a site's checklist (its subtree) and the
     // summary of a split plan; a wave's sites need not form one tree, so a wave has none.
@@ -27,7 +33,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> 
         Some("wave") => None,
         _ => diagram::page(plan, layout::Geometry::for_paper(ctx.paper)),
     };
-    let doc = document::compose_with_appendix(&cover, &text, ctx.paper, appendix);
+    let doc = document::compose_with_appendix(&cover, text, ctx.paper, appendix);
     write::write(&doc, &metadata(&cover)).map_err(|e| RenderError::new(Format::Pdf, e))
 }
 
