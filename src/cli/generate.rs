@@ -14,7 +14,31 @@ use cmplan::templates::Templates;
 
 use super::GenerateArgs;
 
+/// `CMPLAN_TIMINGS=1` prints each stage's wall time to stderr (for profiling; see BENCHMARKS.md).
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn new() -> Timings {
+        Timings(
+            std::env::var_os("CMPLAN_TIMINGS")
+                .filter(|v| v != "0")
+                .map(|_| std::time::Instant::now()),
+        )
+    }
+
+    fn stage(&mut self, name: &str) {
+        if let Some(start) = &mut self.0 {
+            eprintln!(
+                "timing: {name:<18} {:>8.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+            *start = std::time::Instant::now();
+        }
+    }
+}
+
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let mut timings = Timings::new();
     let env = match cmplan::input::load(&args.env) {
         Ok(env) => env,
         Err(err) => {
@@ -40,7 +64,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         revision: 1,
         templates: templates.clone(),
     };
+    timings.stage("load + validate");
     let mut plan = plan::build(&env, &opts).context("cannot build the plan")?;
+    timings.stage("plan");
     let ctx = RenderContext {
         templates,
         paper: args.paper,
@@ -61,9 +87,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         Ok(previous) => previous,
         Err(code) => return Ok(code),
     };
+    timings.stage("read previous");
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);
+    timings.stage("carry status");
     let files = match super::parts::files(&args, &plan, &ctx, &stem) {
         Ok(files) => files,
         Err(super::parts::PartsError::UnknownSite(message)) => {
@@ -72,6 +100,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         }
         Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
     };
+    timings.stage("render");
     // Keep the workbook being replaced (and everything recorded in it) before replacing it.
     let backup = if replaces_workbook {
         let revision = previous
@@ -88,6 +117,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let written = output::write_all(files)?;
+    timings.stage("backup + write");
     if let (Some(prev), Some(c)) = (&previous, carried) {
         eprintln!(
             "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",
