@@ -23,6 +23,8 @@ need_apt=()
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
 command -v pandoc >/dev/null || need_apt+=(pandoc)
 command -v xelatex >/dev/null || need_apt+=(texlive-xetex texlive-fonts-recommended lmodern)
+# enumitem (deep lists: the site tree nests deeper than LaTeX's 4 levels)
+kpsewhich enumitem.sty >/dev/null 2>&1 || need_apt+=(texlive-latex-extra)
 command -v wkhtmltopdf >/dev/null || need_apt+=(wkhtmltopdf)
 command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
 [ -x /usr/bin/time ] || need_apt+=(time)
@@ -66,6 +68,9 @@ for size in "${SIZES[@]}"; do
     R[$size,cm_$fmt]=$(median "$dir/h-$fmt.json")
     R[$size,rss_$fmt]=$(rss "$CMPLAN" generate "$env_file" -o "$dir/run" -f "$f" --date "$DATE")
   done
+  # Where the time goes: one more run of all formats with the stage timer (src/cli/generate.rs).
+  R[$size,stages]=$(CMPLAN_TIMINGS=1 "$CMPLAN" generate "$env_file" -o "$dir/run" -f md,pdf,xlsx,json --date "$DATE" 2>&1 \
+    | awk '/^timing:/ {sub(/^timing: */, ""); n=split($0, a, "  +"); printf "%s=%s;", a[1], a[n]}')
   R[$size,cm_pages]=$(pages "$dir/synth-$size.pdf")
   R[$size,cm_kb]=$(size_kb "$dir/synth-$size.pdf")
   R[$size,cm_has]=$(has_id "$dir/synth-$size.pdf" "$last_id")
@@ -132,6 +137,23 @@ except Exception: print("–")' "$1" "$2"; }
     echo "| pandoc --pdf-engine=xelatex | ${R[$size,xelatex]} | ${R[$size,rss_xelatex]:-} | ${R[$size,xelatex_pages]:-} | ${R[$size,xelatex_kb]:-} | ${R[$size,xelatex_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,xelatex]}") faster |"
     echo "| pandoc --pdf-engine=wkhtmltopdf | ${R[$size,wkhtml]} | ${R[$size,rss_wkhtml]:-} | ${R[$size,wkhtml_pages]:-} | ${R[$size,wkhtml_kb]:-} | ${R[$size,wkhtml_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,wkhtml]}") faster |"
     echo "| Python XlsxWriter (Checklist sheet only) | ${R[$size,pyxlsx]} | ${R[$size,rss_pyxlsx]:-} | | ${R[$size,py_kb]:-} | | $(ratio "${R[$size,cm_xlsx]}" "${R[$size,pyxlsx]}") faster |"
+  done
+  echo
+  echo "## Where the time goes (one run of all formats, \`CMPLAN_TIMINGS=1\`, wall ms)"
+  echo
+  echo "Render is Markdown → PDF (and JSON) on one thread while the workbook is written on another."
+  echo
+  stages="load + validate;plan;read previous;carry status;render;backup + write"
+  echo "| Size | $(echo "$stages" | sed 's/;/ | /g') |"
+  echo "|---|$(echo "$stages" | sed 's/[^;]*/---/g; s/;/|/g')|"
+  for size in "${SIZES[@]}"; do
+    row="| $size |"
+    IFS=';' read -ra names <<< "$stages"
+    for n in "${names[@]}"; do
+      v=$(echo "${R[$size,stages]}" | tr ';' '\n' | awk -F= -v k="$n" '$1==k {print $2}' | sed 's/ ms//')
+      row="$row ${v:-–} |"
+    done
+    echo "$row"
   done
   echo
   echo "## Time per task (all formats)"
