@@ -38,6 +38,10 @@ fn main() {
         };
         row("load", load);
         row("plan", build);
+        // The Markdown's own share: the plan as the templates' JSON view, before handlebars.
+        let t = Instant::now();
+        std::hint::black_box(render::markdown::view(&plan));
+        row("md view", t.elapsed());
         for format in [
             Format::Md,
             Format::Pdf,
