@@ -143,9 +143,11 @@ impl UsedGlyphs {
     }
 
     fn record(&mut self, style: FontStyle, gid: u16, c: char) {
-        let slot = &mut self.chars[style_index(style)][usize::from(gid)];
-        if *slot == 0 {
-            *slot = u32::from(c) + 1;
+        // Glyph IDs come from the face's own cmap, so they are in range; `get_mut` all the same.
+        if let Some(slot) = self.chars[style_index(style)].get_mut(usize::from(gid)) {
+            if *slot == 0 {
+                *slot = u32::from(c) + 1;
+            }
         }
     }
 
