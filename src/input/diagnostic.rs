@@ -77,6 +77,10 @@ pub enum Code {
     E031,
     /// `schedule.weekdays` leaves no day of the week to work on.
     E032,
+    /// A computer name (console, server, site server, database server) with whitespace before or
+    /// after it: it would become part of task IDs. Rejected, never trimmed silently, like site codes
+    /// (E010) and custom task ids (E025).
+    E033,
 }
 
 impl fmt::Display for Code {

@@ -247,7 +247,7 @@ pub(crate) fn validate(
         .table_array(&root_fields, "console", CONSOLE_KEYS)
         .into_iter()
         .filter_map(|f| {
-            cx.string(&f, "computer", true)
+            cx.computer_name(&f, "computer", true)
                 .map(|c| Console { computer: c.v })
         })
         .collect();
@@ -666,6 +666,44 @@ impl Cx<'_, '_> {
                 None
             }
         }
+    }
+
+    /// A computer name: a console, a server, or the site server or database server a site names.
+    /// It becomes part of task IDs (`CONSOLE-UPG-<NAME>`, `PREP-HW-<NAME>`), so whitespace before
+    /// or after it is an error (E033), as everywhere an identifier is read: site codes (E010),
+    /// custom task ids and kinds (E025) and enumerated values (E006) are not trimmed either. The
+    /// value is kept without the whitespace, so that references to it are not reported as well.
+    fn computer_name(&mut self, f: &Fields<'_>, key: &str, required: bool) -> Option<Sp<String>> {
+        let before = self.sink.diagnostics.len();
+        let mut name = self.string(f, key, required)?;
+        if self.sink.diagnostics.len() > before {
+            return Some(name); // one problem per value
+        }
+        let trimmed = name.v.trim_matches(char::is_whitespace);
+        if trimmed.is_empty() || trimmed.len() == name.v.len() {
+            return Some(name);
+        }
+        let leading = name.v.starts_with(char::is_whitespace);
+        let trailing = name.v.ends_with(char::is_whitespace);
+        let place = match (leading, trailing) {
+            (true, true) => "starts and ends with whitespace",
+            (true, false) => "starts with whitespace",
+            _ => "ends with whitespace",
+        };
+        let hint = format!(
+            "remove the whitespace: {} (computer names become part of task IDs, and are never trimmed silently)",
+            kv(self.syntax, key, &format!("\"{trimmed}\""))
+        );
+        self.sink
+            .error(
+                Code::E033,
+                name.span.clone(),
+                format!("`{key}` of {}: computer name `{}` {place}", f.what, name.v),
+                "whitespace around the name",
+            )
+            .hint(hint);
+        name.v = trimmed.to_string();
+        Some(name)
     }
 
     /// An optional boolean (default false).
@@ -1269,8 +1307,8 @@ impl Cx<'_, '_> {
                 SecurityMode::ALL,
             )
             .map(|s| s.v);
-        let site_server = self.string(&f, "site_server", true);
-        let database_server = self.string(&f, "database_server", false);
+        let site_server = self.computer_name(&f, "site_server", true);
+        let database_server = self.computer_name(&f, "database_server", false);
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
@@ -1299,7 +1337,7 @@ impl Cx<'_, '_> {
     }
 
     fn server(&mut self, mut f: Fields<'_>) -> RawServer {
-        let name = self.string(&f, "name", true);
+        let name = self.computer_name(&f, "name", true);
         if let Some(n) = &name {
             f.what = format!("server {}", n.v);
         }

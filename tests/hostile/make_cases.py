@@ -189,6 +189,10 @@ write("bidi_and_emoji_in_names.json", as_json(edit(
 write("only_invisible_name.toml", edit(('name = "Branch"', 'name = "\u200b\u200f"')))
 write("whitespace_name.toml", edit(('name = "Branch"', 'name = " \t "')))
 write("empty_title.json", as_json(edit(('title = "Hostile base"', 'title = ""'))))
+# Computer names become task IDs: whitespace around them is an error, not trimmed.
+write("console_trailing_space.toml", edit(('computer = "ADMIN01"', 'computer = "ADMIN01 "')))
+write("server_name_spaces.toml", edit(('name = "SEC01"', 'name = " SEC01"'), ('site_server = "SEC01"', 'site_server = "SEC01\t"')))
+write("server_name_spaces.json", as_json(edit(('database_server = "SMS01"', 'database_server = "SMS01\u00a0"'))))
 write("long_multiline_details.toml", edit(
     ('details = "Send the change reference."', 'details = """\nLine one\n\n# not a heading\n- not a list\n```\nnot code\n```\n"""'),
 ))
