@@ -637,10 +637,15 @@ impl Cx<'_, '_> {
                         .hint(format!("write the {} here", key.replace('_', " ")));
                     return None;
                 }
-                Some(Sp {
+                let text = Sp {
                     v: s.clone(),
                     span: e.value.span.clone(),
-                })
+                };
+                // Empty optional text is as good as absent (as it always was).
+                if !s.is_empty() {
+                    self.characters(f, key, required, &text);
+                }
+                Some(text)
             }
             Kind::Integer(_) | Kind::Float(_) | Kind::Bool(_) => {
                 let hint = Some(format!(
@@ -668,6 +673,76 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// Checks the characters of non-empty text: no control character (E035), and at least one
+    /// visible character (E034). The text is kept either way (it is never a reference), so that
+    /// nothing else is reported because of it.
+    fn characters(&mut self, f: &Fields<'_>, key: &str, required: bool, text: &Sp<String>) {
+        let multiline = MULTILINE_KEYS.contains(&key);
+        let refused = |c: &char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
+        if let Some((at, c)) = text.v.chars().enumerate().find(|(_, c)| refused(c)) {
+            let more = text.v.chars().filter(refused).count() - 1;
+            let more = match more {
+                0 => String::new(),
+                1 => " and 1 more".to_string(),
+                n => format!(" and {n} more"),
+            };
+            let hint = if multiline {
+                format!("remove it: `{key}` may hold line breaks and tabs, but no other control character")
+            } else {
+                format!(
+                    "remove it, or write a space instead: the {} is one line of text, printed in the plan's documents and workbook, where control characters are invisible or break the layout",
+                    key.replace('_', " ")
+                )
+            };
+            self.sink
+                .error(
+                    Code::E035,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} contains a control character, U+{:04X} (character {}){more}",
+                        f.what,
+                        c as u32,
+                        at + 1
+                    ),
+                    "control character",
+                )
+                .hint(hint);
+            return;
+        }
+        if !text.v.chars().any(is_visible) {
+            let shown: Vec<String> = text
+                .v
+                .chars()
+                .take(6)
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
+            let ellipsis = if text.v.chars().nth(6).is_some() {
+                " …"
+            } else {
+                ""
+            };
+            let mut hint = format!(
+                "write the {} in visible characters: spaces, zero-width characters and direction marks count only next to visible text",
+                key.replace('_', " ")
+            );
+            if !required {
+                hint.push_str(&format!(", or remove `{key}`"));
+            }
+            self.sink
+                .error(
+                    Code::E034,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} has no visible character ({}{ellipsis})",
+                        f.what,
+                        shown.join(" ")
+                    ),
+                    "nothing visible",
+                )
+                .hint(hint);
+        }
+    }
+
     /// A computer name: a console, a server, or the site server or database server a site names.
     /// It becomes part of task IDs (`CONSOLE-UPG-<NAME>`, `PREP-HW-<NAME>`), so whitespace before
     /// or after it is an error (E033), as everywhere an identifier is read: site codes (E010),
@@ -676,11 +751,14 @@ impl Cx<'_, '_> {
     fn computer_name(&mut self, f: &Fields<'_>, key: &str, required: bool) -> Option<Sp<String>> {
         let before = self.sink.diagnostics.len();
         let mut name = self.string(f, key, required)?;
-        if self.sink.diagnostics.len() > before {
-            return Some(name); // one problem per value
-        }
         let trimmed = name.v.trim_matches(char::is_whitespace);
         if trimmed.is_empty() || trimmed.len() == name.v.len() {
+            return Some(name);
+        }
+        if self.sink.diagnostics.len() > before {
+            // Already reported (a tab around it is a control character, E035): one problem per
+            // value, but resolve references to it without the whitespace all the same.
+            name.v = trimmed.to_string();
             return Some(name);
         }
         let leading = name.v.starts_with(char::is_whitespace);
@@ -1954,6 +2032,42 @@ fn header_span(span: &Span, text: &str) -> Span {
     }
 }
 
+/// Keys whose text may run over several lines: line breaks and tabs are allowed there (E035).
+const MULTILINE_KEYS: &[&str] = &["expected_result", "details"];
+
+/// Whether a character shows something: not whitespace, not a control character, not one of
+/// Unicode's default-ignorable code points.
+fn is_visible(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || is_default_ignorable(c))
+}
+
+/// Unicode's `Default_Ignorable_Code_Point` characters (DerivedCoreProperties.txt): soft hyphen,
+/// combining grapheme joiner, Arabic letter mark, Hangul fillers, Mongolian and other variation
+/// selectors, zero-width space / (non-)joiner, direction marks, embeddings, overrides and isolates,
+/// invisible operators, the byte order mark, tags. On their own they show nothing.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
 fn is_task_word(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -2047,6 +2161,36 @@ mod tests {
             Some("management-point")
         );
         assert_eq!(closest("banana", SITE_KEYS), None);
+    }
+
+    #[test]
+    fn visible_characters_are_what_shows_something() {
+        for c in ['a', 'Ж', 'ש', '🚀', '\u{301}', '\u{fffd}', '.', '␀'] {
+            assert!(is_visible(c), "{c:?}");
+        }
+        for c in [
+            ' ',
+            '\t',
+            '\u{a0}',
+            '\u{3000}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{200f}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{feff}',
+            '\u{fe0f}',
+            '\u{ad}',
+            '\u{3164}',
+            '\u{e0041}',
+            '\u{0}',
+            '\u{7}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{9f}',
+        ] {
+            assert!(!is_visible(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -180,13 +180,22 @@ write("bidi_and_emoji_in_names.toml", edit(
     ('name = "Branch"', 'name = "Zalgo Z\u0351\u0352\u0353a\u0354l\u0355 \ufeff\u200b\u2060 end"'),
     ('prepared_by = "Jane Planner"', 'prepared_by = "\U0001F9D1\u200d\U0001F4BB \uFFFD \U0010FFFF"'),
 ))
+# (no NUL: a control character in a name is E035, see control_characters_in_names.toml)
 write("title_path_like.toml", edit(
-    ('title = "Hostile base"', "title = " + toml_str("../../etc/passwd /\\server\\share\\..\\x \u0000 \u2400 NUL CON.md")),
+    ('title = "Hostile base"', "title = " + toml_str("../../etc/passwd /\\server\\share\\..\\x \u2400 NUL CON.md")),
 ))
 write("bidi_and_emoji_in_names.json", as_json(edit(
     ('name = "Central"', 'name = "\u202eCentral \U0001F3E2"'),
 )))
 write("only_invisible_name.toml", edit(('name = "Branch"', 'name = "\u200b\u200f"')))
+# Optional text: empty is absent, as always; characters but none visible is E034.
+write("empty_organisation.toml", edit(('organisation = "Contoso"', 'organisation = ""')))
+write("invisible_organisation.toml", edit(('organisation = "Contoso"', r'organisation = "\u2060\u00a0\ufe0f"')))
+# The multi-line texts of a custom task keep line breaks and tabs, but no other control character.
+write("control_character_in_details.toml", edit(
+    ('details = "Send the change reference."', r'details = "Send\tthe change\r\nreference.\u0007"'),
+))
+write("control_character_in_name.json", as_json(edit(('name = "Central"', 'name = "Central\u0085"'))))
 write("whitespace_name.toml", edit(('name = "Branch"', 'name = " \t "')))
 write("empty_title.json", as_json(edit(('title = "Hostile base"', 'title = ""'))))
 # Computer names become task IDs: whitespace around them is an error, not trimmed.
