@@ -1,4 +1,5 @@
-//! How text values are checked: computer names (which become task IDs) and, below, names.
+//! How text values are checked: computer names (which become task IDs), names, and what a value
+//! that cannot be read does not cause (follow-on reports of references to it).
 //! Each case edits `tests/hostile/base.toml` and states the exact diagnostics, or that it loads.
 
 use cmplan::input;
@@ -206,4 +207,68 @@ fn a_computer_name_with_a_control_character_is_one_problem_and_still_resolves() 
     // The tab is reported once (not also as whitespace), and `site_server = "SEC01"` finds it.
     let text = edit(&[(r#"name = "SEC01""#, r#"name = "SEC01\t""#)]);
     assert_eq!(codes("case.toml", &text), ["E035"]);
+}
+
+#[test]
+fn a_site_code_that_cannot_be_read_does_not_make_references_to_it_dangle() {
+    // `code = 100`: SEC's parent and SMS01's site name CEN, which may be that site.
+    let text = edit(&[(r#"code = "CEN""#, "code = 100")]);
+    assert_eq!(codes("case.toml", &text), ["E005"]);
+    // A malformed code or a missing one: the same.
+    let text = edit(&[(r#"code = "CEN""#, r#"code = "cen""#)]);
+    assert_eq!(codes("case.toml", &text), ["E010"]);
+    let text = edit(&[("code = \"CEN\"\n", "")]);
+    assert_eq!(codes("case.toml", &text), ["E004"]);
+}
+
+#[test]
+fn references_to_more_unknown_codes_than_unreadable_sites_are_all_reported() {
+    // One unreadable code cannot be both CEN and LON.
+    let text = edit(&[
+        (r#"code = "CEN""#, "code = 100"),
+        (r#"parent = "CEN""#, r#"parent = "LON""#),
+    ]);
+    assert_eq!(codes("case.toml", &text), ["E005", "E016", "E023"]);
+    // Two unreadable codes can.
+    let text = edit(&[
+        (r#"code = "CEN""#, "code = 100"),
+        (r#"code = "SEC""#, "code = true"),
+        (r#"site = "SEC""#, r#"site = "LON""#),
+    ]);
+    assert_eq!(codes("case.toml", &text), ["E005", "E005"]);
+}
+
+#[test]
+fn without_an_unreadable_site_a_dangling_reference_is_reported_as_before() {
+    let text = edit(&[(r#"parent = "CEN""#, r#"parent = "LON""#)]);
+    assert_eq!(codes("case.toml", &text), ["E016"]);
+    let text = edit(&[(r#"site = "SEC""#, r#"site = "LON""#)]);
+    assert_eq!(codes("case.toml", &text), ["E030", "E023"]);
+}
+
+#[test]
+fn a_site_entry_that_is_not_an_object_counts_as_a_site_without_a_code() {
+    let text = r#"{ "plan": { "title": "T", "target": "sp1" },
+  "site": [ { "code": "SEC", "name": "S", "type": "secondary", "parent": "CEN",
+              "version": "sms2003-sp3", "security": "advanced", "site_server": "S" },
+            "CEN" ],
+  "server": [ { "name": "S", "site": "SEC", "os": "windows-2003-sp2" } ] }"#;
+    assert_eq!(codes("case.json", text), ["E005"]);
+}
+
+#[test]
+fn a_server_name_that_cannot_be_read_does_not_make_references_to_it_dangle() {
+    let text = edit(&[(r#"name = "SEC01""#, "name = 42")]);
+    assert_eq!(codes("case.toml", &text), ["E005"]);
+    let text = edit(&[(r#"name = "SMS01""#, r#"name = """#)]);
+    assert_eq!(codes("case.toml", &text), ["E028"]);
+    // One unreadable name cannot be both SEC01 and SEC99.
+    let text = edit(&[
+        (r#"name = "SEC01""#, "name = 42"),
+        (
+            r#"database_server = "SMS01""#,
+            r#"database_server = "SEC99""#,
+        ),
+    ]);
+    assert_eq!(codes("case.toml", &text), ["E021", "E021", "E005"]);
 }

@@ -1,7 +1,7 @@
 //! `validate()`: walks the spanned tree, collects every problem as a located diagnostic, and only
 //! when there is none builds the validated `Environment`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::diagnostic::{Code, Sink};
 use super::tree::{Entry, Kind, Node, Span, Syntax};
@@ -316,7 +316,19 @@ pub(crate) fn validate(
         }
     }
 
-    let resolved = cx.cross_check(&sites, &servers);
+    // Tables that could not be read at all are sites and servers all the same (see `Unread`).
+    let non_tables = |key: &str| match root_fields.get(key).map(|e| &e.value.kind) {
+        Some(Kind::Array(items)) => items
+            .iter()
+            .filter(|n| !matches!(n.kind, Kind::Table(_)))
+            .count(),
+        _ => 0,
+    };
+    let unread = Unread {
+        sites: non_tables("site") + sites.iter().filter(|s| s.code.is_none()).count(),
+        servers: non_tables("server") + servers.iter().filter(|s| s.name.is_none()).count(),
+    };
+    let resolved = cx.cross_check(&sites, &servers, unread);
 
     if cx.sink.diagnostics.is_empty() {
         let plan = plan?;
@@ -436,6 +448,23 @@ impl RawServer {
             bits: self.bits,
         })
     }
+}
+
+/// Sites whose code, and servers whose name, could not be read (missing, the wrong type,
+/// malformed, or the whole entry is not a table): each is already an error, and each may be what a
+/// reference that resolves to nothing meant.
+///
+/// The rule: with `k` such sites, references (`parent`, `server.site`) to at most `k` distinct
+/// site codes that no site has are not reported — each of them could be the code of one of those
+/// sites, so reporting them would only repeat the first error. With more than `k` distinct unknown
+/// codes, at least one is a mistake of its own, and all are reported as before. Servers likewise
+/// (`site_server`, `database_server` naming no server). It is sound: it only ever hides a
+/// reference while the description is rejected anyway, and the next run, once the unreadable
+/// value is corrected, reports any reference that still resolves to nothing.
+#[derive(Debug, Clone, Copy)]
+struct Unread {
+    sites: usize,
+    servers: usize,
 }
 
 /// What the cross-checks resolved: upper-case server name → index of its (first) `[[server]]`.
@@ -1570,7 +1599,12 @@ impl Cx<'_, '_> {
 
     /// Everything that involves more than one table: uniqueness, references, the shape of the
     /// hierarchy.
-    fn cross_check(&mut self, sites: &[RawSite], servers: &[RawServer]) -> Resolved {
+    fn cross_check(
+        &mut self,
+        sites: &[RawSite],
+        servers: &[RawServer],
+        unread: Unread,
+    ) -> Resolved {
         // Site codes: unique.
         let mut by_code: BTreeMap<SiteCode, usize> = BTreeMap::new();
         for (i, s) in sites.iter().enumerate() {
@@ -1629,6 +1663,35 @@ impl Cx<'_, '_> {
             .collect();
         let codes: Vec<&str> = by_code.keys().map(SiteCode::as_str).collect();
 
+        // References that resolve to nothing, and whether sites or servers that could not be read
+        // may explain them all (`Unread`).
+        let parents = sites.iter().filter_map(|s| match &s.parent {
+            CodeRef::Valid(p) => Some(&p.v),
+            _ => None,
+        });
+        let server_sites = servers.iter().filter_map(|s| match &s.site {
+            // With no usable site at all, these are not reported anyway (below).
+            CodeRef::Valid(c) if !by_code.is_empty() => Some(&c.v),
+            _ => None,
+        });
+        let unknown_codes: BTreeSet<&SiteCode> = parents
+            .chain(server_sites)
+            .filter(|c| !by_code.contains_key(*c))
+            .collect();
+        let codes_explained = unknown_codes.len() <= unread.sites;
+        let unknown_servers: BTreeSet<String> = sites
+            .iter()
+            .flat_map(|s| {
+                let secondary = s.site_type.as_ref().map(|t| t.v) == Some(SiteType::Secondary);
+                // A secondary's `database_server` is E019, never looked up.
+                let database = s.database_server.as_ref().filter(|_| !secondary);
+                s.site_server.iter().chain(database)
+            })
+            .map(|r| r.v.to_uppercase())
+            .filter(|n| !by_name.contains_key(n))
+            .collect();
+        let servers_explained = unknown_servers.len() <= unread.servers;
+
         // Parents: exist, are primary.
         let mut parent_of: Vec<Option<usize>> = vec![None; sites.len()];
         for (i, s) in sites.iter().enumerate() {
@@ -1636,6 +1699,8 @@ impl Cx<'_, '_> {
                 continue;
             };
             match by_code.get(&p.v) {
+                // Perhaps the code of a site whose own code could not be read (`Unread`).
+                None if codes_explained => {}
                 None => {
                     let hint = match self.suggest(p.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? The parent must be the code of a site described in this file"),
@@ -1693,7 +1758,8 @@ impl Cx<'_, '_> {
             })
             .map(|(i, _)| i)
             .collect();
-        let all_have_codes = sites.iter().all(|s| s.code.is_some());
+        // A site that could not be read may be the central site (`Unread`).
+        let all_have_codes = unread.sites == 0;
         match roots.as_slice() {
             // With a cycle, the cycle is the explanation; say it once.
             [] if !sites.is_empty() && all_have_codes && !has_cycle => {
@@ -1754,6 +1820,8 @@ impl Cx<'_, '_> {
             let server_ref = |cx: &mut Self, r: &Sp<String>, key: &str| -> Option<usize> {
                 match by_name.get(&r.v.to_uppercase()) {
                     Some(&j) => Some(j),
+                    // Perhaps the name of a server whose own name could not be read (`Unread`).
+                    None if servers_explained => None,
                     None => {
                         let hint = match cx.suggest(&r.v, &server_names) {
                             Some(best) => format!(
@@ -1869,7 +1937,9 @@ impl Cx<'_, '_> {
                 .unwrap_or_else(|| "this server".to_string());
             match &s.site {
                 // With no usable site at all, the missing sites are the problem, not this reference.
-                CodeRef::Valid(c) if !by_code.is_empty() && !by_code.contains_key(&c.v) => {
+                CodeRef::Valid(c)
+                    if !by_code.is_empty() && !codes_explained && !by_code.contains_key(&c.v) =>
+                {
                     let hint = match self.suggest(c.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? `site` is the code of the site whose roles this server holds"),
                         None => "`site` is the code of a site described in this file, whose roles this server holds".to_string(),

@@ -102,6 +102,12 @@ write("wrong_types.json", as_json(edit(
     ("clients = 250", 'clients = "250"'),
     ("webdav = true", "webdav = 1"),
 )))
+# A value that cannot be read leaves a site without a code (a server without a name): references
+# to it are not reported as well, while the unreadable entries can explain every unknown reference.
+write("site_without_code.toml", edit(('code = "CEN"\n', "")))
+write("server_name_wrong_type.toml", edit(('name = "SEC01"', "name = 42")))
+# One unreadable code cannot explain references to two different unknown codes: both reported.
+write("wrong_type_code_and_other_dangling.toml", edit(('code = "CEN"', "code = 100"), ('site = "SEC"', 'site = "LON"')))
 write("site_is_a_table.toml", edit(("[[site]]\ncode = \"SEC\"", "[site.x]\ncode = \"SEC\"")).replace("[[site]]", "[site]", 1))
 write("plan_is_a_string.json", as_json(BODY).replace('"plan": {', '"plan": "Hostile", "unused": {', 1))
 write("null_values.json", as_json(BODY).replace('"Contoso"', "null", 1).replace('"CHG-1"', "null", 1).replace('"sp2"', "null", 1))
