@@ -83,6 +83,12 @@ const EXPECTED: &[(&str, &[At])] = &[
     // An impossible day as `plan.start`, a date without leading zeros among the blackout days.
     ("e031_bad_date.toml", &[("E031", 4, 9), ("E031", 7, 27)]),
     ("e032_no_weekdays.toml", &[("E032", 7, 12)]),
+    // `computer = "ADMIN01 "`: rejected, not trimmed (it would be the task ID `CONSOLE-UPG-ADMIN01 `).
+    ("e033_computer_name_whitespace.toml", &[("E033", 6, 12)]),
+    // A zero-width space and a right-to-left mark: characters, but nothing to read.
+    ("e034_invisible_name.toml", &[("E034", 17, 8)]),
+    // An ANSI colour sequence (ESC) in the title.
+    ("e035_control_character.json", &[("E035", 3, 14)]),
     // `[schedule]`: a misspelt weekday, an absurd duration, an unknown task kind, a fraction.
     (
         "schedule_problems.toml",
@@ -152,7 +158,7 @@ fn every_fixture_is_listed_and_every_code_is_exercised() {
         .iter()
         .flat_map(|(_, e)| e.iter().map(|(c, _, _)| *c))
         .collect();
-    let all: BTreeSet<String> = (1..=32).map(|n| format!("E{n:03}")).collect();
+    let all: BTreeSet<String> = (1..=35).map(|n| format!("E{n:03}")).collect();
     let all: BTreeSet<&str> = all.iter().map(String::as_str).collect();
     assert_eq!(codes, all);
 }

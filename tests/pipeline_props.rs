@@ -1,7 +1,7 @@
 //! The whole pipeline over random valid hierarchies, written as TOML text: it loads, plans and
 //! renders in every format without a panic or an error, and every task ID is in the Markdown, the
 //! HTML, the JSON and the workbook's checklist. Names are drawn from hostile text (markup,
-//! formulas, control characters, right-to-left marks, emoji).
+//! formulas, invisible characters, right-to-left marks, emoji).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -66,7 +66,8 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[A-Za-z0-9 ]{0,12}",
         "[|<>*_`#\\[\\]()!=+@&\\\\~$-]{0,12}",
-        "[\u{0}-\u{1f}\u{7f}\u{200b}-\u{200f}\u{202a}-\u{202e}]{0,6}",
+        // Invisible and bidi characters (control characters are refused by the input, E035).
+        "[\u{a0}\u{ad}\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{feff}]{0,6}",
         "[\u{5d0}-\u{5ea}\u{627}-\u{64a}\u{1F600}-\u{1F64F}é߷]{0,8}",
         Just("=HYPERLINK(\"http://evil.example\",\"x\")".to_string()),
         Just("[x](javascript:alert(1)) <script>".to_string()),

@@ -77,6 +77,16 @@ pub enum Code {
     E031,
     /// `schedule.weekdays` leaves no day of the week to work on.
     E032,
+    /// A computer name (console, server, site server, database server) with whitespace before or
+    /// after it: it would become part of task IDs. Rejected, never trimmed silently, like site codes
+    /// (E010) and custom task ids (E025).
+    E033,
+    /// A name or text with no visible character: only spaces, zero-width spaces, direction marks
+    /// or other characters that show nothing.
+    E034,
+    /// A control character (U+0000–U+001F, U+007F–U+009F) in a name or text. The multi-line texts
+    /// of a custom task (`expected_result`, `details`) may hold line breaks and tabs.
+    E035,
 }
 
 impl fmt::Display for Code {

@@ -1,7 +1,7 @@
 //! `validate()`: walks the spanned tree, collects every problem as a located diagnostic, and only
 //! when there is none builds the validated `Environment`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::diagnostic::{Code, Sink};
 use super::tree::{Entry, Kind, Node, Span, Syntax};
@@ -247,7 +247,7 @@ pub(crate) fn validate(
         .table_array(&root_fields, "console", CONSOLE_KEYS)
         .into_iter()
         .filter_map(|f| {
-            cx.string(&f, "computer", true)
+            cx.computer_name(&f, "computer", true)
                 .map(|c| Console { computer: c.v })
         })
         .collect();
@@ -316,7 +316,19 @@ pub(crate) fn validate(
         }
     }
 
-    let resolved = cx.cross_check(&sites, &servers);
+    // Tables that could not be read at all are sites and servers all the same (see `Unread`).
+    let non_tables = |key: &str| match root_fields.get(key).map(|e| &e.value.kind) {
+        Some(Kind::Array(items)) => items
+            .iter()
+            .filter(|n| !matches!(n.kind, Kind::Table(_)))
+            .count(),
+        _ => 0,
+    };
+    let unread = Unread {
+        sites: non_tables("site") + sites.iter().filter(|s| s.code.is_none()).count(),
+        servers: non_tables("server") + servers.iter().filter(|s| s.name.is_none()).count(),
+    };
+    let resolved = cx.cross_check(&sites, &servers, unread);
 
     if cx.sink.diagnostics.is_empty() {
         let plan = plan?;
@@ -436,6 +448,23 @@ impl RawServer {
             bits: self.bits,
         })
     }
+}
+
+/// Sites whose code, and servers whose name, could not be read (missing, the wrong type,
+/// malformed, or the whole entry is not a table): each is already an error, and each may be what a
+/// reference that resolves to nothing meant.
+///
+/// The rule: with `k` such sites, references (`parent`, `server.site`) to at most `k` distinct
+/// site codes that no site has are not reported — each of them could be the code of one of those
+/// sites, so reporting them would only repeat the first error. With more than `k` distinct unknown
+/// codes, at least one is a mistake of its own, and all are reported as before. Servers likewise
+/// (`site_server`, `database_server` naming no server). It is sound: it only ever hides a
+/// reference while the description is rejected anyway, and the next run, once the unreadable
+/// value is corrected, reports any reference that still resolves to nothing.
+#[derive(Debug, Clone, Copy)]
+struct Unread {
+    sites: usize,
+    servers: usize,
 }
 
 /// What the cross-checks resolved: upper-case server name → index of its (first) `[[server]]`.
@@ -637,10 +666,15 @@ impl Cx<'_, '_> {
                         .hint(format!("write the {} here", key.replace('_', " ")));
                     return None;
                 }
-                Some(Sp {
+                let text = Sp {
                     v: s.clone(),
                     span: e.value.span.clone(),
-                })
+                };
+                // Empty optional text is as good as absent (as it always was).
+                if !s.is_empty() {
+                    self.characters(f, key, required, &text);
+                }
+                Some(text)
             }
             Kind::Integer(_) | Kind::Float(_) | Kind::Bool(_) => {
                 let hint = Some(format!(
@@ -666,6 +700,117 @@ impl Cx<'_, '_> {
                 None
             }
         }
+    }
+
+    /// Checks the characters of non-empty text: no control character (E035), and at least one
+    /// visible character (E034). The text is kept either way (it is never a reference), so that
+    /// nothing else is reported because of it.
+    fn characters(&mut self, f: &Fields<'_>, key: &str, required: bool, text: &Sp<String>) {
+        let multiline = MULTILINE_KEYS.contains(&key);
+        let refused = |c: &char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
+        if let Some((at, c)) = text.v.chars().enumerate().find(|(_, c)| refused(c)) {
+            let more = text.v.chars().filter(refused).count() - 1;
+            let more = match more {
+                0 => String::new(),
+                1 => " and 1 more".to_string(),
+                n => format!(" and {n} more"),
+            };
+            let hint = if multiline {
+                format!("remove it: `{key}` may hold line breaks and tabs, but no other control character")
+            } else {
+                format!(
+                    "remove it, or write a space instead: the {} is one line of text, printed in the plan's documents and workbook, where control characters are invisible or break the layout",
+                    key.replace('_', " ")
+                )
+            };
+            self.sink
+                .error(
+                    Code::E035,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} contains a control character, U+{:04X} (character {}){more}",
+                        f.what,
+                        c as u32,
+                        at + 1
+                    ),
+                    "control character",
+                )
+                .hint(hint);
+            return;
+        }
+        if !text.v.chars().any(is_visible) {
+            let shown: Vec<String> = text
+                .v
+                .chars()
+                .take(6)
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
+            let ellipsis = if text.v.chars().nth(6).is_some() {
+                " …"
+            } else {
+                ""
+            };
+            let mut hint = format!(
+                "write the {} in visible characters: spaces, zero-width characters and direction marks count only next to visible text",
+                key.replace('_', " ")
+            );
+            if !required {
+                hint.push_str(&format!(", or remove `{key}`"));
+            }
+            self.sink
+                .error(
+                    Code::E034,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} has no visible character ({}{ellipsis})",
+                        f.what,
+                        shown.join(" ")
+                    ),
+                    "nothing visible",
+                )
+                .hint(hint);
+        }
+    }
+
+    /// A computer name: a console, a server, or the site server or database server a site names.
+    /// It becomes part of task IDs (`CONSOLE-UPG-<NAME>`, `PREP-HW-<NAME>`), so whitespace before
+    /// or after it is an error (E033), as everywhere an identifier is read: site codes (E010),
+    /// custom task ids and kinds (E025) and enumerated values (E006) are not trimmed either. The
+    /// value is kept without the whitespace, so that references to it are not reported as well.
+    fn computer_name(&mut self, f: &Fields<'_>, key: &str, required: bool) -> Option<Sp<String>> {
+        let before = self.sink.diagnostics.len();
+        let mut name = self.string(f, key, required)?;
+        let trimmed = name.v.trim_matches(char::is_whitespace);
+        if trimmed.is_empty() || trimmed.len() == name.v.len() {
+            return Some(name);
+        }
+        if self.sink.diagnostics.len() > before {
+            // Already reported (a tab around it is a control character, E035): one problem per
+            // value, but resolve references to it without the whitespace all the same.
+            name.v = trimmed.to_string();
+            return Some(name);
+        }
+        let leading = name.v.starts_with(char::is_whitespace);
+        let trailing = name.v.ends_with(char::is_whitespace);
+        let place = match (leading, trailing) {
+            (true, true) => "starts and ends with whitespace",
+            (true, false) => "starts with whitespace",
+            _ => "ends with whitespace",
+        };
+        let hint = format!(
+            "remove the whitespace: {} (computer names become part of task IDs, and are never trimmed silently)",
+            kv(self.syntax, key, &format!("\"{trimmed}\""))
+        );
+        self.sink
+            .error(
+                Code::E033,
+                name.span.clone(),
+                format!("`{key}` of {}: computer name `{}` {place}", f.what, name.v),
+                "whitespace around the name",
+            )
+            .hint(hint);
+        name.v = trimmed.to_string();
+        Some(name)
     }
 
     /// An optional boolean (default false).
@@ -1269,8 +1414,8 @@ impl Cx<'_, '_> {
                 SecurityMode::ALL,
             )
             .map(|s| s.v);
-        let site_server = self.string(&f, "site_server", true);
-        let database_server = self.string(&f, "database_server", false);
+        let site_server = self.computer_name(&f, "site_server", true);
+        let database_server = self.computer_name(&f, "database_server", false);
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
@@ -1299,7 +1444,7 @@ impl Cx<'_, '_> {
     }
 
     fn server(&mut self, mut f: Fields<'_>) -> RawServer {
-        let name = self.string(&f, "name", true);
+        let name = self.computer_name(&f, "name", true);
         if let Some(n) = &name {
             f.what = format!("server {}", n.v);
         }
@@ -1454,7 +1599,12 @@ impl Cx<'_, '_> {
 
     /// Everything that involves more than one table: uniqueness, references, the shape of the
     /// hierarchy.
-    fn cross_check(&mut self, sites: &[RawSite], servers: &[RawServer]) -> Resolved {
+    fn cross_check(
+        &mut self,
+        sites: &[RawSite],
+        servers: &[RawServer],
+        unread: Unread,
+    ) -> Resolved {
         // Site codes: unique.
         let mut by_code: BTreeMap<SiteCode, usize> = BTreeMap::new();
         for (i, s) in sites.iter().enumerate() {
@@ -1513,6 +1663,35 @@ impl Cx<'_, '_> {
             .collect();
         let codes: Vec<&str> = by_code.keys().map(SiteCode::as_str).collect();
 
+        // References that resolve to nothing, and whether sites or servers that could not be read
+        // may explain them all (`Unread`).
+        let parents = sites.iter().filter_map(|s| match &s.parent {
+            CodeRef::Valid(p) => Some(&p.v),
+            _ => None,
+        });
+        let server_sites = servers.iter().filter_map(|s| match &s.site {
+            // With no usable site at all, these are not reported anyway (below).
+            CodeRef::Valid(c) if !by_code.is_empty() => Some(&c.v),
+            _ => None,
+        });
+        let unknown_codes: BTreeSet<&SiteCode> = parents
+            .chain(server_sites)
+            .filter(|c| !by_code.contains_key(*c))
+            .collect();
+        let codes_explained = unknown_codes.len() <= unread.sites;
+        let unknown_servers: BTreeSet<String> = sites
+            .iter()
+            .flat_map(|s| {
+                let secondary = s.site_type.as_ref().map(|t| t.v) == Some(SiteType::Secondary);
+                // A secondary's `database_server` is E019, never looked up.
+                let database = s.database_server.as_ref().filter(|_| !secondary);
+                s.site_server.iter().chain(database)
+            })
+            .map(|r| r.v.to_uppercase())
+            .filter(|n| !by_name.contains_key(n))
+            .collect();
+        let servers_explained = unknown_servers.len() <= unread.servers;
+
         // Parents: exist, are primary.
         let mut parent_of: Vec<Option<usize>> = vec![None; sites.len()];
         for (i, s) in sites.iter().enumerate() {
@@ -1520,6 +1699,8 @@ impl Cx<'_, '_> {
                 continue;
             };
             match by_code.get(&p.v) {
+                // Perhaps the code of a site whose own code could not be read (`Unread`).
+                None if codes_explained => {}
                 None => {
                     let hint = match self.suggest(p.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? The parent must be the code of a site described in this file"),
@@ -1577,7 +1758,8 @@ impl Cx<'_, '_> {
             })
             .map(|(i, _)| i)
             .collect();
-        let all_have_codes = sites.iter().all(|s| s.code.is_some());
+        // A site that could not be read may be the central site (`Unread`).
+        let all_have_codes = unread.sites == 0;
         match roots.as_slice() {
             // With a cycle, the cycle is the explanation; say it once.
             [] if !sites.is_empty() && all_have_codes && !has_cycle => {
@@ -1638,6 +1820,8 @@ impl Cx<'_, '_> {
             let server_ref = |cx: &mut Self, r: &Sp<String>, key: &str| -> Option<usize> {
                 match by_name.get(&r.v.to_uppercase()) {
                     Some(&j) => Some(j),
+                    // Perhaps the name of a server whose own name could not be read (`Unread`).
+                    None if servers_explained => None,
                     None => {
                         let hint = match cx.suggest(&r.v, &server_names) {
                             Some(best) => format!(
@@ -1753,7 +1937,9 @@ impl Cx<'_, '_> {
                 .unwrap_or_else(|| "this server".to_string());
             match &s.site {
                 // With no usable site at all, the missing sites are the problem, not this reference.
-                CodeRef::Valid(c) if !by_code.is_empty() && !by_code.contains_key(&c.v) => {
+                CodeRef::Valid(c)
+                    if !by_code.is_empty() && !codes_explained && !by_code.contains_key(&c.v) =>
+                {
                     let hint = match self.suggest(c.v.as_str(), &codes) {
                         Some(best) => format!("did you mean {best}? `site` is the code of the site whose roles this server holds"),
                         None => "`site` is the code of a site described in this file, whose roles this server holds".to_string(),
@@ -1916,6 +2102,42 @@ fn header_span(span: &Span, text: &str) -> Span {
     }
 }
 
+/// Keys whose text may run over several lines: line breaks and tabs are allowed there (E035).
+const MULTILINE_KEYS: &[&str] = &["expected_result", "details"];
+
+/// Whether a character shows something: not whitespace, not a control character, not one of
+/// Unicode's default-ignorable code points.
+fn is_visible(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || is_default_ignorable(c))
+}
+
+/// Unicode's `Default_Ignorable_Code_Point` characters (DerivedCoreProperties.txt): soft hyphen,
+/// combining grapheme joiner, Arabic letter mark, Hangul fillers, Mongolian and other variation
+/// selectors, zero-width space / (non-)joiner, direction marks, embeddings, overrides and isolates,
+/// invisible operators, the byte order mark, tags. On their own they show nothing.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
 fn is_task_word(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -2009,6 +2231,36 @@ mod tests {
             Some("management-point")
         );
         assert_eq!(closest("banana", SITE_KEYS), None);
+    }
+
+    #[test]
+    fn visible_characters_are_what_shows_something() {
+        for c in ['a', 'Ж', 'ש', '🚀', '\u{301}', '\u{fffd}', '.', '␀'] {
+            assert!(is_visible(c), "{c:?}");
+        }
+        for c in [
+            ' ',
+            '\t',
+            '\u{a0}',
+            '\u{3000}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{200f}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{feff}',
+            '\u{fe0f}',
+            '\u{ad}',
+            '\u{3164}',
+            '\u{e0041}',
+            '\u{0}',
+            '\u{7}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{9f}',
+        ] {
+            assert!(!is_visible(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -102,6 +102,12 @@ write("wrong_types.json", as_json(edit(
     ("clients = 250", 'clients = "250"'),
     ("webdav = true", "webdav = 1"),
 )))
+# A value that cannot be read leaves a site without a code (a server without a name): references
+# to it are not reported as well, while the unreadable entries can explain every unknown reference.
+write("site_without_code.toml", edit(('code = "CEN"\n', "")))
+write("server_name_wrong_type.toml", edit(('name = "SEC01"', "name = 42")))
+# One unreadable code cannot explain references to two different unknown codes: both reported.
+write("wrong_type_code_and_other_dangling.toml", edit(('code = "CEN"', "code = 100"), ('site = "SEC"', 'site = "LON"')))
 write("site_is_a_table.toml", edit(("[[site]]\ncode = \"SEC\"", "[site.x]\ncode = \"SEC\"")).replace("[[site]]", "[site]", 1))
 write("plan_is_a_string.json", as_json(BODY).replace('"plan": {', '"plan": "Hostile", "unused": {', 1))
 write("null_values.json", as_json(BODY).replace('"Contoso"', "null", 1).replace('"CHG-1"', "null", 1).replace('"sp2"', "null", 1))
@@ -180,15 +186,28 @@ write("bidi_and_emoji_in_names.toml", edit(
     ('name = "Branch"', 'name = "Zalgo Z\u0351\u0352\u0353a\u0354l\u0355 \ufeff\u200b\u2060 end"'),
     ('prepared_by = "Jane Planner"', 'prepared_by = "\U0001F9D1\u200d\U0001F4BB \uFFFD \U0010FFFF"'),
 ))
+# (no NUL: a control character in a name is E035, see control_characters_in_names.toml)
 write("title_path_like.toml", edit(
-    ('title = "Hostile base"', "title = " + toml_str("../../etc/passwd /\\server\\share\\..\\x \u0000 \u2400 NUL CON.md")),
+    ('title = "Hostile base"', "title = " + toml_str("../../etc/passwd /\\server\\share\\..\\x \u2400 NUL CON.md")),
 ))
 write("bidi_and_emoji_in_names.json", as_json(edit(
     ('name = "Central"', 'name = "\u202eCentral \U0001F3E2"'),
 )))
 write("only_invisible_name.toml", edit(('name = "Branch"', 'name = "\u200b\u200f"')))
+# Optional text: empty is absent, as always; characters but none visible is E034.
+write("empty_organisation.toml", edit(('organisation = "Contoso"', 'organisation = ""')))
+write("invisible_organisation.toml", edit(('organisation = "Contoso"', r'organisation = "\u2060\u00a0\ufe0f"')))
+# The multi-line texts of a custom task keep line breaks and tabs, but no other control character.
+write("control_character_in_details.toml", edit(
+    ('details = "Send the change reference."', r'details = "Send\tthe change\r\nreference.\u0007"'),
+))
+write("control_character_in_name.json", as_json(edit(('name = "Central"', 'name = "Central\u0085"'))))
 write("whitespace_name.toml", edit(('name = "Branch"', 'name = " \t "')))
 write("empty_title.json", as_json(edit(('title = "Hostile base"', 'title = ""'))))
+# Computer names become task IDs: whitespace around them is an error, not trimmed.
+write("console_trailing_space.toml", edit(('computer = "ADMIN01"', 'computer = "ADMIN01 "')))
+write("server_name_spaces.toml", edit(('name = "SEC01"', 'name = " SEC01"'), ('site_server = "SEC01"', 'site_server = "SEC01\t"')))
+write("server_name_spaces.json", as_json(edit(('database_server = "SMS01"', 'database_server = "SMS01\u00a0"'))))
 write("long_multiline_details.toml", edit(
     ('details = "Send the change reference."', 'details = """\nLine one\n\n# not a heading\n- not a list\n```\nnot code\n```\n"""'),
 ))
