@@ -51,6 +51,30 @@ fn whitespace_around_a_computer_name_is_an_error_in_every_place_one_is_written()
 }
 
 #[test]
+fn a_zero_width_character_at_either_end_of_a_computer_name_is_an_error_too() {
+    for new in [
+        "computer = \"ADMIN01\u{200b}\"",
+        "computer = \"\u{feff}ADMIN01\"",
+        "computer = \"\u{200e}ADMIN01 \"",
+    ] {
+        let text = edit(&[(r#"computer = "ADMIN01""#, new)]);
+        assert_eq!(codes("case.toml", &text), ["E033"], "{new}");
+        let report = input::load_bytes("case.toml", text.as_bytes())
+            .unwrap_err()
+            .render(false);
+        assert!(report.contains("an invisible character"), "{report}");
+        assert!(
+            report.contains(r#"remove the invisible characters: computer = "ADMIN01""#),
+            "{report}"
+        );
+    }
+    // Inside a name it is not at an edge: no E033 (E034/E035 are about names with nothing
+    // visible or with control characters).
+    let inside = edit(&[(r#"computer = "ADMIN01""#, "computer = \"ADMIN\u{200b}01\"")]);
+    assert!(!codes("case.toml", &inside).contains(&"E033".to_string()));
+}
+
+#[test]
 fn a_computer_name_reported_for_its_whitespace_still_resolves_references_to_it() {
     // Both the server and the site naming it are reported once each; no "server not described".
     let text = edit(&[

@@ -780,7 +780,10 @@ impl Cx<'_, '_> {
     fn computer_name(&mut self, f: &Fields<'_>, key: &str, required: bool) -> Option<Sp<String>> {
         let before = self.sink.diagnostics.len();
         let mut name = self.string(f, key, required)?;
-        let trimmed = name.v.trim_matches(char::is_whitespace);
+        // Zero-width characters at either end are as invisible as spaces (copied from a web page
+        // or a spreadsheet) and would end up in task IDs just the same.
+        let edge = |c: char| c.is_whitespace() || is_default_ignorable(c);
+        let trimmed = name.v.trim_matches(edge);
         if trimmed.is_empty() || trimmed.len() == name.v.len() {
             return Some(name);
         }
@@ -790,15 +793,26 @@ impl Cx<'_, '_> {
             name.v = trimmed.to_string();
             return Some(name);
         }
-        let leading = name.v.starts_with(char::is_whitespace);
-        let trailing = name.v.ends_with(char::is_whitespace);
+        let leading = name.v.starts_with(edge);
+        let trailing = name.v.ends_with(edge);
+        let start = name.v.len() - name.v.trim_start_matches(edge).len();
+        let end = name.v.trim_end_matches(edge).len();
+        let only_whitespace = name.v[..start]
+            .chars()
+            .chain(name.v[end..].chars())
+            .all(char::is_whitespace);
+        let what = match only_whitespace {
+            true => "whitespace",
+            false => "an invisible character",
+        };
         let place = match (leading, trailing) {
-            (true, true) => "starts and ends with whitespace",
-            (true, false) => "starts with whitespace",
-            _ => "ends with whitespace",
+            (true, true) => format!("starts and ends with {what}"),
+            (true, false) => format!("starts with {what}"),
+            _ => format!("ends with {what}"),
         };
         let hint = format!(
-            "remove the whitespace: {} (computer names become part of task IDs, and are never trimmed silently)",
+            "remove the {}: {} (computer names become part of task IDs, and are never trimmed silently)",
+            if only_whitespace { "whitespace" } else { "invisible characters" },
             kv(self.syntax, key, &format!("\"{trimmed}\""))
         );
         self.sink
