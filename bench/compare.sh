@@ -80,19 +80,24 @@ for size in "${SIZES[@]}"; do
   run_peer() { # name, output file, command...
     local name=$1 out=$2; shift 2
     local t0 t1
-    t0=$(date +%s.%N)
     if [ "${BENCH_PEERS:-1}" = 0 ]; then R[$size,$name]="not run (BENCH_PEERS=0)"; return; fi
-    if ! timeout "$PEER_LIMIT" "$@" >"$dir/$name.log" 2>&1 || [ ! -s "$out" ]; then
+    t0=$(date +%s.%N)
+    # The first run is timed and measured for peak RSS at once (the slow peers take minutes).
+    if ! timeout "$PEER_LIMIT" /usr/bin/time -v -o "$dir/$name.time" "$@" >"$dir/$name.log" 2>&1 \
+        || [ ! -s "$out" ]; then
       R[$size,$name]="skipped (first run over ${PEER_LIMIT}s or failed)"; return
     fi
     t1=$(date +%s.%N)
+    R[$size,rss_$name]=$(awk -F': ' '/Maximum resident/ {printf "%.1f", $2/1024}' "$dir/$name.time")
     local first; first=$(echo "$t1 - $t0" | bc)
+    # Bounded total time: one run when it takes over a minute, two more when over 20 s.
+    if (( $(echo "$first > 60" | bc) )); then
+      R[$size,$name]=$(printf '%.4f' "$first"); R[$size,${name}_runs]=" (1 run)"; return
+    fi
     local runs=$RUNS
-    # keep total time bounded for slow peers: fewer repetitions when one run is long
     if (( $(echo "$first > 20" | bc) )); then runs=2; fi
     hyperfine -N -r "$runs" --export-json "$dir/h-$name.json" "$(printf '%q ' "$@")" >/dev/null 2>&1
     R[$size,$name]=$(median "$dir/h-$name.json")
-    R[$size,rss_$name]=$(rss "$@")
   }
   # LaTeX stops at lists nested more than 4 deep (the hierarchy's site tree goes deeper).
   printf '%s\n' '\usepackage{enumitem}' '\setlistdepth{16}' '\renewlist{itemize}{itemize}{16}' \
@@ -121,7 +126,7 @@ except Exception: print("–")' "$1" "$2"; }
   echo
   echo "Produced by \`bench/compare.sh\` on $(date -u +%Y-%m-%d). Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); release build."
-  echo "Inputs: \`cmplan synth --size SIZE --seed 1\`; medians of $RUNS hyperfine runs (2 for peers slower than 20 s)."
+  echo "Inputs: \`cmplan synth --size SIZE --seed 1\`; medians of $RUNS hyperfine runs (2 for peers slower than 20 s, 1 for peers slower than a minute)."
   echo "Peers get the Markdown cmplan wrote (pandoc) or the plan JSON (Python XlsxWriter, same Checklist sheet)."
   echo "\"× faster\" is peer median ÷ cmplan median for the same output."
   for size in "${SIZES[@]}"; do
@@ -134,9 +139,9 @@ except Exception: print("–")' "$1" "$2"; }
     echo "| cmplan generate -f pdf | ${R[$size,cm_pdf]} | ${R[$size,rss_pdf]} | ${R[$size,cm_pages]} | ${R[$size,cm_kb]} | ${R[$size,cm_has]} | |"
     echo "| cmplan generate -f xlsx | ${R[$size,cm_xlsx]} | ${R[$size,rss_xlsx]} | | ${R[$size,cm_xlsx_kb]} | | |"
     echo "| cmplan generate (all four formats) | ${R[$size,cm_all]} | ${R[$size,rss_all]} | | | | |"
-    echo "| pandoc --pdf-engine=xelatex | ${R[$size,xelatex]} | ${R[$size,rss_xelatex]:-} | ${R[$size,xelatex_pages]:-} | ${R[$size,xelatex_kb]:-} | ${R[$size,xelatex_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,xelatex]}") faster |"
-    echo "| pandoc --pdf-engine=wkhtmltopdf | ${R[$size,wkhtml]} | ${R[$size,rss_wkhtml]:-} | ${R[$size,wkhtml_pages]:-} | ${R[$size,wkhtml_kb]:-} | ${R[$size,wkhtml_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,wkhtml]}") faster |"
-    echo "| Python XlsxWriter (Checklist sheet only) | ${R[$size,pyxlsx]} | ${R[$size,rss_pyxlsx]:-} | | ${R[$size,py_kb]:-} | | $(ratio "${R[$size,cm_xlsx]}" "${R[$size,pyxlsx]}") faster |"
+    echo "| pandoc --pdf-engine=xelatex | ${R[$size,xelatex]}${R[$size,xelatex_runs]:-} | ${R[$size,rss_xelatex]:-} | ${R[$size,xelatex_pages]:-} | ${R[$size,xelatex_kb]:-} | ${R[$size,xelatex_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,xelatex]}") faster |"
+    echo "| pandoc --pdf-engine=wkhtmltopdf | ${R[$size,wkhtml]}${R[$size,wkhtml_runs]:-} | ${R[$size,rss_wkhtml]:-} | ${R[$size,wkhtml_pages]:-} | ${R[$size,wkhtml_kb]:-} | ${R[$size,wkhtml_has]:-} | $(ratio "${R[$size,cm_pdf]}" "${R[$size,wkhtml]}") faster |"
+    echo "| Python XlsxWriter (Checklist sheet only) | ${R[$size,pyxlsx]}${R[$size,pyxlsx_runs]:-} | ${R[$size,rss_pyxlsx]:-} | | ${R[$size,py_kb]:-} | | $(ratio "${R[$size,cm_xlsx]}" "${R[$size,pyxlsx]}") faster |"
   done
   echo
   echo "## Where the time goes (one run of all formats, \`CMPLAN_TIMINGS=1\`, wall ms)"
