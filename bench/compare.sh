@@ -146,9 +146,10 @@ except Exception: print("–")' "$1" "$2"; }
   echo
   echo "## Where the time goes (one run of all formats, \`CMPLAN_TIMINGS=1\`, wall ms)"
   echo
-  echo "Render is Markdown → PDF (and JSON) on one thread while the workbook is written on another."
+  echo "The previous workbook is read while the plan is built; render is Markdown → PDF (and JSON) on one"
+  echo "thread while the workbook is written on another."
   echo
-  stages="load + validate;plan;read previous;carry status;render;backup + write"
+  stages="load + validate;plan & read previous;carry status;render;backup + write"
   echo "| Size | $(echo "$stages" | sed 's/;/ | /g') |"
   echo "|---|$(echo "$stages" | sed 's/[^;]*/---/g; s/;/|/g')|"
   for size in "${SIZES[@]}"; do

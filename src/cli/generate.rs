@@ -65,13 +65,6 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         templates: templates.clone(),
     };
     timings.stage("load + validate");
-    let mut plan = plan::build(&env, &opts).context("cannot build the plan")?;
-    timings.stage("plan");
-    let ctx = RenderContext {
-        templates,
-        paper: args.paper,
-    };
-
     let stem = args
         .env
         .file_stem()
@@ -83,11 +76,25 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 
     let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
     let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
-    let previous = match previous_workbook(&args, &workbook, replaces_workbook) {
+    // The previous workbook (a large one takes as long as the plan) is read meanwhile.
+    let (plan, previous) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| previous_workbook(&args, &workbook, replaces_workbook));
+        let plan = plan::build(&env, &opts);
+        let previous = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (plan, previous)
+    });
+    let mut plan = plan.context("cannot build the plan")?;
+    let previous = match previous {
         Ok(previous) => previous,
         Err(code) => return Ok(code),
     };
-    timings.stage("read previous");
+    timings.stage("plan & read previous");
+    let ctx = RenderContext {
+        templates,
+        paper: args.paper,
+    };
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);
