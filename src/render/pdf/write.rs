@@ -151,6 +151,17 @@ impl UsedGlyphs {
         }
     }
 
+    /// Adds what a later run of pages drew (a glyph keeps the character it was first seen with).
+    fn merge(&mut self, later: &UsedGlyphs) {
+        for (mine, theirs) in self.chars.iter_mut().zip(&later.chars) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if *m == 0 {
+                    *m = *t;
+                }
+            }
+        }
+    }
+
     /// (glyph ID, character) pairs of one face, in glyph order.
     fn of(&self, style: FontStyle) -> Vec<(u16, char)> {
         self.chars[style_index(style)]
@@ -296,6 +307,42 @@ fn page_content(items: &[Item], height: f32, used: &mut UsedGlyphs, out: &mut Ve
     }
 }
 
+/// Each run of pages: the glyphs it draws and its pages' compressed content streams.
+type PageRun = (UsedGlyphs, Vec<Vec<u8>>);
+
+fn page_streams(doc: &Document, height: f32) -> Vec<PageRun> {
+    let fonts = Fonts::get();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let per_thread = doc.pages.len().div_ceil(threads).max(1);
+    let run = |pages: &[super::layout::Page]| -> PageRun {
+        let mut used = UsedGlyphs::new(fonts);
+        let mut content = Vec::new();
+        let packed = pages
+            .iter()
+            .map(|page| {
+                content.clear();
+                page_content(&page.items, height, &mut used, &mut content);
+                deflate(&content, CONTENT_LEVEL)
+            })
+            .collect();
+        (used, packed)
+    };
+    if threads == 1 || doc.pages.len() < 32 {
+        return vec![run(&doc.pages)];
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = doc
+            .pages
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || run(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 /// The `ABCDEF+` tag marking a subset font (ISO 32000-1, 9.6.4), derived from its glyphs.
 fn subset_tag(glyphs: &[(u16, char)]) -> String {
     let mut h = Sha256::new();
@@ -329,7 +376,11 @@ impl PdfFile {
 
     /// A stream object; `dict` holds the entries besides `/Length` and `/Filter`.
     fn stream(&mut self, id: usize, dict: &str, data: &[u8], level: u32) {
-        let packed = deflate(data, level);
+        self.packed_stream(id, dict, &deflate(data, level));
+    }
+
+    /// A stream object whose data is already zlib-compressed.
+    fn packed_stream(&mut self, id: usize, dict: &str, packed: &[u8]) {
         self.offsets[id - 1] = self.out.len();
         let _ = write!(
             self.out,
@@ -337,7 +388,7 @@ impl PdfFile {
             packed.len(),
             if dict.is_empty() { "" } else { " " }
         );
-        self.out.extend_from_slice(&packed);
+        self.out.extend_from_slice(packed);
         self.out.extend_from_slice(b"\nendstream\nendobj\n");
     }
 }
@@ -570,23 +621,27 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
     let media_box = String::from_utf8(media_box)
         .expect("numbers are ASCII")
         .replace(" ]\n", "]");
+    // Content streams are typeset and compressed on every core, in contiguous runs of pages;
+    // the file is the same whatever the number of threads (each page's stream depends on that
+    // page only, and glyph records are merged in page order).
+    let streams = page_streams(doc, h);
     let mut used = UsedGlyphs::new(fonts);
-    let mut content = Vec::new();
     let mut pages = Vec::with_capacity(doc.pages.len());
-    for page in &doc.pages {
-        let (page_id, content_id) = (pdf.reserve(), pdf.reserve());
-        content.clear();
-        page_content(&page.items, h, &mut used, &mut content);
-        pdf.stream(content_id, "", &content, CONTENT_LEVEL);
-        pdf.object(
-            page_id,
-            format!(
-                "<< /Type /Page /Parent {page_tree} 0 R /MediaBox {media_box} /TrimBox {media_box} \
-                 /Resources {resources} 0 R /Contents {content_id} 0 R >>"
-            )
-            .as_bytes(),
-        );
-        pages.push(page_id);
+    for (chunk_used, chunk) in streams {
+        used.merge(&chunk_used);
+        for packed in chunk {
+            let (page_id, content_id) = (pdf.reserve(), pdf.reserve());
+            pdf.packed_stream(content_id, "", &packed);
+            pdf.object(
+                page_id,
+                format!(
+                    "<< /Type /Page /Parent {page_tree} 0 R /MediaBox {media_box} /TrimBox {media_box} \
+                     /Resources {resources} 0 R /Contents {content_id} 0 R >>"
+                )
+                .as_bytes(),
+            );
+            pages.push(page_id);
+        }
     }
 
     let mut font_refs = String::new();
