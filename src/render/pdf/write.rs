@@ -310,9 +310,9 @@ fn page_content(items: &[Item], height: f32, used: &mut UsedGlyphs, out: &mut Ve
 /// Each run of pages: the glyphs it draws and its pages' compressed content streams.
 type PageRun = (UsedGlyphs, Vec<Vec<u8>>);
 
-fn page_streams(doc: &Document, height: f32) -> Vec<PageRun> {
+fn page_streams(doc: &Document, height: f32, threads: usize) -> Vec<PageRun> {
     let fonts = Fonts::get();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let threads = threads.max(1);
     let per_thread = doc.pages.len().div_ceil(threads).max(1);
     let run = |pages: &[super::layout::Page]| -> PageRun {
         let mut used = UsedGlyphs::new(fonts);
@@ -606,6 +606,12 @@ fn info(meta: &Metadata) -> Result<String, String> {
 }
 
 pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    write_with_threads(doc, meta, threads)
+}
+
+/// [`write`] with the page streams made on `threads` threads (the bytes do not depend on it).
+fn write_with_threads(doc: &Document, meta: &Metadata, threads: usize) -> Result<Vec<u8>, String> {
     let fonts = Fonts::get();
     let mut pdf = PdfFile {
         out: Vec::with_capacity(64 * 1024 + doc.pages.len() * 4 * 1024),
@@ -624,7 +630,7 @@ pub fn write(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, String> {
     // Content streams are typeset and compressed on every core, in contiguous runs of pages;
     // the file is the same whatever the number of threads (each page's stream depends on that
     // page only, and glyph records are merged in page order).
-    let streams = page_streams(doc, h);
+    let streams = page_streams(doc, h, threads);
     let mut used = UsedGlyphs::new(fonts);
     let mut pages = Vec::with_capacity(doc.pages.len());
     for (chunk_used, chunk) in streams {
@@ -731,6 +737,49 @@ mod tests {
             glyph_code(&mut out, gid);
         }
         assert_eq!(out, b"\\(\\)\\\\\\r\\nA");
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_the_number_of_threads() {
+        use crate::render::pdf::document::{compose, Cover};
+        use crate::render::Paper;
+        // 60 sections of text with headings: well over the pages one thread handles alone.
+        let mut md = String::from("# Plan\n\n<!-- pagebreak -->\n\n");
+        for i in 0..60 {
+            md.push_str(&format!("# Section {i}\n\n"));
+            for j in 0..40 {
+                md.push_str(&format!(
+                    "- [ ] **TASK-{i}-{j}** Ünïcødé text, 漢 and more words\n"
+                ));
+            }
+            md.push('\n');
+        }
+        let cover = Cover {
+            title: "Plan".into(),
+            organisation: None,
+            change_reference: None,
+            prepared_by: None,
+            date: "2027-03-01".into(),
+            target_name: "Configuration Manager 2007".into(),
+            revision: 1,
+            input_digest: "0".repeat(64),
+        };
+        let doc = compose(&cover, &md, Paper::A4);
+        assert!(doc.pages.len() > 64, "{} pages", doc.pages.len());
+        let meta = Metadata {
+            title: "Plan".into(),
+            author: String::new(),
+            subject: String::new(),
+            keywords: Vec::new(),
+            timestamp: 0,
+        };
+        let one = write_with_threads(&doc, &meta, 1).unwrap();
+        for threads in [2, 3, 4, 7] {
+            assert!(
+                write_with_threads(&doc, &meta, threads).unwrap() == one,
+                "{threads} threads"
+            );
+        }
     }
 
     #[test]
