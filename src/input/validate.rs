@@ -820,7 +820,10 @@ impl Cx<'_, '_> {
                 Code::E033,
                 name.span.clone(),
                 format!("`{key}` of {}: computer name `{}` {place}", f.what, name.v),
-                "whitespace around the name",
+                match only_whitespace {
+                    true => "whitespace around the name",
+                    false => "invisible character at the edge of the name",
+                },
             )
             .hint(hint);
         name.v = trimmed.to_string();
