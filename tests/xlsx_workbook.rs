@@ -83,6 +83,8 @@ fn task(id: &str, site: Option<&str>, title: &str, depends_on: &[&str]) -> Task 
         planned_start: None,
         planned_end: None,
         critical: false,
+        items: Vec::new(),
+        backout: None,
     }
 }
 

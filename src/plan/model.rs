@@ -300,6 +300,29 @@ pub struct Task {
     /// `plan.start`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub critical: bool,
+    /// Checklist items under the task (one per server, per parent/child pair, …): printed under
+    /// the task and tracked as rows of their own in the workbook. IDs are `TASK-ID/SUFFIX`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<SubItem>,
+    /// How to undo the change, for a task that changes a site, server or database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backout: Option<String>,
+}
+
+/// One checklist item of a task (see `Task::items`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubItem {
+    /// Stable: the task's ID, `/`, and a suffix naming what the item is about, e.g.
+    /// `PREP-SITE-NYC/NYC-MP01`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expected_result: String,
+    /// What the engineers recorded against this item in the previous workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
 }
 
 fn is_false(b: &bool) -> bool {

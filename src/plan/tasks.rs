@@ -406,6 +406,8 @@ impl Seq<'_, '_> {
             planned_start: None,
             planned_end: None,
             critical: false,
+            items: Vec::new(),
+            backout: None,
         });
         Ok(id)
     }
@@ -1085,6 +1087,8 @@ pub(crate) fn insert_custom_tasks(
                     planned_start: None,
                     planned_end: None,
                     critical: false,
+                    items: Vec::new(),
+                    backout: None,
                 },
             );
             placed += 1;

@@ -228,6 +228,8 @@ mod tests {
             planned_start: None,
             planned_end: None,
             critical: false,
+            items: Vec::new(),
+            backout: None,
         }
     }
 

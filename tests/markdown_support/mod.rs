@@ -85,6 +85,8 @@ pub fn task(id: &str, site: Option<&str>, title: &str, depends_on: &[&str]) -> T
         planned_start: None,
         planned_end: None,
         critical: false,
+        items: Vec::new(),
+        backout: None,
     }
 }
 

@@ -57,6 +57,8 @@ pub fn task(id: &str, site: Option<&str>, deps: &[&str]) -> Task {
         planned_start: None,
         planned_end: None,
         critical: false,
+        items: Vec::new(),
+        backout: None,
     }
 }
 
