@@ -2,6 +2,8 @@
 //! listed in the contents and outline; labels while they can be read; a site checklist shows its
 //! own subtree.
 
+mod pdf_read;
+
 use std::path::Path;
 
 use cmplan::plan::{self, views, Plan, PlanOptions};
@@ -64,26 +66,15 @@ fn contoso_diagram_page_draws_every_site_with_its_wave() {
     }
 }
 
-/// The PDF's text, read back with poppler's `pdftotext` (a test prerequisite).
-fn pdf_text(plan: &Plan, name: &str) -> String {
+/// The PDF's text, read back in-process, pages separated by form feeds.
+fn pdf_text(plan: &Plan) -> String {
     let bytes = pdf::render(plan, &RenderContext::default()).unwrap();
-    let dir = std::env::temp_dir().join(format!("cmplan-pdf-diagram-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(name);
-    std::fs::write(&file, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is a test prerequisite");
-    std::fs::remove_file(&file).ok();
-    String::from_utf8(out.stdout).unwrap()
+    pdf_read::Pdf::parse(&bytes).texts().join("\u{c}")
 }
 
 #[test]
 fn the_pdf_ends_with_the_diagram_listed_in_the_contents() {
-    let text = pdf_text(&contoso(), "contoso.pdf");
+    let text = pdf_text(&contoso());
     let pages: Vec<&str> = text
         .split('\u{c}')
         .filter(|p| !p.trim().is_empty())
@@ -117,7 +108,7 @@ fn a_site_checklist_draws_its_subtree_and_a_wave_document_none() {
     }
     // The wave document's PDF has no diagram page.
     let wave = views::for_wave(&plan, 3).unwrap();
-    let text = pdf_text(&wave, "wave3.pdf");
+    let text = pdf_text(&wave);
     assert!(text.contains("SITE-UPG-NYC"));
     assert!(!text.contains("Hierarchy diagram"));
 }

@@ -1,77 +1,37 @@
-//! End to end: typeset a plan-shaped Markdown document and read the PDF back with poppler's
-//! `pdftotext` / `pdfinfo` / `pdffonts` (poppler-utils is a test prerequisite; `qpdf` too when
-//! installed). What a reader checks: every task ID is printed, the contents list each section
-//! with its page number, pages say "Page X of N", fonts are embedded, same input → same bytes.
+//! End to end: typeset a plan-shaped Markdown document and read the PDF back in-process (the
+//! `pdf_read` helper on lopdf). What a reader checks: every task ID is printed, the contents list
+//! each section with its page number, pages say "Page X of N", fonts are embedded and subset,
+//! the outline nests, same input → same bytes. `.ci/run` repeats this with poppler and qpdf.
 
 mod pdf_common;
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod pdf_read;
 
 use cmplan::render::pdf::render_markdown;
 use cmplan::render::Paper;
 use pdf_common::{cover, sample_markdown, task_ids};
-
-fn write_pdf(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cmplan-pdf-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .arg(pdf)
-        .args(if name == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is a test prerequisite (poppler-utils / qpdf): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} failed on {}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn have(name: &str) -> bool {
-    Command::new(name).arg("--version").output().is_ok()
-}
+use pdf_read::Pdf;
 
 #[test]
 fn the_printed_plan_reads_back() {
     let bytes = render_markdown(&cover(), &sample_markdown(), Paper::A4).unwrap();
-    let pdf = write_pdf("sample-a4.pdf", &bytes);
+    let pdf = Pdf::parse(&bytes);
 
-    let info = tool("pdfinfo", &[], &pdf);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("pdfinfo reports the page count");
-    assert!(pages >= 8, "{info}");
-    assert!(
-        info.contains("Title:           Contoso SMS 2003 to ConfigMgr 2007 upgrade"),
-        "{info}"
+    let pages = pdf.page_count();
+    assert!(pages >= 8, "{pages} pages");
+    assert_eq!(
+        pdf.info("Title").as_deref(),
+        Some("Contoso SMS 2003 to ConfigMgr 2007 upgrade")
     );
-    assert!(
-        info.contains("Author:          J. Smith, Infrastructure"),
-        "{info}"
+    assert_eq!(pdf.info("Author").as_deref(), Some("J. Smith, Infrastructure"));
+    assert_eq!(
+        pdf.info("Subject").as_deref(),
+        Some("Upgrade plan: SMS 2003 to Configuration Manager 2007 SP2, change CHG-2027-0142")
     );
-    assert!(info.contains("Subject:         Upgrade plan: SMS 2003 to Configuration Manager 2007 SP2, change CHG-2027-0142"), "{info}");
-    assert!(
-        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
-        "{info}"
-    );
+    let (w, h) = pdf.page_size(0);
+    assert!((w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01, "{w} x {h}");
 
-    let text = tool("pdftotext", &["-layout"], &pdf);
-    let page_texts: Vec<&str> = text.split('\u{c}').collect();
+    let texts = pdf.texts();
+    let page_texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     for (i, page) in page_texts.iter().take(pages).enumerate() {
         let footer = format!("Page {} of {pages}", i + 1);
         assert!(
@@ -127,73 +87,52 @@ fn the_printed_plan_reads_back() {
     // Characters no font has are replaced visibly, not dropped.
     assert!(body.contains('\u{FFFD}'), "CJK text should show U+FFFD");
 
-    let fonts = tool("pdffonts", &[], &pdf);
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(rows.len() >= 3, "{fonts}");
-    for row in rows {
-        assert!(row.contains("DejaVu"), "{row}");
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        // name type encoding emb sub uni ...: "emb" must be yes.
-        assert!(
-            cols.iter().rev().nth(4) == Some(&"yes"),
-            "font not embedded: {row}"
-        );
+    let fonts = pdf.fonts();
+    assert!(fonts.len() >= 3, "{fonts:?}");
+    for f in &fonts {
+        assert!(f.base_font.contains("DejaVu"), "{f:?}");
+        assert!(f.embedded, "font not embedded: {f:?}");
+        assert!(f.subset, "font not subset: {f:?}");
+        assert!(f.to_unicode, "font without a ToUnicode map: {f:?}");
     }
 
-    if have("qpdf") {
-        let out = Command::new("qpdf")
-            .arg("--check")
-            .arg(&pdf)
-            .output()
-            .unwrap();
+    // The outline: sections in document order, their sub-sections nested under them, each
+    // jumping to the page its heading is on.
+    let outline = pdf.outline();
+    let titles: Vec<&str> = outline
+        .iter()
+        .filter(|o| o.level == 1)
+        .map(|o| o.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Contents",
+            "Hierarchy",
+            "Disk estimates",
+            "Findings",
+            "Phase 1: Prepare the hierarchy",
+            "Phase 2: Upgrade the central site",
+            "Phase 3: Upgrade the child sites",
+            "Phase 4: Upgrade the clients",
+            "Final approval"
+        ]
+    );
+    let findings = outline.iter().position(|o| o.title == "Findings").unwrap();
+    let kids: Vec<&str> = outline[findings + 1..]
+        .iter()
+        .take_while(|o| o.level > 1)
+        .map(|o| o.title.as_str())
+        .collect();
+    assert_eq!(kids, ["Blockers", "Warnings"]);
+    for o in outline.iter().skip(1) {
+        let page = o.page.expect("every bookmark has a destination page");
         assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
+            page_texts[page].lines().any(|l| l.trim() == o.title),
+            "bookmark {:?} points at page {}",
+            o.title,
+            page + 1
         );
-
-        // The outline: sections in document order, their sub-sections nested under them,
-        // each jumping to the page its heading is on.
-        let out = Command::new("qpdf")
-            .args(["--json", "--json-key=outlines"])
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let outlines = json["outlines"].as_array().unwrap();
-        let titles: Vec<&str> = outlines
-            .iter()
-            .map(|o| o["title"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            titles,
-            [
-                "Contents",
-                "Hierarchy",
-                "Disk estimates",
-                "Findings",
-                "Phase 1: Prepare the hierarchy",
-                "Phase 2: Upgrade the central site",
-                "Phase 3: Upgrade the child sites",
-                "Phase 4: Upgrade the clients",
-                "Final approval"
-            ]
-        );
-        let kids: Vec<&str> = outlines[3]["kids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["title"].as_str().unwrap())
-            .collect();
-        assert_eq!(kids, ["Blockers", "Warnings"]);
-        for o in outlines.iter().skip(1) {
-            let title = o["title"].as_str().unwrap();
-            let page = o["destpageposfrom1"].as_u64().unwrap() as usize;
-            assert!(
-                page_texts[page - 1].lines().any(|l| l.trim() == title),
-                "bookmark {title:?} points at page {page}"
-            );
-        }
     }
 }
 
@@ -205,9 +144,7 @@ fn same_input_same_bytes_and_letter_paper() {
     assert!(a == b, "two renders of the same input differ");
 
     let letter = render_markdown(&cover(), &md, Paper::Letter).unwrap();
-    let pdf = write_pdf("sample-letter.pdf", &letter);
-    let info = tool("pdfinfo", &[], &pdf);
-    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    assert_eq!(Pdf::parse(&letter).page_size(0), (612.0, 792.0));
     let mut other = cover();
     other.date = "2027-03-02".to_string();
     assert_ne!(render_markdown(&other, &md, Paper::A4).unwrap(), a);
@@ -223,12 +160,12 @@ fn sparse_and_hostile_plans_still_typeset() {
     // Nothing but a section with an unclosed emphasis, raw HTML and a CJK heading.
     let md = "# 東京 sites\n\n*unclosed <script>alert(1)</script> | a | b\n";
     let bytes = render_markdown(&c, md, Paper::A4).unwrap();
-    let pdf = write_pdf("sparse.pdf", &bytes);
-    let text = tool("pdftotext", &[], &pdf);
+    let text = Pdf::parse(&bytes).texts().join("\u{c}");
     assert!(text.contains("Page 1 of 3"), "{text}");
     assert!(text.contains("\u{FFFD}\u{FFFD} sites"), "{text}");
     assert!(text.contains("*unclosed"), "{text}");
     let empty = render_markdown(&c, "", Paper::Letter).unwrap();
-    let pdf = write_pdf("empty.pdf", &empty);
-    assert!(tool("pdftotext", &[], &pdf).contains("Page 2 of 2"));
+    let empty = Pdf::parse(&empty);
+    assert_eq!(empty.page_count(), 2);
+    assert!(empty.page_text(1).contains("Page 2 of 2"));
 }
