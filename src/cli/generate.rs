@@ -94,6 +94,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let ctx = RenderContext {
         templates,
         paper: args.paper,
+        pdf_standard: args.pdf_standard,
     };
     let carried = previous
         .as_ref()

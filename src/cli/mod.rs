@@ -118,6 +118,11 @@ pub struct GenerateArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: Paper,
+    /// Standard the PDF is written to and checked against: ua-1 (tagged, accessible), a-2b
+    /// (archivable), a-2a (archivable and accessible) or none (untagged, smallest). A file that
+    /// would not meet it is not written.
+    #[arg(long, value_enum, value_name = "STANDARD", default_value = "ua-1")]
+    pub pdf_standard: cmplan::render::pdf::PdfStandard,
     /// Previous workbook to carry recorded status from (default: `<stem>.xlsx` in the output
     /// directory, when it exists).
     #[arg(long, value_name = "FILE", conflicts_with = "discard_status")]

@@ -28,6 +28,8 @@ pub enum Paper {
 pub struct RenderContext {
     pub templates: Templates,
     pub paper: Paper,
+    /// The standard the PDF is written to and checked against.
+    pub pdf_standard: pdf::PdfStandard,
 }
 
 /// An output format, as named on the command line (`-f md,pdf,xlsx,json,html`).

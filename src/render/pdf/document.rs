@@ -10,6 +10,7 @@ use super::layout::{
     self, wrap, Anchor, Flow, Geometry, Item, Page, Rgb, TextLine, ACCENT, INK, MUTED, RULE,
 };
 use super::markdown::{self, plain_text, Block, Span};
+use super::structure::{ArtifactKind, Child, LinkArea, LinkTarget, Role, Structure, Tag};
 use crate::plan::Plan;
 use crate::render::Paper;
 
@@ -58,6 +59,8 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// Pages before the body (cover + contents).
     pub front_pages: usize,
+    /// The logical structure, in reading order (the tagged PDF's structure tree).
+    pub structure: Structure,
 }
 
 pub const CONTENTS: &str = "Contents";
@@ -109,22 +112,71 @@ pub fn compose_with_appendix(
     let g = Geometry::for_paper(paper);
     let blocks = strip_title_block(markdown::parse(markdown_text), &cover.title);
     let mut body = layout::layout(&blocks, g);
-    if let Some((mut anchor, page)) = appendix {
+    if let Some((mut anchor, mut page)) = appendix {
         anchor.page = body.pages.len();
+        // The diagram is one figure; its words for a reader who cannot see it.
+        let figure = body.structure.add(
+            Role::Figure(format!(
+                "{}: the site hierarchy drawn as a tree, each site with its upgrade wave.",
+                anchor.title
+            )),
+            None,
+        );
+        page.marks.insert(
+            0,
+            super::structure::Mark {
+                first_item: 0,
+                tag: Tag::Element(figure),
+            },
+        );
+        body.structure.elements[figure]
+            .children
+            .push(Child::Content {
+                page: body.pages.len(),
+                mark: 0,
+            });
         body.anchors.push(anchor);
         body.pages.push(page);
     }
     let entries: Vec<&Anchor> = body.anchors.iter().filter(|a| a.level <= 2).collect();
 
-    let counting = contents(&entries, g, |_| 999);
-    let front = 1 + counting.len();
-    let toc = contents(&entries, g, |a| a.page + front + 1);
-    debug_assert_eq!(toc.len(), counting.len());
+    let counting = contents(&entries, g, |_| 999, 0);
+    let front = 1 + counting.pages.len();
+    let toc = contents(&entries, g, |a| a.page + front + 1, front);
+    debug_assert_eq!(toc.pages.len(), counting.pages.len());
 
-    let mut pages = vec![cover_page(cover, g)];
-    pages.extend(toc);
+    let (cover_page, cover_structure) = cover_page(cover, g);
+    let mut structure = cover_structure;
+    structure.append(toc.structure, 1);
+    let mut pages = vec![cover_page];
+    pages.extend(toc.pages);
     let front_pages = pages.len();
+    structure.append(body.structure, front_pages);
     pages.extend(body.pages);
+
+    // Task IDs link to the task's entry.
+    let tasks: std::collections::HashMap<&str, (usize, f32)> = body
+        .tasks
+        .iter()
+        .map(|(id, page, y)| (id.as_str(), (*page + front_pages, *y)))
+        .collect();
+    for page in &mut pages {
+        for link in &mut page.links {
+            if let LinkTarget::Task(id) = &link.target {
+                if let Some((page, y)) = tasks.get(id.as_str()) {
+                    link.target = LinkTarget::Position { page: *page, y: *y };
+                }
+            }
+        }
+    }
+    // The running header names the section (phase) a page is in.
+    let mut sections: Vec<(usize, String)> = body
+        .anchors
+        .iter()
+        .filter(|a| a.level == 1)
+        .map(|a| (a.page + front_pages, a.title.clone()))
+        .collect();
+    sections.insert(0, (1, CONTENTS.to_string()));
 
     let mut outline = vec![OutlineEntry {
         level: 1,
@@ -141,13 +193,19 @@ pub fn compose_with_appendix(
 
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
-        running_header_and_footer(page, cover, g, i, total);
+        let section = sections
+            .iter()
+            .rev()
+            .find(|(p, _)| *p <= i)
+            .map(|(_, t)| t.as_str());
+        running_header_and_footer(page, cover, g, i, total, section);
     }
     Document {
         geometry: g,
         pages,
         outline,
         front_pages,
+        structure,
     }
 }
 
@@ -184,16 +242,22 @@ fn running_header_and_footer(
     g: Geometry,
     index: usize,
     total: usize,
+    section: Option<&str>,
 ) {
     let fonts = Fonts::get();
     let size = 8.0;
     let right = g.width - g.right;
     if index > 0 {
+        page.mark(Tag::Artifact(ArtifactKind::Header));
         let y = g.top - 16.0;
         let meta = format!("Revision {} · {}", cover.revision, cover.date);
         let meta_w = fonts.width(FontStyle::Regular, &meta, size);
+        let heading = match section {
+            Some(s) => format!("{s} · {}", cover.title),
+            None => cover.title.clone(),
+        };
         let title = fit(
-            &cover.title,
+            &heading,
             FontStyle::Regular,
             size,
             g.content_width() - meta_w - 20.0,
@@ -217,6 +281,7 @@ fn running_header_and_footer(
             color: RULE,
         });
     }
+    page.mark(Tag::Artifact(ArtifactKind::Footer));
     let y = g.height - g.bottom + 24.0;
     page.items.push(Item::Line {
         x1: g.left,
@@ -252,7 +317,7 @@ fn running_header_and_footer(
     }
 }
 
-fn cover_page(cover: &Cover, g: Geometry) -> Page {
+fn cover_page(cover: &Cover, g: Geometry) -> (Page, Structure) {
     let mut flow = Flow::new(g);
     let width = g.content_width();
     let x = g.left;
@@ -264,12 +329,14 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
         h: 4.0,
         color: ACCENT,
     });
+    flow.begin(Role::Paragraph);
     let label = wrap(&[Span::new("CHANGE PLAN", FontStyle::Bold)], 9.0, width);
     for line in &label {
         let top = flow.y;
         flow.draw_line(line, x, top, 9.0, 12.0, MUTED);
         flow.y += 12.0;
     }
+    flow.end();
     flow.y += 10.0;
     // A long title steps down in size so the details below always fit on the cover.
     let title = [Span::new(cover.title.clone(), FontStyle::Bold)];
@@ -288,21 +355,26 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
         }
     }
     let leading = size * 1.25;
+    flow.begin(Role::Heading(1, cover.title.clone()));
     for line in &lines {
         let top = flow.y;
         flow.draw_line(line, x, top, size, leading, INK);
         flow.y += leading;
     }
+    flow.end();
     flow.y += 8.0;
     let subtitle = format!(
         "Upgrade of the SMS 2003 site hierarchy to {}",
         cover.target_name
     );
+    flow.begin(Role::Paragraph);
     for line in wrap(&[Span::regular(subtitle)], 13.0, width) {
         let top = flow.y;
         flow.draw_line(&line, x, top, 13.0, 17.0, ACCENT);
         flow.y += 17.0;
     }
+    flow.end();
+    flow.begin(Role::Table);
 
     flow.y += 50.0;
     let none = || "—".to_string();
@@ -343,12 +415,19 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
         });
         let top = flow.y + 4.0;
         let label_line = wrap(&[Span::new(label, FontStyle::Bold)], 9.5, label_w);
+        flow.begin(Role::TableRow);
+        flow.begin(Role::HeaderCell);
         flow.draw_line(&label_line[0], x, top, 9.5, 15.0, MUTED);
+        flow.end();
+        flow.begin(Role::DataCell);
         for (n, line) in lines.iter().enumerate() {
             flow.draw_line(line, x + label_w, top + n as f32 * 15.0, size, 15.0, INK);
         }
+        flow.end();
+        flow.end();
         flow.y += h;
     }
+    flow.end();
     flow.push(Item::Line {
         x1: x,
         y1: flow.y,
@@ -365,16 +444,31 @@ fn cover_page(cover: &Cover, g: Geometry) -> Page {
     );
     let lines = wrap(&[Span::new(note, FontStyle::Oblique)], 8.5, width);
     flow.y = g.content_bottom() - lines.len() as f32 * 11.0;
+    flow.begin(Role::Paragraph);
     for line in &lines {
         let top = flow.y;
         flow.draw_line(line, x, top, 8.5, 11.0, MUTED);
         flow.y += 11.0;
     }
-    flow.finish().pages.remove(0)
+    flow.end();
+    let mut done = flow.finish();
+    (done.pages.remove(0), done.structure)
 }
 
-/// The table of contents: one line per section and phase, dot leaders, page numbers.
-fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize) -> Vec<Page> {
+/// The contents' pages and their structure.
+struct Contents {
+    pages: Vec<Page>,
+    structure: Structure,
+}
+
+/// The table of contents: one line per section and phase, dot leaders, page numbers, each
+/// entry a link to its heading (`front`: pages before the body).
+fn contents(
+    entries: &[&Anchor],
+    g: Geometry,
+    page_of: impl Fn(&Anchor) -> usize,
+    front: usize,
+) -> Contents {
     let fonts = Fonts::get();
     let mut flow = Flow::new(g);
     let title = vec![Block::Heading {
@@ -384,6 +478,7 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
     flow.blocks(&title);
     flow.anchors.clear();
     let right = g.left + g.content_width();
+    flow.begin(Role::Contents);
     for entry in entries {
         let (font, size, leading, indent, before) = match entry.level {
             1 => (FontStyle::Bold, 10.0, 14.0, 0.0, 5.0),
@@ -398,6 +493,9 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
         } else if !flow.at_top() {
             flow.y += before;
         }
+        flow.begin(Role::ContentsItem);
+        let link = flow.begin(Role::Link);
+        let first_top = flow.y;
         for (n, line) in lines.iter().enumerate() {
             let top = flow.y;
             flow.draw_line(line, x, top, size, leading, INK);
@@ -413,6 +511,7 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
                 let count = ((end - start) / dot).floor();
                 if count >= 2.0 {
                     let leader = ". ".repeat(count as usize);
+                    flow.page_tag(Tag::Artifact(ArtifactKind::Layout));
                     flow.push(text(
                         end - count * dot,
                         baseline,
@@ -421,12 +520,29 @@ fn contents(entries: &[&Anchor], g: Geometry, page_of: impl Fn(&Anchor) -> usize
                         size,
                         MUTED,
                     ));
+                    flow.page_tag(Tag::Element(link));
                 }
             }
             flow.y += leading;
         }
+        let number = page_of(entry);
+        flow.link(LinkArea {
+            rect: [x, first_top, right - x, flow.y - first_top],
+            target: LinkTarget::Position {
+                page: entry.page + front,
+                y: entry.y,
+            },
+            alt: format!("Go to {} on page {number}", entry.title),
+        });
+        flow.end();
+        flow.end();
     }
-    flow.finish().pages
+    flow.end();
+    let done = flow.finish();
+    Contents {
+        pages: done.pages,
+        structure: done.structure,
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use super::fonts::{FontStyle, Fonts};
 use super::markdown::{plain_text, Block, Marker, Span};
+use super::structure::{ArtifactKind, Child, LinkArea, LinkTarget, Mark, Role, Structure, Tag};
 use crate::render::Paper;
 
 /// Page size and margins, in points.
@@ -131,9 +132,23 @@ pub struct Anchor {
 pub struct Page {
     pub items: Vec<Item>,
     pub rows: Vec<RowPlacement>,
+    /// What stretches of `items` are, for the structure tree (items before the first mark, and
+    /// pages without marks, are artifacts).
+    pub marks: Vec<Mark>,
+    pub links: Vec<LinkArea>,
 }
 
 impl Page {
+    /// Marks the items pushed from now on as `tag`.
+    pub fn mark(&mut self, tag: Tag) {
+        if self.marks.last().map(|m| m.tag) != Some(tag) {
+            self.marks.push(Mark {
+                first_item: self.items.len(),
+                tag,
+            });
+        }
+    }
+
     /// The page's text, runs joined in drawing order (for tests and diagnostics).
     pub fn text(&self) -> String {
         let mut s = String::new();
@@ -153,6 +168,9 @@ impl Page {
 pub struct Layout {
     pub pages: Vec<Page>,
     pub anchors: Vec<Anchor>,
+    pub structure: Structure,
+    /// Where each task's entry starts: (ID, page index, y).
+    pub tasks: Vec<(String, usize, f32)>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,6 +425,10 @@ pub const CODE_LEADING: f32 = 11.0;
 const PARAGRAPH_GAP: f32 = 6.0;
 const LIST_INDENT: f32 = 14.0;
 const MIN_COLUMN: f32 = 30.0;
+/// A table of up to this many rows never splits across pages.
+const SHORT_TABLE: usize = 6;
+/// A longer table leaves at least this many rows on each page it spans.
+const KEEP_ROWS: usize = 3;
 /// Height of a sign-off row with empty cells: room to write by hand.
 const SIGNING_ROW: f32 = 26.0;
 
@@ -459,7 +481,21 @@ pub struct Flow {
     pub anchors: Vec<Anchor>,
     pub y: f32,
     tables: usize,
+    pub structure: Structure,
+    /// Open structure elements, innermost last.
+    open: Vec<usize>,
+    /// What items pushed now are.
+    tag: Tag,
+    /// Open lists: the number of `open` entries below each list's element.
+    lists: Vec<usize>,
+    /// Task IDs that text links to.
+    task_ids: std::collections::HashSet<String>,
+    /// The task whose own entry is being drawn (its ID does not link to itself).
+    defining: Option<String>,
+    tasks: Vec<(String, usize, f32)>,
 }
+
+const LAYOUT_ARTIFACT: Tag = Tag::Artifact(ArtifactKind::Layout);
 
 impl Flow {
     pub fn new(g: Geometry) -> Flow {
@@ -469,13 +505,62 @@ impl Flow {
             anchors: Vec::new(),
             y: g.top,
             tables: 0,
+            structure: Structure::default(),
+            open: Vec::new(),
+            tag: LAYOUT_ARTIFACT,
+            lists: Vec::new(),
+            task_ids: Default::default(),
+            defining: None,
+            tasks: Vec::new(),
         }
     }
 
-    pub fn finish(self) -> Layout {
+    pub fn finish(mut self) -> Layout {
+        self.close_lists();
         Layout {
             pages: self.pages,
             anchors: self.anchors,
+            structure: self.structure,
+            tasks: self.tasks,
+        }
+    }
+
+    /// Opens a structure element inside the innermost open one; content pushed from now on
+    /// belongs to it.
+    pub fn begin(&mut self, role: Role) -> usize {
+        let id = self.structure.add(role, self.open.last().copied());
+        self.open.push(id);
+        self.tag = Tag::Element(id);
+        id
+    }
+
+    /// Closes the innermost element; content goes back to its parent (or is an artifact).
+    pub fn end(&mut self) {
+        self.open.pop();
+        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
+    }
+
+    /// Runs `draw` with what it pushes marked as an artifact (rules, fills, borders).
+    fn artifact(&mut self, draw: impl FnOnce(&mut Flow)) {
+        let saved = self.tag;
+        self.tag = LAYOUT_ARTIFACT;
+        draw(self);
+        self.tag = saved;
+    }
+
+    fn close_lists(&mut self) {
+        while let Some(depth) = self.lists.pop() {
+            self.open.truncate(depth);
+        }
+        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
+    }
+
+    /// The IDs that text elsewhere links to: each task entry's leading bold ID.
+    pub fn link_tasks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            if let Some(id) = task_id(b) {
+                self.task_ids.insert(id);
+            }
         }
     }
 
@@ -510,11 +595,70 @@ impl Flow {
     }
 
     pub fn push(&mut self, item: Item) {
-        self.pages
-            .last_mut()
-            .expect("a flow always has a page")
-            .items
-            .push(item);
+        let page_index = self.pages.len() - 1;
+        let page = self.pages.last_mut().expect("a flow always has a page");
+        let before = page.marks.len();
+        page.mark(self.tag);
+        if page.marks.len() > before {
+            if let Tag::Element(e) = self.tag {
+                self.structure.elements[e].children.push(Child::Content {
+                    page: page_index,
+                    mark: before,
+                });
+            }
+        }
+        page.items.push(item);
+    }
+
+    /// Sets what items pushed from now on are, without opening an element.
+    pub fn page_tag(&mut self, tag: Tag) {
+        self.tag = tag;
+    }
+
+    /// Adds a clickable area to the current page, inside the innermost element (a Link).
+    pub fn link(&mut self, area: LinkArea) {
+        let page_index = self.pages.len() - 1;
+        let page = self.pages.last_mut().expect("a flow always has a page");
+        page.links.push(area);
+        if let Some(e) = self.open.last() {
+            self.structure.elements[*e]
+                .children
+                .push(Child::Annotation {
+                    page: page_index,
+                    link: page.links.len() - 1,
+                });
+        }
+    }
+
+    /// Draws text that links to `target`, as a Link element with its annotation.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_link(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        text: &str,
+        font: FontStyle,
+        size: f32,
+        color: Rgb,
+        target: LinkTarget,
+        alt: String,
+    ) {
+        let w = Fonts::get().width(font, text, size);
+        self.begin(Role::Link);
+        self.push(Item::Text {
+            x,
+            baseline,
+            text: text.to_string(),
+            font,
+            size,
+            color,
+        });
+        self.link(LinkArea {
+            rect: [x, baseline - size * 0.95, w, size * 1.25],
+            target,
+            alt,
+        });
+        self.end();
     }
 
     fn page_index(&self) -> usize {
@@ -533,15 +677,69 @@ impl Flow {
     ) {
         let baseline = top + baseline_offset(size, leading);
         for run in &line.runs {
-            self.push(Item::Text {
-                x: x + run.x,
-                baseline,
-                text: run.text.clone(),
-                font: run.font,
-                size,
-                color,
-            });
+            let mut from = 0;
+            for (start, end, target) in self.links_in(&run.text) {
+                let fonts = Fonts::get();
+                let x0 = x + run.x + fonts.width(run.font, &run.text[..start], size);
+                if start > from {
+                    let dx = fonts.width(run.font, &run.text[..from], size);
+                    self.push(Item::Text {
+                        x: x + run.x + dx,
+                        baseline,
+                        text: run.text[from..start].to_string(),
+                        font: run.font,
+                        size,
+                        color,
+                    });
+                }
+                let token = &run.text[start..end];
+                let alt = match &target {
+                    LinkTarget::Uri(u) => format!("Open {u}"),
+                    _ => format!("Go to task {token}"),
+                };
+                self.draw_link(x0, baseline, token, run.font, size, color, target, alt);
+                from = end;
+            }
+            if from < run.text.len() {
+                let dx = Fonts::get().width(run.font, &run.text[..from], size);
+                self.push(Item::Text {
+                    x: x + run.x + dx,
+                    baseline,
+                    text: run.text[from..].to_string(),
+                    font: run.font,
+                    size,
+                    color,
+                });
+            }
         }
+    }
+
+    /// The links in a run's text: web addresses, and task IDs (other than the one whose own
+    /// entry this is), as byte ranges.
+    fn links_in(&self, text: &str) -> Vec<(usize, usize, LinkTarget)> {
+        let mut out = Vec::new();
+        let is_token = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.' | ':');
+        let mut i = 0;
+        let bytes = text.len();
+        while i < bytes {
+            let c = text[i..].chars().next().expect("in bounds");
+            if !is_token(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let end = text[i..]
+                .find(|c: char| !is_token(c) && !(c == '?' || c == '=' || c == '&' || c == '#' || c == '%' || c == '~'))
+                .map_or(bytes, |n| i + n);
+            let token = text[i..end].trim_end_matches(['.', ':', ',']);
+            let token_end = i + token.len();
+            if token.starts_with("https://") || token.starts_with("http://") {
+                out.push((i, token_end, LinkTarget::Uri(token.to_string())));
+            } else if self.task_ids.contains(token) && self.defining.as_deref() != Some(token) {
+                out.push((i, token_end, LinkTarget::Task(token.to_string())));
+            }
+            i = end.max(i + c.len_utf8());
+        }
+        out
     }
 
     /// Lines that may break across pages between any two lines.
@@ -557,6 +755,9 @@ impl Flow {
     pub fn blocks(&mut self, blocks: &[Block]) {
         for (i, block) in blocks.iter().enumerate() {
             let next = blocks.get(i + 1);
+            if !matches!(block, Block::ListItem { .. }) {
+                self.close_lists();
+            }
             match block {
                 Block::Heading { level, spans } => self.heading(*level, spans, next),
                 Block::Paragraph { spans, quote } => {
@@ -570,9 +771,24 @@ impl Flow {
                     };
                     let width = self.g.left + self.g.content_width() - x;
                     let lines = wrap(&spans, BODY_SIZE, width);
-                    // Keep two lines together so no line is stranded at a page foot.
-                    self.ensure(BODY_LEADING * lines.len().min(2) as f32);
+                    // Keep two lines together so no line is stranded at a page foot; a caption
+                    // (a paragraph of up to two lines before a table) stays with its table.
+                    let keep = match next {
+                        Some(t @ Block::Table { .. }) if lines.len() <= 2 => {
+                            lines.len() as f32 * BODY_LEADING + PARAGRAPH_GAP + self.first_height(t)
+                        }
+                        _ => BODY_LEADING * lines.len().min(2) as f32,
+                    };
+                    self.ensure(keep.min(self.g.content_height()));
+                    if *quote {
+                        self.begin(Role::BlockQuote);
+                    }
+                    self.begin(Role::Paragraph);
                     self.lines(&lines, x, BODY_SIZE, BODY_LEADING, INK);
+                    self.end();
+                    if *quote {
+                        self.end();
+                    }
                     self.y += PARAGRAPH_GAP;
                 }
                 Block::ListItem {
@@ -580,6 +796,7 @@ impl Flow {
                     marker,
                     spans,
                 } => {
+                    self.enter_list_item(*depth, *marker);
                     self.list_item(*depth, *marker, spans);
                     let last = !matches!(next, Some(Block::ListItem { .. }));
                     // Tasks (several lines each) read better apart; plain bullets stay tight.
@@ -599,6 +816,7 @@ impl Flow {
                 Block::Rule => {
                     self.ensure(12.0);
                     let y = self.y + 6.0;
+                    self.tag = LAYOUT_ARTIFACT;
                     self.push(Item::Line {
                         x1: self.g.left,
                         y1: y,
@@ -639,8 +857,13 @@ impl Flow {
             Block::Table { header, rows, .. } => {
                 let widths = column_widths(header, rows, width);
                 let mut h = row_height(&cell_lines(header, &widths, true), false);
-                if let Some(first) = rows.first() {
-                    h += row_height(&cell_lines(first, &widths, false), has_empty(first));
+                let lead = if rows.len() <= SHORT_TABLE {
+                    rows.len()
+                } else {
+                    KEEP_ROWS
+                };
+                for row in rows.iter().take(lead) {
+                    h += row_height(&cell_lines(row, &widths, false), has_empty(row));
                 }
                 h.min(self.g.content_height())
             }
@@ -667,23 +890,29 @@ impl Flow {
             self.new_page();
         }
         self.skip(s.before);
+        let title = plain_text(spans);
         self.anchors.push(Anchor {
             level,
-            title: plain_text(spans),
+            title: title.clone(),
             page: self.page_index(),
             y: self.y,
         });
         let x = self.g.left;
+        self.begin(Role::Heading(level, title));
         self.lines(&lines, x, s.size, s.leading, s.color);
+        self.end();
         if level == 1 {
             let y = self.y + 1.0;
-            self.push(Item::Line {
-                x1: x,
-                y1: y,
-                x2: x + self.g.content_width(),
-                y2: y,
-                width: 0.8,
-                color: ACCENT,
+            let w = self.g.content_width();
+            self.artifact(|f| {
+                f.push(Item::Line {
+                    x1: x,
+                    y1: y,
+                    x2: x + w,
+                    y2: y,
+                    width: 0.8,
+                    color: ACCENT,
+                })
             });
         }
         self.y += s.after;
@@ -706,6 +935,15 @@ impl Flow {
         }
         let top = self.y;
         let baseline = top + baseline_offset(BODY_SIZE, BODY_LEADING);
+        let label = match marker {
+            Marker::Task(true) => Some("Done:"),
+            Marker::Task(false) => Some("To do:"),
+            Marker::Continuation => None,
+            _ => Some(""),
+        };
+        if let Some(alt) = label {
+            self.begin(Role::Label(alt.to_string()));
+        }
         match marker {
             Marker::Bullet => self.push(Item::Text {
                 x: indent + 3.0,
@@ -734,7 +972,47 @@ impl Flow {
             }
             Marker::Continuation => {}
         }
+        if label.is_some() {
+            self.end();
+        }
+        let id = task_id(&Block::ListItem {
+            depth,
+            marker,
+            spans: spans.to_vec(),
+        });
+        if let Some(id) = &id {
+            self.tasks.push((id.clone(), self.page_index(), top));
+        }
+        self.defining = id;
+        self.begin(Role::ListBody);
         self.lines(&lines, text_x, BODY_SIZE, BODY_LEADING, INK);
+        self.end();
+        self.defining = None;
+    }
+
+    /// Opens the lists and the item a list item at `depth` sits in, closing deeper ones.
+    fn enter_list_item(&mut self, depth: usize, marker: Marker) {
+        while self.lists.len() > depth + 1 {
+            let base = self.lists.pop().expect("checked");
+            self.open.truncate(base);
+        }
+        if self.lists.len() == depth + 1 {
+            if marker != Marker::Continuation {
+                // The previous item ends; a new one starts in the same list.
+                let base = *self.lists.last().expect("checked");
+                self.open.truncate(base + 1);
+                self.begin(Role::ListItem);
+            }
+        } else {
+            while self.lists.len() < depth + 1 {
+                self.lists.push(self.open.len());
+                self.begin(Role::List {
+                    ordered: matches!(marker, Marker::Number(_)),
+                });
+                self.begin(Role::ListItem);
+            }
+        }
+        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
     }
 
     fn code(&mut self, text: &str) {
@@ -748,19 +1026,25 @@ impl Flow {
         }
         self.ensure(CODE_LEADING * lines.len().min(2) as f32 + 8.0);
         self.y += 2.0;
+        let code = self.begin(Role::Code);
         for line in &lines {
             self.ensure(CODE_LEADING);
-            self.push(Item::Fill {
-                x: self.g.left,
-                y: self.y,
-                w: self.g.content_width(),
-                h: CODE_LEADING,
-                color: CODE_FILL,
+            let (fx, fy, fw) = (self.g.left, self.y, self.g.content_width());
+            self.artifact(|f| {
+                f.push(Item::Fill {
+                    x: fx,
+                    y: fy,
+                    w: fw,
+                    h: CODE_LEADING,
+                    color: CODE_FILL,
+                })
             });
+            self.tag = Tag::Element(code);
             let top = self.y;
             self.draw_line(line, x, top, CODE_SIZE, CODE_LEADING, INK);
             self.y += CODE_LEADING;
         }
+        self.end();
         self.y += PARAGRAPH_GAP + 2.0;
     }
 
@@ -778,20 +1062,34 @@ impl Flow {
             .map(|(r, cells)| row_height(cells, has_empty(r)))
             .collect();
 
-        let first = heights.first().copied().unwrap_or(0.0);
-        self.ensure((head_h + first).min(self.g.content_height()));
-        self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+        let n = rows.len();
+        // A short table stays whole; a longer one keeps at least KEEP_ROWS rows on each page.
+        let lead = if n <= SHORT_TABLE { n } else { KEEP_ROWS };
+        let lead_h: f32 = head_h + heights.iter().take(lead).sum::<f32>();
+        self.ensure(lead_h.min(self.g.content_height()));
+        let table_element = self.begin(Role::Table);
+        let head_tags = self.row_elements(true, widths.len());
+        self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, Some(&head_tags));
         for (i, cells) in bodies.iter().enumerate() {
             let h = heights[i];
-            if self.fits(h) {
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
+            let tags = self.row_elements(false, widths.len());
+            let tags = Some(tags.as_slice());
+            // Break before the last KEEP_ROWS rows rather than leave fewer alone on a page.
+            let tail: f32 = heights[i..].iter().sum();
+            let orphan_break = n > SHORT_TABLE
+                && i == n - KEEP_ROWS
+                && i >= KEEP_ROWS
+                && !self.fits(tail)
+                && head_h + tail <= self.g.content_height() + EPS;
+            if self.fits(h) && !orphan_break {
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false, tags);
                 continue;
             }
             if head_h + h <= self.g.content_height() + EPS {
                 // The row moves whole to the next page, under a repeated header.
                 self.new_page();
-                self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false);
+                self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
+                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false, tags);
                 continue;
             }
             // Taller than a page: split it between lines, repeating the header each page.
@@ -802,7 +1100,7 @@ impl Flow {
                 let take = if room >= 1.0 { room as usize } else { 0 };
                 if take == 0 {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
                     continue;
                 }
                 let take = take.min(total - done);
@@ -811,15 +1109,35 @@ impl Flow {
                     .map(|c| c.iter().skip(done).take(take).cloned().collect())
                     .collect();
                 let ph = take as f32 * TABLE_LEADING + 2.0 * CELL_PAD;
-                self.table_row(table, RowKind::Body(i), &part, &widths, ph, right, true);
+                self.table_row(table, RowKind::Body(i), &part, &widths, ph, right, true, tags);
                 done += take;
                 if done < total {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false);
+                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
                 }
             }
         }
+        debug_assert_eq!(self.open.last(), Some(&table_element));
+        self.end();
         self.y += PARAGRAPH_GAP + 2.0;
+    }
+
+    /// A table row's element and its cells' (content is added as the row is drawn).
+    fn row_elements(&mut self, header: bool, columns: usize) -> Vec<usize> {
+        self.begin(Role::TableRow);
+        let cells = (0..columns)
+            .map(|_| {
+                let c = self.begin(if header {
+                    Role::HeaderCell
+                } else {
+                    Role::DataCell
+                });
+                self.end();
+                c
+            })
+            .collect();
+        self.end();
+        cells
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -832,10 +1150,14 @@ impl Flow {
         h: f32,
         right: &[bool],
         partial: bool,
+        // The cells' elements; None for a header repeated on a later page (an artifact).
+        tags: Option<&[usize]>,
     ) {
         let top = self.y;
         let left = self.g.left;
         let total: f32 = widths.iter().sum();
+        let outer = self.tag;
+        self.tag = LAYOUT_ARTIFACT;
         if kind == RowKind::Header {
             self.push(Item::Fill {
                 x: left,
@@ -849,6 +1171,14 @@ impl Flow {
         for (i, w) in widths.iter().enumerate() {
             if let Some(lines) = cells.get(i) {
                 let align_right = right.get(i).copied().unwrap_or(false);
+                self.tag = match tags.and_then(|t| t.get(i)) {
+                    Some(cell) => Tag::Element(*cell),
+                    None => LAYOUT_ARTIFACT,
+                };
+                if let Some(cell) = tags.and_then(|t| t.get(i)) {
+                    // Links inside a cell belong to it.
+                    self.open.push(*cell);
+                }
                 for (n, line) in lines.iter().enumerate() {
                     let ltop = top + CELL_PAD + n as f32 * TABLE_LEADING;
                     let lx = if align_right {
@@ -858,6 +1188,10 @@ impl Flow {
                     };
                     self.draw_line(line, lx, ltop, TABLE_SIZE, TABLE_LEADING, INK);
                 }
+                if tags.and_then(|t| t.get(i)).is_some() {
+                    self.open.pop();
+                }
+                self.tag = LAYOUT_ARTIFACT;
             }
             x += w;
         }
@@ -892,6 +1226,7 @@ impl Flow {
             bottom: top + h,
             partial,
         });
+        self.tag = outer;
         self.y += h;
     }
 }
@@ -974,9 +1309,33 @@ pub fn column_widths(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>], available: f
         .collect()
 }
 
+/// The ID a task entry starts with (`- [ ] **ID** title`), when it looks like one.
+pub fn task_id(block: &Block) -> Option<String> {
+    let Block::ListItem {
+        marker: Marker::Task(_),
+        spans,
+        ..
+    } = block
+    else {
+        return None;
+    };
+    let first = spans.first()?;
+    if first.style != FontStyle::Bold {
+        return None;
+    }
+    let id = first.text.trim();
+    let id_like = id.len() >= 3
+        && id.contains('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    id_like.then(|| id.to_string())
+}
+
 /// Lays out body blocks on pages of `g`.
 pub fn layout(blocks: &[Block], g: Geometry) -> Layout {
     let mut flow = Flow::new(g);
+    flow.link_tasks(blocks);
     flow.blocks(blocks);
     // A trailing page break (or no content at all) would leave an empty last page.
     while flow.pages.last().is_some_and(|p| p.items.is_empty()) {

@@ -2,21 +2,23 @@
 //!
 //! The pipeline: the Markdown renderer's text → [`markdown::parse`] (pulldown-cmark events →
 //! blocks) → [`layout`] (lines and pages, measured with the fonts' real advances) →
-//! [`document::compose`] (cover, contents with page numbers, running header and footer) →
-//! [`write`] (content streams, subset fonts, a nested outline and a content-derived `/ID`).
+//! [`document::compose`] (cover, contents with page numbers, running header and footer, the
+//! logical structure) → [`serialize`] (krilla: glyph runs at the layout's positions, subset
+//! fonts, structure tree, outline, links, metadata, checked against `--pdf-standard`).
 
 pub mod diagram;
 pub mod document;
 pub mod fonts;
 pub mod layout;
 pub mod markdown;
-pub mod subset;
-pub mod write;
+pub mod serialize;
+pub mod structure;
 
 use super::{Format, Paper, RenderContext, RenderError};
 use crate::plan::Plan;
 
 pub use document::{Cover, Document};
+pub use serialize::PdfStandard;
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
     let text = super::markdown::render(plan, ctx)?;
@@ -34,20 +36,33 @@ pub fn render_text(plan: &Plan, text: &str, ctx: &RenderContext) -> Result<Vec<u
         _ => diagram::page(plan, layout::Geometry::for_paper(ctx.paper)),
     };
     let doc = document::compose_with_appendix(&cover, text, ctx.paper, appendix);
-    write::write(&doc, &metadata(&cover)).map_err(|e| RenderError::new(Format::Pdf, e))
+    serialize::write(&doc, &metadata(&cover), ctx.pdf_standard)
+        .map_err(|e| RenderError::new(Format::Pdf, e))
 }
 
-/// Typesets `markdown_text` under the given cover details (also what tests call directly).
+/// Typesets `markdown_text` under the given cover details (also what tests call directly),
+/// as PDF/UA-1.
 pub fn render_markdown(
     cover: &Cover,
     markdown_text: &str,
     paper: Paper,
 ) -> Result<Vec<u8>, RenderError> {
-    let doc = document::compose(cover, markdown_text, paper);
-    write::write(&doc, &metadata(cover)).map_err(|e| RenderError::new(Format::Pdf, e))
+    render_markdown_as(cover, markdown_text, paper, PdfStandard::default())
 }
 
-fn metadata(cover: &Cover) -> write::Metadata {
+/// [`render_markdown`] to a given PDF standard.
+pub fn render_markdown_as(
+    cover: &Cover,
+    markdown_text: &str,
+    paper: Paper,
+    standard: PdfStandard,
+) -> Result<Vec<u8>, RenderError> {
+    let doc = document::compose(cover, markdown_text, paper);
+    serialize::write(&doc, &metadata(cover), standard)
+        .map_err(|e| RenderError::new(Format::Pdf, e))
+}
+
+fn metadata(cover: &Cover) -> serialize::Metadata {
     let author = cover
         .prepared_by
         .clone()
@@ -63,16 +78,13 @@ fn metadata(cover: &Cover) -> write::Metadata {
         "upgrade plan".to_string(),
     ];
     keywords.extend(cover.change_reference.clone());
-    let timestamp = chrono::NaiveDate::parse_from_str(&cover.date, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|dt| dt.and_utc().timestamp())
-        .unwrap_or(0);
-    write::Metadata {
+    serialize::Metadata {
         title: cover.title.clone(),
         author,
         subject,
         keywords,
-        timestamp,
+        date: cover.date.clone(),
+        // The templates are written in English.
+        language: "en".to_string(),
     }
 }
