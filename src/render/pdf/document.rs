@@ -416,7 +416,7 @@ fn cover_page(cover: &Cover, g: Geometry) -> (Page, Structure) {
         let top = flow.y + 4.0;
         let label_line = wrap(&[Span::new(label, FontStyle::Bold)], 9.5, label_w);
         flow.begin(Role::TableRow);
-        flow.begin(Role::HeaderCell);
+        flow.begin(Role::RowHeaderCell);
         flow.draw_line(&label_line[0], x, top, 9.5, 15.0, MUTED);
         flow.end();
         flow.begin(Role::DataCell);

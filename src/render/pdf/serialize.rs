@@ -306,6 +306,7 @@ fn tag_kind(role: &Role) -> TagKind {
         Role::Table => Tag::Table.into(),
         Role::TableRow => Tag::TR.into(),
         Role::HeaderCell => Tag::TH(TableHeaderScope::Column).into(),
+        Role::RowHeaderCell => Tag::TH(TableHeaderScope::Row).into(),
         Role::DataCell => Tag::TD.into(),
         Role::Link => Tag::Link.into(),
         Role::Code => Tag::Code.into(),

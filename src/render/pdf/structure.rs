@@ -16,7 +16,10 @@ pub enum Role {
     ListBody,
     Table,
     TableRow,
+    /// A column's header cell.
     HeaderCell,
+    /// A row's header cell (the cover's details: label, then value).
+    RowHeaderCell,
     DataCell,
     /// A link: its text and its annotation.
     Link,
