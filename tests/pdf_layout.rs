@@ -304,3 +304,54 @@ fn the_page_count_is_stable_and_the_contents_point_at_the_right_pages() {
     let letter = compose(&cover, &md, Paper::Letter);
     assert!(letter.pages.len() >= a.pages.len());
 }
+
+/// Body rows of table `t` on each page it appears on.
+fn body_rows_per_page(l: &Layout, t: usize) -> Vec<usize> {
+    placements(l, t)
+        .into_iter()
+        .map(|p| p.iter().filter(|(k, _)| matches!(k, RowKind::Body(_))).count())
+        .filter(|n| *n > 0)
+        .collect()
+}
+
+#[test]
+fn short_tables_stay_whole_and_long_ones_leave_three_rows_on_each_page() {
+    // Filler pushes the table towards the foot of the page at every offset.
+    for filler in 0..60 {
+        for rows in [2, 6, 7, 9, 40] {
+            let mut blocks: Vec<Block> = (0..filler)
+                .map(|i| Block::Paragraph {
+                    spans: vec![Span::regular(format!("Line {i} of the text before."))],
+                    quote: false,
+                })
+                .collect();
+            blocks.push(Block::Paragraph {
+                spans: vec![Span::new("Sign-off, phase 8", FontStyle::Bold)],
+                quote: false,
+            });
+            blocks.push(table(rows, |i| format!("Task {i}")));
+            let l = layout(&blocks, a4());
+            let per_page = body_rows_per_page(&l, 0);
+            if rows <= 6 {
+                assert_eq!(per_page, [rows], "{rows} rows after {filler} lines");
+            } else {
+                assert!(
+                    per_page.iter().all(|n| *n >= 3),
+                    "{rows} rows after {filler} lines: {per_page:?}"
+                );
+            }
+            // The caption sits on the page where the table starts.
+            let caption_page = l
+                .pages
+                .iter()
+                .position(|p| p.text().contains("Sign-off, phase 8"))
+                .unwrap();
+            let table_page = l
+                .pages
+                .iter()
+                .position(|p| p.rows.iter().any(|r| r.table == 0))
+                .unwrap();
+            assert_eq!(caption_page, table_page, "{rows} rows after {filler} lines");
+        }
+    }
+}
