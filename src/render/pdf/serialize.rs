@@ -132,8 +132,141 @@ fn stroke(c: Rgb, width: f32) -> Stroke {
     }
 }
 
+/// Whether text needs shaping: Hebrew and Arabic (joining forms, right to left) and combining
+/// marks (placed on their base). Latin text is drawn glyph by glyph from the layout's widths.
+pub fn needs_shaping(text: &str) -> bool {
+    text.chars().any(|c| is_rtl(c) || is_mark(c))
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+    )
+}
+
+/// The faces for rustybuzz, parsed once.
+fn shaping_faces() -> &'static [rustybuzz::Face<'static>; 4] {
+    static FACES: OnceLock<[rustybuzz::Face<'static>; 4]> = OnceLock::new();
+    FACES.get_or_init(|| {
+        FontStyle::ALL.map(|s| {
+            rustybuzz::Face::from_slice(s.bytes(), 0).expect("the vendored DejaVu fonts parse")
+        })
+    })
+}
+
+/// Direction runs of a text set left to right: a stretch of right-to-left letters (with the
+/// spaces and punctuation between them) is one run, shaped right to left. Returns
+/// (byte range, right to left).
+fn direction_runs(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let strong: Vec<Option<bool>> = chars
+        .iter()
+        .map(|(_, c)| {
+            if is_rtl(*c) {
+                Some(true)
+            } else if c.is_alphanumeric() {
+                Some(false)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut runs: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    for (i, (at, c)) in chars.iter().enumerate() {
+        let rtl = strong[i].unwrap_or_else(|| {
+            let before = strong[..i].iter().rev().find_map(|d| *d);
+            let after = strong[i + 1..].iter().find_map(|d| *d);
+            before == Some(true) && after == Some(true)
+        });
+        let end = at + c.len_utf8();
+        match runs.last_mut() {
+            Some((range, dir)) if *dir == rtl => range.end = end,
+            _ => runs.push((*at..end, rtl)),
+        }
+    }
+    runs
+}
+
+/// Shapes one direction run in `face`: glyphs in visual order, advances and offsets in ems, each
+/// glyph's cluster as a byte range of `text`.
+pub fn shape(face: FontStyle, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
+    let rb = &shaping_faces()[style_index(face)];
+    let upem = Fonts::get().metrics(face).units_per_em;
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
+    buffer.guess_segment_properties();
+    let shaped = rustybuzz::shape(rb, &[], buffer);
+    let infos = shaped.glyph_infos();
+    let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    infos
+        .iter()
+        .zip(shaped.glyph_positions())
+        .map(|(info, pos)| {
+            let start = info.cluster as usize;
+            let end = starts
+                .iter()
+                .find(|s| **s > start)
+                .copied()
+                .unwrap_or(text.len());
+            KrillaGlyph::new(
+                GlyphId::new(info.glyph_id),
+                pos.x_advance as f32 / upem,
+                pos.x_offset as f32 / upem,
+                pos.y_offset as f32 / upem,
+                0.0,
+                start..end,
+                None,
+            )
+        })
+        .collect()
+}
+
+/// Draws text that needs shaping, run by run left to right, in the face that has its letters.
+fn draw_shaped(
+    surface: &mut Surface,
+    x: f32,
+    baseline: f32,
+    text: &str,
+    font: FontStyle,
+    size: f32,
+) {
+    let fonts = Fonts::get();
+    let mut dx = 0.0;
+    for (range, rtl) in direction_runs(text) {
+        let part = &text[range];
+        let face = part
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or(font, |c| fonts.resolve(font, c).0);
+        let glyphs = shape(face, part, rtl);
+        let width: f32 = glyphs.iter().map(|g| g.x_advance * size).sum();
+        surface.draw_glyphs(
+            Point::from_xy(x + dx, baseline),
+            &glyphs,
+            pdf_fonts()[style_index(face)].clone(),
+            part,
+            size,
+            false,
+        );
+        dx += width;
+    }
+}
+
 /// Draws a text item: runs of the face that has each character (the layout measured with the
 /// same fallback), each glyph advancing by its own width.
+#[allow(clippy::too_many_arguments)]
 fn draw_text(
     surface: &mut Surface,
     x: f32,
@@ -148,6 +281,10 @@ fn draw_text(
     let fonts = Fonts::get();
     surface.set_fill(Some(fill(c)));
     surface.set_stroke(None);
+    if needs_shaping(text) {
+        draw_shaped(surface, x, baseline, text, font, size);
+        return;
+    }
     let mut dx = 0.0;
     let mut start_x = 0.0;
     let mut open: Option<FontStyle> = None;
@@ -557,6 +694,38 @@ mod tests {
             date: "2027-03-01".into(),
             language: "en".into(),
         }
+    }
+
+    #[test]
+    fn arabic_hebrew_and_combining_marks_are_shaped() {
+        let fonts = Fonts::get();
+        let unshaped = |text: &str| -> Vec<u32> {
+            text.chars()
+                .map(|c| u32::from(fonts.glyph_id(FontStyle::Regular, c)))
+                .collect()
+        };
+        let ids = |glyphs: &[KrillaGlyph]| -> Vec<u32> {
+            glyphs.iter().map(|g| g.glyph_id.to_u32()).collect()
+        };
+        // Arabic letters take their joining forms; the run comes out in visual order.
+        let arabic = "القاهرة";
+        let shaped = shape(FontStyle::Regular, arabic, true);
+        assert_ne!(ids(&shaped), unshaped(arabic));
+        let mut reversed = unshaped(arabic);
+        reversed.reverse();
+        assert_ne!(ids(&shaped), reversed, "only reordered, not joined");
+        // A base letter and a combining acute become one accented letter (or a placed mark).
+        let combining = "Sa\u{301}o Paulo";
+        let shaped = shape(FontStyle::Regular, combining, false);
+        assert_ne!(ids(&shaped), unshaped(combining));
+        // Hebrew is reordered right to left inside a left-to-right line.
+        let line = "site תל אביב (TLV)";
+        let runs = direction_runs(line);
+        assert_eq!(runs.len(), 3, "{runs:?}");
+        assert!(!runs[0].1 && runs[1].1 && !runs[2].1, "{runs:?}");
+        assert_eq!(&line[runs[1].0.clone()], "תל אביב");
+        // Latin text does not go through the shaper.
+        assert!(!needs_shaping("SITE-UPG-NYC Upgrade the central site"));
     }
 
     #[test]
