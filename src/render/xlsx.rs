@@ -39,8 +39,7 @@ const FONT_PT: f64 = 11.0;
 const MIN_PRINTED_PT: f64 = 9.0;
 /// Points per line of 11-point text, as Excel sizes rows.
 const LINE_PT: f64 = 15.0;
-/// A Checklist row shows at most this many lines, unless its Task needs more: longer details
-/// stay whole in their cell (formula bar, a double-click on the row edge) and in the printed plan.
+/// A Checklist row shows at most this many lines, unless its Task needs more.
 const CHECKLIST_MAX_LINES: usize = 3;
 
 /// Renders the tracking workbook.
@@ -443,7 +442,16 @@ fn checklist(
                 }
                 _ => put(&mut ws, row, c16, text, &s.wrap)?,
             }
-            lines_other = lines_other.max(lines);
+            // Details, Reference and Phase (the same on every row of a phase) show what fits the
+            // row: the whole text stays in the cell
+            // (formula bar, a double-click on the row edge) and in the printed plan, so a long
+            // explanation never makes the rows a person ticks tall.
+            if !matches!(
+                col.role,
+                ChecklistRole::Details | ChecklistRole::Reference | ChecklistRole::Phase
+            ) {
+                lines_other = lines_other.max(lines);
+            }
         }
         let lines = lines_task.max(lines_other.min(CHECKLIST_MAX_LINES));
         if lines > 1 {
