@@ -304,3 +304,83 @@ fn the_diagram_layout_of_600_sites_has_one_box_per_site_none_overlapping_childre
         }
     }
 }
+
+/// `# Phase N: title` headings of a Markdown document.
+fn phase_headings(md: &str) -> Vec<(usize, String)> {
+    md.lines()
+        .filter_map(|l| l.strip_prefix("# Phase "))
+        .filter_map(|rest| rest.split_once(": "))
+        .map(|(n, title)| (n.parse().unwrap(), title.replace('\\', "")))
+        .collect()
+}
+
+#[test]
+fn wave_and_site_documents_keep_the_full_plans_phase_numbers_and_the_summary_counts_them() {
+    let (_, plan) = contoso();
+    let ctx = cmplan::render::RenderContext::default();
+    let full: Vec<(usize, String)> = plan
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i + 1, p.title.clone()))
+        .collect();
+    assert_eq!(
+        phase_headings(&cmplan::render::markdown::render(&plan, &ctx).unwrap()),
+        full
+    );
+    let mut parts: Vec<(String, Plan)> = plan
+        .waves
+        .iter()
+        .map(|w| {
+            let part = cmplan::plan::views::for_wave(&plan, w.number).unwrap();
+            (format!("wave {}", w.number), part)
+        })
+        .collect();
+    for code in ["NYC", "LON", "CEN"] {
+        parts.push((
+            format!("site {code}"),
+            cmplan::plan::views::for_site(&plan, code).unwrap(),
+        ));
+    }
+    let mut renumbered_somewhere = false;
+    for (name, part) in &parts {
+        let md = cmplan::render::markdown::render(part, &ctx).unwrap();
+        let headings = phase_headings(&md);
+        assert_eq!(headings.len(), part.phases.len(), "{name}");
+        for (n, title) in &headings {
+            assert!(
+                full.contains(&(*n, title.clone())),
+                "{name}: Phase {n}: {title}"
+            );
+        }
+        renumbered_somewhere |= headings.iter().enumerate().any(|(i, (n, _))| *n != i + 1);
+        // It says which part of the full plan it is.
+        let numbers: Vec<String> = headings.iter().map(|(n, _)| n.to_string()).collect();
+        assert!(
+            md.contains(&format!("of {}", plan.phases.len()))
+                || md.contains(&format!("full plan's {}", plan.phases.len())),
+            "{name}"
+        );
+        assert!(md.contains(numbers.last().unwrap().as_str()), "{name}");
+    }
+    assert!(
+        renumbered_somewhere,
+        "some part starts after phase 1, so the test means something"
+    );
+
+    // The summary of a split plan counts the phases and tasks it summarises.
+    let summary = cmplan::plan::views::summary(&plan, vec!["contoso-wave1.md".into()]);
+    let md = cmplan::render::markdown::render(&summary, &ctx).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| Phases / tasks |"))
+        .unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "| Phases / tasks | {} / {} |",
+            plan.phases.len(),
+            plan.tasks().count()
+        )
+    );
+}

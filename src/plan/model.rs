@@ -99,6 +99,13 @@ pub struct PlanScope {
     pub documents: Vec<String>,
     /// Number of tasks in the whole plan.
     pub plan_tasks: usize,
+    /// Number of phases in the whole plan.
+    #[serde(default)]
+    pub plan_phases: usize,
+    /// The whole plan's number (1-based) of each phase of this document, in order: a wave or
+    /// site document keeps the full plan's phase numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phase_numbers: Vec<usize>,
     /// First planned start and last planned end of the document's tasks (only with
     /// `plan.start`).
     #[serde(default)]

@@ -44,8 +44,13 @@ nav.toc h2 { margin-top: .3em; }
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     let text = markdown::render(plan, ctx)?;
-    let page = html_document(&plan.title, &text, paper_name(ctx.paper));
-    Ok(with_diagram(page, &super::diagram::render_svg(plan)))
+    Ok(render_text(plan, &text, ctx))
+}
+
+/// The page from Markdown already rendered for this plan (`render_all` writes it once).
+pub fn render_text(plan: &Plan, markdown_text: &str, ctx: &RenderContext) -> String {
+    let page = html_document(&plan.title, markdown_text, paper_name(ctx.paper));
+    with_diagram(page, &super::diagram::render_svg(plan))
 }
 
 /// The hierarchy diagram inline, right after the Hierarchy section's introduction (before its

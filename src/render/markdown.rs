@@ -683,9 +683,17 @@ pub fn view(plan: &Plan) -> Value {
         }
     }
     if let Some(Value::Array(phases)) = obj.get_mut("phases") {
+        // A part of the plan (a wave, a site) keeps the whole plan's phase numbers.
+        let numbers = plan
+            .scope
+            .as_ref()
+            .map_or(&[][..], |s| &s.phase_numbers[..]);
         for (i, (phase, plan_phase)) in phases.iter_mut().zip(&plan.phases).enumerate() {
             let p = phase.as_object_mut().expect("a phase is an object");
-            p.insert("number".into(), json!(i + 1));
+            p.insert(
+                "number".into(),
+                json!(numbers.get(i).copied().unwrap_or(i + 1)),
+            );
             p.insert("task_count".into(), json!(plan_phase.tasks.len()));
             if let Some(Value::Array(tasks)) = p.get_mut("tasks") {
                 for (task, plan_task) in tasks.iter_mut().zip(&plan_phase.tasks) {
@@ -774,6 +782,8 @@ pub fn view(plan: &Plan) -> Value {
                 .map(|w| w.sites.clone())
                 .unwrap_or_default();
             s.insert("sites_upgraded".into(), json!(english_list(&upgraded)));
+            let numbers: Vec<String> = scope.phase_numbers.iter().map(|n| n.to_string()).collect();
+            s.insert("phase_numbers_list".into(), json!(english_list(&numbers)));
             if let Some(Value::Array(pre)) = s.get_mut("prerequisites") {
                 for (p, task) in pre.iter_mut().zip(&scope.prerequisites) {
                     let p = p.as_object_mut().expect("a task is an object");
@@ -804,7 +814,12 @@ pub fn view(plan: &Plan) -> Value {
             obj.insert("schedule".into(), Value::Null);
         }
     }
-    obj.insert("phase_count".into(), json!(plan.phases.len()));
+    // The summary of a split plan counts the phases it summarises (its tasks are elsewhere).
+    let phase_count = match &plan.scope {
+        Some(scope) if scope.kind == "summary" => scope.plan_phases,
+        _ => plan.phases.len(),
+    };
+    obj.insert("phase_count".into(), json!(phase_count));
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     obj.insert(
         "has_removed_tasks".into(),

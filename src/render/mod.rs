@@ -110,12 +110,7 @@ pub fn render_all(
         for &format in formats {
             others.push(match format {
                 Format::Md => Ok(text.clone().into_bytes()),
-                Format::Html => {
-                    Ok(
-                        html::html_document(&plan.title, &text, html::paper_name(ctx.paper))
-                            .into_bytes(),
-                    )
-                }
+                Format::Html => Ok(html::render_text(plan, &text, ctx).into_bytes()),
                 Format::Pdf => pdf::render_text(plan, &text, ctx),
                 Format::Json => json::render(plan),
                 // Joined below, in its place in the order.
