@@ -384,3 +384,91 @@ fn wave_and_site_documents_keep_the_full_plans_phase_numbers_and_the_summary_cou
         )
     );
 }
+
+/// Whether the segment `a`–`b` (horizontal or vertical) passes through the inside of `r`.
+fn crosses(a: (f64, f64), b: (f64, f64), r: &cmplan::render::diagram::NodeBox) -> bool {
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    x1 > r.x && x0 < r.x + r.w && y1 > r.y && y0 < r.y + r.h
+}
+
+/// Every connector starts on its parent's box edge, ends on its child's box edge, and passes
+/// through no other site's box.
+fn assert_connectors_clear(plan: &Plan) -> cmplan::render::diagram::DiagramLayout {
+    let layout = cmplan::render::diagram::layout(plan);
+    let by_code: BTreeMap<&str, &cmplan::render::diagram::NodeBox> =
+        layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    let primaries = plan
+        .sites
+        .iter()
+        .filter(|s| s.parent.is_some() && s.site_type == cmplan::model::SiteType::Primary);
+    for child in primaries {
+        let parent = child.parent.as_deref().unwrap();
+        let c = layout
+            .connectors
+            .iter()
+            .find(|c| c.child.as_deref() == Some(child.code.as_str()))
+            .unwrap_or_else(|| panic!("no connector to {}", child.code));
+        assert_eq!(c.parent, parent);
+        let (p, k) = (by_code[parent], by_code[child.code.as_str()]);
+        let first = c.points[0];
+        assert!(
+            first.1 == p.y + p.h && first.0 > p.x && first.0 < p.x + p.w,
+            "{}: the line does not leave {}'s box: {first:?}",
+            child.code,
+            parent
+        );
+        let last = *c.points.last().unwrap();
+        assert!(
+            last.1 == k.y && last.0 > k.x && last.0 < k.x + k.w,
+            "{}: the line does not reach its box",
+            child.code
+        );
+        for pair in c.points.windows(2) {
+            // Only boxes near the segment, found by a sweep over x would be faster; the
+            // hierarchies tested here are small enough to check every box.
+            for b in &layout.boxes {
+                if b.code != parent && b.code != child.code {
+                    assert!(
+                        !crosses(pair[0], pair[1], b),
+                        "the line {parent} → {} passes {}",
+                        child.code,
+                        b.code
+                    );
+                }
+            }
+        }
+    }
+    layout
+}
+
+#[test]
+fn diagram_connectors_leave_the_parents_box_and_pass_no_other_site() {
+    let (_, plan) = contoso();
+    let layout = assert_connectors_clear(&plan);
+    // The case that looked wrong: PAR (child primary of LON) below LON's secondary MAN.
+    let by_code: BTreeMap<&str, _> = layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    let par = layout
+        .connectors
+        .iter()
+        .find(|c| c.child.as_deref() == Some("PAR"))
+        .unwrap();
+    let (lon, man) = (by_code["LON"], by_code["MAN"]);
+    assert_eq!(par.points[0].1, lon.y + lon.h, "starts at LON's box");
+    assert!(par.points[0].0 < man.x, "runs left of MAN, not under it");
+    for pair in par.points.windows(2) {
+        assert!(!crosses(pair[0], pair[1], man));
+    }
+    // The SVG draws exactly these lines.
+    let svg = cmplan::render::diagram::render_svg(&plan);
+    assert_eq!(svg.matches("<path d=").count(), layout.connectors.len());
+
+    let text = cmplan::synth::generate(120, 3);
+    let env = cmplan::input::load_bytes("synth.toml", text.as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    assert_connectors_clear(&plan::build(&env, &opts).unwrap());
+}
