@@ -380,6 +380,11 @@ fn checklist(
                         .fold(0.0, f64::max);
                     content_width(col, texts).max(longest)
                 }
+                // Room to write in, on screen and on paper, however empty they are now.
+                ChecklistRole::Status
+                | ChecklistRole::Owner
+                | ChecklistRole::CompletedOn
+                | ChecklistRole::Notes => col.width,
                 _ => content_width(col, texts),
             }
         })
