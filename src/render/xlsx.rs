@@ -1613,21 +1613,9 @@ fn table_widths<R>(table: &Table<R>, rows: &[Vec<String>]) -> Vec<f64> {
         .collect()
 }
 
-/// A number as the sheet displays it (`#,##0` or with decimals), for sizing its column.
+/// A number about as the sheet displays it (`#,##0`, or with decimals), for sizing its column.
 fn shown(value: f64) -> String {
-    let whole = value.trunc().abs() as u64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    if value.fract() != 0.0 {
-        out.push_str(".00");
-    }
-    out
+    super::markdown::format_number(value)
 }
 
 /// Landscape, the chosen paper, the plan title in the header, page numbers in the footer.
