@@ -95,6 +95,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         templates,
         paper: args.paper,
         pdf_standard: args.pdf_standard,
+        diagram_file: Some(format!("{stem}-hierarchy.svg")),
     };
     let carried = previous
         .as_ref()
