@@ -309,7 +309,11 @@ fn the_page_count_is_stable_and_the_contents_point_at_the_right_pages() {
 fn body_rows_per_page(l: &Layout, t: usize) -> Vec<usize> {
     placements(l, t)
         .into_iter()
-        .map(|p| p.iter().filter(|(k, _)| matches!(k, RowKind::Body(_))).count())
+        .map(|p| {
+            p.iter()
+                .filter(|(k, _)| matches!(k, RowKind::Body(_)))
+                .count()
+        })
         .filter(|n| *n > 0)
         .collect()
 }

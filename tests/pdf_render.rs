@@ -22,13 +22,19 @@ fn the_printed_plan_reads_back() {
         pdf.info("Title").as_deref(),
         Some("Contoso SMS 2003 to ConfigMgr 2007 upgrade")
     );
-    assert_eq!(pdf.info("Author").as_deref(), Some("J. Smith, Infrastructure"));
+    assert_eq!(
+        pdf.info("Author").as_deref(),
+        Some("J. Smith, Infrastructure")
+    );
     assert_eq!(
         pdf.info("Subject").as_deref(),
         Some("Upgrade plan: SMS 2003 to Configuration Manager 2007 SP2, change CHG-2027-0142")
     );
     let (w, h) = pdf.page_size(0);
-    assert!((w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01, "{w} x {h}");
+    assert!(
+        (w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01,
+        "{w} x {h}"
+    );
 
     let texts = pdf.texts();
     let page_texts: Vec<&str> = texts.iter().map(String::as_str).collect();

@@ -63,11 +63,16 @@ fn the_structure_tree_has_the_phases_tables_and_task_lists() {
         assert!(!rows.is_empty());
         let first: Vec<&str> = rows[0].kids.iter().map(|c| c.role.as_str()).collect();
         let header_row = first.iter().all(|r| *r == "TH");
-        let header_column = rows.iter().all(|r| r.kids.first().is_some_and(|c| c.role == "TH"));
+        let header_column = rows
+            .iter()
+            .all(|r| r.kids.first().is_some_and(|c| c.role == "TH"));
         assert!(header_row || header_column, "first row: {first:?}");
         if header_row {
             for r in &rows[1..] {
-                assert!(r.kids.iter().all(|c| c.role == "TD"), "a body row with a TH");
+                assert!(
+                    r.kids.iter().all(|c| c.role == "TD"),
+                    "a body row with a TH"
+                );
             }
         }
     }
@@ -126,7 +131,11 @@ fn task_ids_and_contents_entries_link_to_where_they_are_printed() {
     let mut task_links = 0;
     for page in 0..pdf.page_count() {
         for link in pdf.links(page) {
-            assert!(link.has_alt, "a link without a description on page {}", page + 1);
+            assert!(
+                link.has_alt,
+                "a link without a description on page {}",
+                page + 1
+            );
             let shown = text_in(&pdf, page, link.rect);
             if ids.contains(shown.as_str()) {
                 task_links += 1;
@@ -151,7 +160,11 @@ fn task_ids_and_contents_entries_link_to_where_they_are_printed() {
 
     // The contents: each entry links to the page its heading is on.
     let toc = pdf.links(1);
-    assert!(toc.len() >= plan.phases.len(), "{} contents links", toc.len());
+    assert!(
+        toc.len() >= plan.phases.len(),
+        "{} contents links",
+        toc.len()
+    );
     for link in toc {
         let entry = text_in(&pdf, 1, link.rect);
         let title: String = entry

@@ -268,7 +268,9 @@ impl Pdf {
         let (code_len, to_unicode) = match font.get(b"ToUnicode") {
             Ok(o) => match self.deref(o).as_stream() {
                 Ok(s) => {
-                    let data = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
+                    let data = s
+                        .decompressed_content()
+                        .unwrap_or_else(|_| s.content.clone());
                     parse_cmap(&String::from_utf8_lossy(&data))
                 }
                 Err(_) => (1, HashMap::new()),
@@ -442,7 +444,8 @@ impl Pdf {
                                     text.push_str(
                                         dec.to_unicode.get(&c).map_or("\u{FFFD}", String::as_str),
                                     );
-                                    let w = dec.widths.get(&c).copied().unwrap_or(dec.default_width);
+                                    let w =
+                                        dec.widths.get(&c).copied().unwrap_or(dec.default_width);
                                     let adv = w / 1000.0 * size;
                                     tm[4] += adv * tm[0];
                                     tm[5] += adv * tm[1];
@@ -572,7 +575,11 @@ impl Pdf {
     pub fn links(&self, page: usize) -> Vec<Link> {
         let (_, height) = self.page_size(page);
         let mut out = Vec::new();
-        for a in self.doc.get_page_annotations(self.pages[page]).unwrap_or_default() {
+        for a in self
+            .doc
+            .get_page_annotations(self.pages[page])
+            .unwrap_or_default()
+        {
             if a.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) != Some(b"Link") {
                 continue;
             }
@@ -689,7 +696,11 @@ impl Pdf {
                             .and_then(|p| p.as_reference().ok())
                             .and_then(|id| self.page_index(id))
                             .or(page);
-                        let m = d.get(b"MCID").ok().and_then(|m| m.as_i64().ok()).unwrap_or(-1);
+                        let m = d
+                            .get(b"MCID")
+                            .ok()
+                            .and_then(|m| m.as_i64().ok())
+                            .unwrap_or(-1);
                         into.mcids.push((pg.unwrap_or(usize::MAX), m));
                     }
                     Some(b"OBJR") => into.annotations += 1,

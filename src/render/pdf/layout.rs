@@ -537,7 +537,10 @@ impl Flow {
     /// Closes the innermost element; content goes back to its parent (or is an artifact).
     pub fn end(&mut self) {
         self.open.pop();
-        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
+        self.tag = self
+            .open
+            .last()
+            .map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
     }
 
     /// Runs `draw` with what it pushes marked as an artifact (rules, fills, borders).
@@ -552,7 +555,10 @@ impl Flow {
         while let Some(depth) = self.lists.pop() {
             self.open.truncate(depth);
         }
-        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
+        self.tag = self
+            .open
+            .last()
+            .map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
     }
 
     /// The IDs that text elsewhere links to: each task entry's leading bold ID.
@@ -728,7 +734,7 @@ impl Flow {
                 continue;
             }
             let end = text[i..]
-                .find(|c: char| !is_token(c) && !(c == '?' || c == '=' || c == '&' || c == '#' || c == '%' || c == '~'))
+                .find(|c: char| !(is_token(c) || matches!(c, '?' | '=' | '&' | '#' | '%' | '~')))
                 .map_or(bytes, |n| i + n);
             let token = text[i..end].trim_end_matches(['.', ':', ',']);
             let token_end = i + token.len();
@@ -1012,7 +1018,10 @@ impl Flow {
                 self.begin(Role::ListItem);
             }
         }
-        self.tag = self.open.last().map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
+        self.tag = self
+            .open
+            .last()
+            .map_or(LAYOUT_ARTIFACT, |e| Tag::Element(*e));
     }
 
     fn code(&mut self, text: &str) {
@@ -1069,7 +1078,16 @@ impl Flow {
         self.ensure(lead_h.min(self.g.content_height()));
         let table_element = self.begin(Role::Table);
         let head_tags = self.row_elements(true, widths.len());
-        self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, Some(&head_tags));
+        self.table_row(
+            table,
+            RowKind::Header,
+            &head,
+            &widths,
+            head_h,
+            right,
+            false,
+            Some(&head_tags),
+        );
         for (i, cells) in bodies.iter().enumerate() {
             let h = heights[i];
             let tags = self.row_elements(false, widths.len());
@@ -1082,14 +1100,41 @@ impl Flow {
                 && !self.fits(tail)
                 && head_h + tail <= self.g.content_height() + EPS;
             if self.fits(h) && !orphan_break {
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false, tags);
+                self.table_row(
+                    table,
+                    RowKind::Body(i),
+                    cells,
+                    &widths,
+                    h,
+                    right,
+                    false,
+                    tags,
+                );
                 continue;
             }
             if head_h + h <= self.g.content_height() + EPS {
                 // The row moves whole to the next page, under a repeated header.
                 self.new_page();
-                self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
-                self.table_row(table, RowKind::Body(i), cells, &widths, h, right, false, tags);
+                self.table_row(
+                    table,
+                    RowKind::Header,
+                    &head,
+                    &widths,
+                    head_h,
+                    right,
+                    false,
+                    None,
+                );
+                self.table_row(
+                    table,
+                    RowKind::Body(i),
+                    cells,
+                    &widths,
+                    h,
+                    right,
+                    false,
+                    tags,
+                );
                 continue;
             }
             // Taller than a page: split it between lines, repeating the header each page.
@@ -1100,7 +1145,16 @@ impl Flow {
                 let take = if room >= 1.0 { room as usize } else { 0 };
                 if take == 0 {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
+                    self.table_row(
+                        table,
+                        RowKind::Header,
+                        &head,
+                        &widths,
+                        head_h,
+                        right,
+                        false,
+                        None,
+                    );
                     continue;
                 }
                 let take = take.min(total - done);
@@ -1109,11 +1163,29 @@ impl Flow {
                     .map(|c| c.iter().skip(done).take(take).cloned().collect())
                     .collect();
                 let ph = take as f32 * TABLE_LEADING + 2.0 * CELL_PAD;
-                self.table_row(table, RowKind::Body(i), &part, &widths, ph, right, true, tags);
+                self.table_row(
+                    table,
+                    RowKind::Body(i),
+                    &part,
+                    &widths,
+                    ph,
+                    right,
+                    true,
+                    tags,
+                );
                 done += take;
                 if done < total {
                     self.new_page();
-                    self.table_row(table, RowKind::Header, &head, &widths, head_h, right, false, None);
+                    self.table_row(
+                        table,
+                        RowKind::Header,
+                        &head,
+                        &widths,
+                        head_h,
+                        right,
+                        false,
+                        None,
+                    );
                 }
             }
         }

@@ -58,8 +58,7 @@ pub fn render_markdown_as(
     standard: PdfStandard,
 ) -> Result<Vec<u8>, RenderError> {
     let doc = document::compose(cover, markdown_text, paper);
-    serialize::write(&doc, &metadata(cover), standard)
-        .map_err(|e| RenderError::new(Format::Pdf, e))
+    serialize::write(&doc, &metadata(cover), standard).map_err(|e| RenderError::new(Format::Pdf, e))
 }
 
 fn metadata(cover: &Cover) -> serialize::Metadata {

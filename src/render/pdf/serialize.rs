@@ -25,8 +25,8 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, Tag, TagGroup, TagKind,
-    TagTree, TableHeaderScope,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, TableHeaderScope, Tag,
+    TagGroup, TagKind, TagTree,
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document as PdfDocument, SerializeSettings};
@@ -99,9 +99,8 @@ impl PdfStandard {
 fn pdf_fonts() -> &'static [Font; 4] {
     static FONTS: OnceLock<[Font; 4]> = OnceLock::new();
     FONTS.get_or_init(|| {
-        FontStyle::ALL.map(|s| {
-            Font::new(s.bytes().into(), 0).expect("the vendored DejaVu fonts parse")
-        })
+        FontStyle::ALL
+            .map(|s| Font::new(s.bytes().into(), 0).expect("the vendored DejaVu fonts parse"))
     })
 }
 
@@ -462,11 +461,7 @@ struct Identifiers {
 
 /// Builds an element's group; None when nothing of it was drawn (krilla drops empty groups, but
 /// an identifier must appear exactly once, so each is taken as it is placed).
-fn group(
-    s: &structure::Structure,
-    element: usize,
-    ids: &mut Identifiers,
-) -> Option<TagGroup> {
+fn group(s: &structure::Structure, element: usize, ids: &mut Identifiers) -> Option<TagGroup> {
     let e = &s.elements[element];
     let mut g = TagGroup::new(tag_kind(&e.role));
     for child in &e.children {
@@ -477,12 +472,20 @@ fn group(
                 }
             }
             Child::Content { page, mark } => {
-                if let Some(id) = ids.marks.get_mut(page).and_then(|m| m.get_mut(mark)?.take()) {
+                if let Some(id) = ids
+                    .marks
+                    .get_mut(page)
+                    .and_then(|m| m.get_mut(mark)?.take())
+                {
                     g.push(id);
                 }
             }
             Child::Annotation { page, link } => {
-                if let Some(id) = ids.links.get_mut(page).and_then(|l| l.get_mut(link)?.take()) {
+                if let Some(id) = ids
+                    .links
+                    .get_mut(page)
+                    .and_then(|l| l.get_mut(link)?.take())
+                {
                     g.push(id);
                 }
             }
@@ -533,7 +536,8 @@ fn metadata(meta: &Metadata) -> PdfMetadata {
         m = m.keywords(meta.keywords.clone());
     }
     let mut parts = meta.date.split('-').map(|p| p.parse::<u16>().ok());
-    if let (Some(Some(y)), Some(Some(mo)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
+    if let (Some(Some(y)), Some(Some(mo)), Some(Some(d))) =
+        (parts.next(), parts.next(), parts.next())
     {
         m = m.creation_date(
             DateTime::new(y)
@@ -594,7 +598,10 @@ pub fn write(doc: &Document, meta: &Metadata, standard: PdfStandard) -> Result<V
         {
             let mut surface = p.surface();
             // Items before the first mark (none in practice) are artifacts.
-            let first = page.marks.first().map_or(page.items.len(), |m| m.first_item);
+            let first = page
+                .marks
+                .first()
+                .map_or(page.items.len(), |m| m.first_item);
             if first > 0 {
                 surface.start_tagged(artifact(ArtifactKind::Layout));
                 for item in &page.items[..first] {
@@ -645,10 +652,8 @@ pub fn write(doc: &Document, meta: &Metadata, standard: PdfStandard) -> Result<V
                     continue;
                 }
             };
-            let annotation = Annotation::new_link(
-                LinkAnnotation::new(rect, target),
-                Some(link.alt.clone()),
-            );
+            let annotation =
+                Annotation::new_link(LinkAnnotation::new(rect, target), Some(link.alt.clone()));
             link_ids.push(Some(p.add_tagged_annotation(annotation)));
         }
         p.finish();

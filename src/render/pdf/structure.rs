@@ -9,7 +9,9 @@ pub enum Role {
     /// H1–H3, with the heading's text.
     Heading(u8, String),
     Paragraph,
-    List { ordered: bool },
+    List {
+        ordered: bool,
+    },
     ListItem,
     /// A list item's bullet, number or check box, with what a check box says ("Done:").
     Label(String),
@@ -36,9 +38,15 @@ pub enum Role {
 pub enum Child {
     Element(usize),
     /// A marked stretch of a page's items: `Page::marks[mark]`.
-    Content { page: usize, mark: usize },
+    Content {
+        page: usize,
+        mark: usize,
+    },
     /// A link annotation: `Page::links[link]`.
-    Annotation { page: usize, link: usize },
+    Annotation {
+        page: usize,
+        link: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +127,10 @@ pub struct Mark {
 pub enum LinkTarget {
     Uri(String),
     /// A position in the document: page index and y from the page's top.
-    Position { page: usize, y: f32 },
+    Position {
+        page: usize,
+        y: f32,
+    },
     /// A task's entry, by ID (resolved once the whole document is laid out).
     Task(String),
 }
