@@ -193,10 +193,11 @@ pub fn compose_with_appendix(
 
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
+        // The first section that starts on the page, else the one it continues.
         let section = sections
             .iter()
-            .rev()
-            .find(|(p, _)| *p <= i)
+            .find(|(p, _)| *p == i)
+            .or_else(|| sections.iter().rev().find(|(p, _)| *p < i))
             .map(|(_, t)| t.as_str());
         running_header_and_footer(page, cover, g, i, total, section);
     }
