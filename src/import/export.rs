@@ -252,6 +252,7 @@ pub fn read_dir(dir: &Path) -> Result<Export, ImportError> {
             .iter()
             .map(|s| Sink::new(&s.shown, &s.text))
             .collect(),
+        listed: Default::default(),
     };
     let mut tables: Vec<Option<Table>> = Vec::new();
     for (i, source) in sources.iter().enumerate() {
@@ -306,6 +307,9 @@ const SQL_I: usize = 4;
 
 struct Checker<'a> {
     sinks: Vec<Sink<'a>>,
+    /// Every site code in sites.csv, also of rows with problems (already reported): a row that
+    /// names one of them is not reported again.
+    listed: std::collections::HashSet<String>,
 }
 
 /// Column indexes of a table, in the order of its required then optional columns.
@@ -491,6 +495,7 @@ impl Checker<'_> {
             let Some(code) = self.site_code(SITES_I, row, code_c) else {
                 continue;
             };
+            self.listed.insert(code.clone());
             let code_span = row.cell(code_c).1;
             if let Some(first) = seen.get(&code) {
                 let first = first.clone();
@@ -612,6 +617,7 @@ impl Checker<'_> {
         let code = self.site_code(file, row, column)?;
         match by_code.get(&code) {
             Some(i) => Some(*i),
+            None if self.listed.contains(&code) => None,
             None => {
                 let span = row.cell(column).1;
                 self.err(file, Code::I010, span, format!("site {code} is not in {SITES}"), "unknown site", format!("export {SITES} and this file from the same central site database at the same time")) ;
@@ -853,6 +859,7 @@ impl Checker<'_> {
                             children[pi].push(i);
                         }
                     }
+                    None if self.listed.contains(p) => ok = false,
                     None => {
                         ok = false;
                         self.err(SITES_I, Code::I005, s.parent_span.clone(), format!("ReportingSiteCode {p} of site {} is not in {SITES}", s.code), "unknown parent", "export v_Site from the central site's database: it lists every site of the hierarchy".into());
