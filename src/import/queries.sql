@@ -27,9 +27,9 @@ ORDER BY ASSIGNED.SMS_Assigned_Sites0, SYS.Client_Type0
 
 -- servers.csv (optional): operating system and free disk of the site systems that are SMS clients
 -- with hardware inventory. FreeSpace0 is in MB; the fixed disk (DriveType0 = 3) with the most
--- free space is taken.
+-- free space is taken. Commas are taken out of the caption, which Management Studio does not quote.
 SELECT SYS.Netbios_Name0 AS ServerName,
-       OS.Caption0 AS Caption,
+       REPLACE(OS.Caption0, ',', '') AS Caption,
        OS.CSDVersion0 AS CSDVersion,
        MAX(DISK.FreeSpace0) AS FreeSpaceMB
 FROM v_R_System SYS
