@@ -137,8 +137,12 @@ fn the_description_says_where_each_value_came_from_and_what_to_check() {
     ), "{text}");
     assert!(text.contains("# site_systems.csv lines 19–20, 31–32; servers.csv line 6; sql.csv line 4: ProductVersion 8.00.2039\n[[server]]\nname = \"LON-SQL01\""), "{text}");
     // The safe assumption, with the comment just above it.
-    assert!(text.contains("(site LON)\nsecurity = \"standard\"\n"));
-    assert!(text.contains("IIS Manager → Web Service Extensions on NYC-MP01\nwebdav = false\nbits = false\n"));
+    assert!(text.contains(
+        "version = \"sms2003-sp1\"\n# check: assumed \"standard\": Site Properties → General → security mode\nsecurity = \"standard\"\n"
+    ), "{text}");
+    assert!(text.contains(
+        "# check: assumed off: IIS Manager → Web Service Extensions (WebDAV) and BITS on NYC-MP01\nwebdav = false\nbits = false\n"
+    ), "{text}");
     let keys: Vec<String> = imported
         .checks
         .iter()

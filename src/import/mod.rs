@@ -46,6 +46,11 @@ pub enum Failure {
     Description(crate::input::InputError),
 }
 
+/// The description text for a checked export (not yet validated), and its checks.
+pub fn describe(export: &Export, source: &str) -> (String, Vec<Check>) {
+    write::description(export, source)
+}
+
 /// Reads the export in `dir` and writes the description; `source` names the folder in its header.
 pub fn import_dir(dir: &Path, source: &str) -> Result<Imported, Failure> {
     let export = read_dir(dir).map_err(Failure::Export)?;

@@ -111,9 +111,10 @@ pub fn description(export: &Export, source: &str) -> (String, Vec<Check>) {
         export.servers.len()
     );
     w.text.push_str(
-        "# What the database cannot tell is written with the safe assumption and a \"# check:\"\n\
-         # comment: verify it, correct the value, delete the comment. `cmplan import DIR --update\n\
-         # THIS-FILE` refreshes what the database knows and keeps everything else.\n\n",
+        "# What the site database cannot tell is written with the safe assumption (the one that\n\
+         # keeps the work in the plan) under a \"# check:\" comment: verify it, correct the value,\n\
+         # delete the comment. `cmplan import DIR --update THIS-FILE` refreshes what the database\n\
+         # knows and keeps everything else.\n\n",
     );
     w.text.push_str("[plan]\n");
     let _ = writeln!(
@@ -127,32 +128,28 @@ pub fn description(export: &Export, source: &str) -> (String, Vec<Check>) {
     w.check(
         "plan",
         "target",
-        "the Configuration Manager 2007 media you will install: \"rtm\", \"sp1\" or \"sp2\"".into(),
+"the Configuration Manager 2007 media you will install: \"rtm\", \"sp1\" or \"sp2\"".into(),
     );
     w.text.push_str("target = \"sp2\"\n\n[active_directory]\n");
     w.check(
         "active_directory",
         "schema_extended",
-        "the site database does not say whether the Active Directory schema is extended; \"none\" \
-         is assumed: look for the System Management container (ADSI Edit → domain → System)"
+"assumed \"none\": is there a System Management container (ADSI Edit → the domain → \
+         System)?"
             .into(),
     );
     w.text.push_str("schema_extended = \"none\"\n");
     w.check(
         "active_directory",
         "sites_publish",
-        format!(
-            "whether the sites publish to Active Directory; not assumed: Site Properties → Advanced → \
-             \"Publish this site in Active Directory\" (site {})",
-            central.code
-        ),
+        "assumed false: Site Properties → Advanced → \"Publish this site in Active Directory\"".into(),
     );
     w.text.push_str("sites_publish = false\n\n");
     w.check(
         "console",
         "computer",
-        "the computers running the SMS Administrator console are not in the site database: add a \
-         [[console]] table with computer = \"NAME\" for each"
+"add a [[console]] table (computer = \"NAME\") for each computer running the SMS \
+         Administrator console"
             .into(),
     );
     w.text.push('\n');
@@ -175,8 +172,15 @@ pub fn description(export: &Export, source: &str) -> (String, Vec<Check>) {
             .unwrap_or(usize::MAX)
     };
     servers.sort_by_cached_key(|s| (home(s), s.name.to_ascii_uppercase()));
+    let assumed_databases: std::collections::HashSet<&str> = export
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Primary && s.database_server.is_none())
+        .map(|s| s.site_server.as_str())
+        .collect();
     for server in servers {
-        server_table(&mut w, export, server);
+        let hosts_assumed = assumed_databases.contains(server.name.to_ascii_uppercase().as_str());
+        server_table(&mut w, server, hosts_assumed);
     }
     (w.text, w.checks)
 }
@@ -222,12 +226,7 @@ fn site_table(w: &mut Writer, export: &Export, site: &ExportedSite) {
             w.check(
                 &subject,
                 "security",
-                format!(
-                    "the security mode is not in the site database; \"standard\" is assumed (its \
-                     blocker stays in the plan until you check): Site Properties → General → Security \
-                     mode (site {})",
-                    site.code
-                ),
+                "assumed \"standard\": Site Properties → General → security mode".into(),
             );
             ASSUMED_SECURITY
         }
@@ -242,10 +241,9 @@ fn site_table(w: &mut Writer, export: &Export, site: &ExportedSite) {
                 &subject,
                 "database_server",
                 format!(
-                    "{} has no \"SMS SQL Server\" row for {}; its site server is assumed to hold the \
-                     site database: Site Properties → General → Site database server",
-                    export::SITE_SYSTEMS,
-                    site.code
+                    "no \"SMS SQL Server\" row in {}; assumed the site server: Site Properties → \
+                     General → site database server",
+                    export::SITE_SYSTEMS
                 ),
             );
         }
@@ -256,9 +254,8 @@ fn site_table(w: &mut Writer, export: &Export, site: &ExportedSite) {
             &subject,
             "clients",
             format!(
-                "Advanced Clients are assigned to primary sites, so the export counts none for this \
-                 secondary: count the clients inside {}'s roaming boundaries (and take them off its \
-                 parent's count)",
+                "Advanced Clients are counted in the parent site: count those inside {}'s roaming \
+                 boundaries",
                 site.code
             ),
         );
@@ -271,14 +268,16 @@ fn site_table(w: &mut Writer, export: &Export, site: &ExportedSite) {
         &subject,
         "feature_packs",
         format!(
-            "feature packs are not in the site database; none is assumed: Add or Remove Programs \
-             on {site_server} (e.g. [\"itmu\", \"osd\", \"device-management\"])"
+            "assumed none: Add or Remove Programs on {site_server} (\"itmu\", \"osd\", \
+             \"device-management\")"
         ),
     );
     w.text.push_str("feature_packs = []\n\n");
 }
 
-fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
+/// `hosts_assumed`: the site server of a primary site without an "SMS SQL Server" row, so
+/// assumed to hold its database.
+fn server_table(w: &mut Writer, server: &ExportedServer, hosts_assumed: bool) {
     let subject = format!("server {}", server.name);
     let mut from = Vec::new();
     if let Some(line) = server.site_line {
@@ -324,8 +323,8 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
                     &subject,
                     "os",
                     format!(
-                        "{} is not an operating system cmplan knows; {} is assumed: System \
-                         Properties → General on {}",
+                        "{} is not an operating system cmplan knows; assumed {}: System \
+                         Properties on {}",
                         quote(format!("{} {}", inv.caption, inv.service_pack).trim()),
                         quote(ASSUMED_OS.as_str()),
                         server.name
@@ -339,10 +338,7 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
                 &subject,
                 "os",
                 format!(
-                    "no hardware inventory for {} (not an SMS client, or {} not exported); {} is \
-                     assumed: System Properties → General on {}",
-                    server.name,
-                    export::SERVERS,
+                    "no hardware inventory; assumed {}: System Properties on {}",
                     quote(ASSUMED_OS.as_str()),
                     server.name
                 ),
@@ -351,7 +347,7 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
         }
     };
     let _ = writeln!(w.text, "os = {}", quote(os.as_str()));
-    if !server.databases.is_empty() || hosts_assumed_database(export, server) {
+    if !server.databases.is_empty() || hosts_assumed {
         let sql = match &server.sql {
             Some(inv) => {
                 if inv.mapped.older_than_known {
@@ -373,11 +369,10 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
                     &subject,
                     "sql",
                     format!(
-                        "no SQL Server version for {} in {}; {} (the oldest cmplan knows) is \
-                         assumed: run SELECT SERVERPROPERTY('ProductVersion') on it",
-                        server.name,
+                        "not in {}; assumed {}: SELECT SERVERPROPERTY('ProductVersion') on {}",
                         export::SQL,
-                        quote(ASSUMED_SQL.as_str())
+                        quote(ASSUMED_SQL.as_str()),
+                        server.name
                     ),
                 );
                 ASSUMED_SQL
@@ -388,8 +383,7 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
             &subject,
             "sql_replication",
             format!(
-                "replication of the site database is not in the SMS database; none is assumed: \
-                 Management Studio (or Enterprise Manager) → Replication on {}",
+                "assumed false: Management Studio or Enterprise Manager → Replication on {}",
                 server.name
             ),
         );
@@ -403,8 +397,8 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
             &subject,
             "free_disk_gb",
             format!(
-                "free disk space unknown (no hardware inventory): add free_disk_gb = … for the \
-                 drive that holds the SMS or SQL files on {}",
+                "no hardware inventory: add free_disk_gb = … (the drive with the SMS or SQL files \
+                 on {})",
                 server.name
             ),
         ),
@@ -414,8 +408,7 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
             &subject,
             "internet_access",
             format!(
-                "Internet access is not in the database; none is assumed (Setup's prerequisite \
-                 files are then downloaded on another computer): can {} reach the Internet?",
+                "assumed false: can {} reach the Internet (Setup's prerequisite download)?",
                 server.name
             ),
         );
@@ -432,21 +425,11 @@ fn server_table(w: &mut Writer, export: &Export, server: &ExportedServer) {
             &subject,
             "webdav",
             format!(
-                "WebDAV and BITS are IIS settings the site database does not hold; off is assumed: \
-                 IIS Manager → Web Service Extensions on {}",
+                "assumed off: IIS Manager → Web Service Extensions (WebDAV) and BITS on {}",
                 server.name
             ),
         );
         w.text.push_str("webdav = false\nbits = false\n");
     }
     w.text.push('\n');
-}
-
-/// A site server assumed to hold its site's database (no "SMS SQL Server" row).
-fn hosts_assumed_database(export: &Export, server: &ExportedServer) -> bool {
-    export.sites.iter().any(|s| {
-        s.site_type == SiteType::Primary
-            && s.database_server.is_none()
-            && export.servers[&s.site_server].name == server.name
-    })
 }
