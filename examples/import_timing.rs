@@ -27,7 +27,9 @@ fn main() {
     let primaries = (sites / 400).max(1) + 1;
     let dir = tempfile::tempdir().unwrap();
     let (mut s, mut sys, mut cl, mut inv, mut sql) = (
-        String::from("SiteCode,SiteName,Type,ReportingSiteCode,ServerName,Version,BuildNumber,Status\r\n"),
+        String::from(
+            "SiteCode,SiteName,Type,ReportingSiteCode,ServerName,Version,BuildNumber,Status\r\n",
+        ),
         String::from("SiteCode,ServerName,RoleName\r\n"),
         String::from("SiteCode,ClientType,Clients\r\n"),
         String::from("ServerName,Caption,CSDVersion,FreeSpaceMB\r\n"),
@@ -47,7 +49,11 @@ fn main() {
             "{c},Site {c},{},{parent},{server},2.50.4160.2000,4160,1\r\n",
             if primary { 2 } else { 1 }
         );
-        for role in ["SMS Site Server", "SMS Site System", "SMS Distribution Point"] {
+        for role in [
+            "SMS Site Server",
+            "SMS Site System",
+            "SMS Distribution Point",
+        ] {
             let _ = write!(sys, "{c},{server},{role}\r\n");
         }
         let _ = write!(
@@ -58,8 +64,14 @@ fn main() {
         if primary {
             let db = format!("{c}-SQL01");
             let mp = format!("{c}-MP01");
-            let _ = write!(sys, "{c},{db},SMS SQL Server\r\n{c},{db},SMS Site System\r\n");
-            let _ = write!(sys, "{c},{mp},SMS Management Point\r\n{c},{mp},SMS Site System\r\n");
+            let _ = write!(
+                sys,
+                "{c},{db},SMS SQL Server\r\n{c},{db},SMS Site System\r\n"
+            );
+            let _ = write!(
+                sys,
+                "{c},{mp},SMS Management Point\r\n{c},{mp},SMS Site System\r\n"
+            );
             let _ = write!(cl, "{c},1,{}\r\n{c},0,{}\r\n", 1000 + i, i % 7);
             let _ = write!(sql, "{db},9.00.3042.00\r\n");
             let _ = write!(

@@ -63,7 +63,11 @@ fn fill_in_contoso(text: &str) -> String {
     }
     doc["console"] = toml_edit::Item::ArrayOfTables(consoles);
     for code in ["CEN", "NYC", "BOS", "PHL", "LON", "PAR", "MAN"] {
-        let security = if code == "LON" { "standard" } else { "advanced" };
+        let security = if code == "LON" {
+            "standard"
+        } else {
+            "advanced"
+        };
         table_with(&mut doc, "site", "code", code)["security"] = value(security);
     }
     let packs = |list: &[&str]| value(list.iter().copied().collect::<Array>());
@@ -103,7 +107,10 @@ fn contoso_export_with_the_hand_known_values_plans_what_contoso_plans() {
     let mut from_export = cmplan::input::load_bytes("filled.toml", filled.as_bytes()).unwrap();
     let contoso = cmplan::input::load(Path::new("examples/contoso.toml")).unwrap();
     from_export.input_digest = contoso.input_digest.clone();
-    assert_eq!(from_export, contoso, "the same environment as examples/contoso.toml");
+    assert_eq!(
+        from_export, contoso,
+        "the same environment as examples/contoso.toml"
+    );
 
     let (a, b) = (plan_json(&from_export), plan_json(&contoso));
     let tasks = |p: &serde_json::Value| -> Vec<String> {
@@ -181,7 +188,10 @@ fn the_command_writes_once_deterministically_and_refuses_to_overwrite() {
     assert!(first.status.success(), "{first:?}");
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(stderr.contains("7 sites and 10 servers"), "{stderr}");
-    assert!(stderr.contains("site.security: CEN, LON, MAN, PAR, NYC, BOS, PHL"), "{stderr}");
+    assert!(
+        stderr.contains("site.security: CEN, LON, MAN, PAR, NYC, BOS, PHL"),
+        "{stderr}"
+    );
     let bytes = std::fs::read(&out).unwrap();
     cmplan().arg("validate").arg(&out).assert().success();
 
@@ -223,12 +233,15 @@ fn queries_are_printed_and_documented() {
     }
 }
 
+/// (file, code, line, column) of a problem.
+type Located = (String, String, usize, usize);
+
 /// The (file, code, line, column) of each problem the export has.
-fn problems(dir: &Path) -> Vec<(String, String, usize, usize)> {
+fn problems(dir: &Path) -> Vec<Located> {
     import::read_dir(dir).unwrap_err().locations()
 }
 
-fn loc(file: &str, code: &str, line: usize, column: usize) -> (String, String, usize, usize) {
+fn loc(file: &str, code: &str, line: usize, column: usize) -> Located {
     (file.to_string(), code.to_string(), line, column)
 }
 
@@ -236,7 +249,7 @@ fn loc(file: &str, code: &str, line: usize, column: usize) -> (String, String, u
 fn each_kind_of_bad_export_is_located_with_its_code() {
     let sites = read(Path::new(EXPORT), "sites.csv");
     // Line 2 is "BOS,Boston branch,1,NYC,BOS-SEC01,2.50.4160.2000,4160,1".
-    let cases: Vec<(&str, String, (String, String, usize, usize))> = vec![
+    let cases: Vec<(&str, String, Located)> = vec![
         (
             "sites.csv",
             sites.replacen("ServerName,Version", "ServerName,SiteVersion", 1),
@@ -310,12 +323,21 @@ fn every_problem_of_every_file_in_one_run_and_nothing_written() {
     assert_eq!(result.status.code(), Some(1));
     assert!(!out.exists(), "nothing written");
     let stderr = String::from_utf8_lossy(&result.stderr);
-    for expected in ["I004", "I007", "I003", "I001", "4 problems in the export; nothing was written"] {
+    for expected in [
+        "I004",
+        "I007",
+        "I003",
+        "I001",
+        "4 problems in the export; nothing was written",
+    ] {
         assert!(stderr.contains(expected), "{expected} in\n{stderr}");
     }
     // file:line:column, the line with a caret, and a hint.
     assert!(stderr.contains("sites.csv:2:19]"), "{stderr}");
-    assert!(stderr.contains("help: SMS_Site.Type is 1 for a secondary site"), "{stderr}");
+    assert!(
+        stderr.contains("help: SMS_Site.Type is 1 for a secondary site"),
+        "{stderr}"
+    );
 }
 
 fn utf16le_with_bom(text: &str) -> Vec<u8> {
@@ -375,7 +397,10 @@ fn update_changes_only_what_the_database_knows_and_keeps_the_rest() {
         .collect();
     write(export.path(), "clients.csv", &clients);
     let sites: String = read(export.path(), "sites.csv")
-        .replace("LON-SMS01,2.50.3174.1018,3174", "LON-SMS01,2.50.4253.3000,4253")
+        .replace(
+            "LON-SMS01,2.50.3174.1018,3174",
+            "LON-SMS01,2.50.4253.3000,4253",
+        )
         .lines()
         .filter(|l| !l.starts_with("PHL"))
         .map(|l| format!("{l}\r\n"))
@@ -408,19 +433,22 @@ fn update_changes_only_what_the_database_knows_and_keeps_the_rest() {
     }
     let after = std::fs::read_to_string(&path).unwrap();
     // The expected text: the planner's file with exactly those edits.
-    let mut expected = before
-        .replace("clients = 8000", "clients = 9100")
-        .replace(
-            "parent = \"CEN\"\nversion = \"sms2003-sp1\"",
-            "parent = \"CEN\"\nversion = \"sms2003-sp3\"",
-        );
-    for (start, header) in [("code = \"PHL\"", "[[site]]"), ("name = \"PHL-SEC01\"", "[[server]]")] {
+    let mut expected = before.replace("clients = 8000", "clients = 9100").replace(
+        "parent = \"CEN\"\nversion = \"sms2003-sp1\"",
+        "parent = \"CEN\"\nversion = \"sms2003-sp3\"",
+    );
+    for (start, header) in [
+        ("code = \"PHL\"", "[[site]]"),
+        ("name = \"PHL-SEC01\"", "[[server]]"),
+    ] {
         let at = expected.find(start).unwrap();
         let from = expected[..at].rfind(header).unwrap();
         // The table's own comments (provenance) go with it.
         let from = expected[..from].trim_end_matches(|c| c != '\n').len();
         let from = expected[..from - 1].rfind("\n\n").map_or(from, |i| i + 2);
-        let to = expected[at..].find("\n\n").map_or(expected.len(), |i| at + i + 2);
+        let to = expected[at..]
+            .find("\n\n")
+            .map_or(expected.len(), |i| at + i + 2);
         expected.replace_range(from..to, "");
     }
     assert_eq!(after, expected);
@@ -455,7 +483,10 @@ fn update_adds_a_new_site_with_its_checks() {
     assert!(stdout.contains("added site SEA"), "{stdout}");
     assert!(stdout.contains("added server SEA-SEC01"), "{stdout}");
     // The plan diff in `cmplan diff`'s words.
-    assert!(stdout.contains("SITE-UPG-SEA") || stdout.contains("SEA"), "{stdout}");
+    assert!(
+        stdout.contains("SITE-UPG-SEA") || stdout.contains("SEA"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("site.security: SEA"), "{stderr}");
     let env = cmplan::input::load(&path).unwrap();

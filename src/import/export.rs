@@ -352,7 +352,10 @@ impl Checker<'_> {
             let found: Vec<&str> = t.header.iter().map(|(h, _)| h.as_str()).collect();
             let near = found
                 .iter()
-                .filter(|h| strsim::jaro_winkler(&h.to_ascii_lowercase(), &column.to_ascii_lowercase()) > 0.85)
+                .filter(|h| {
+                    strsim::jaro_winkler(&h.to_ascii_lowercase(), &column.to_ascii_lowercase())
+                        > 0.85
+                })
                 .copied()
                 .next();
             let hint = match near {
@@ -398,15 +401,28 @@ impl Checker<'_> {
                     server.name, other, site.code
                 );
                 let (_, _, first_span, _) = site_of_server[&key].clone();
-                self.err(SITES_I, Code::I008, site.server_span.clone(), message, "site server again", "a computer is the site server of one site only; check ServerName of both rows".into())
-                    .also(first_span, "first here");
+                self.err(
+                    SITES_I,
+                    Code::I008,
+                    site.server_span.clone(),
+                    message,
+                    "site server again",
+                    "a computer is the site server of one site only; check ServerName of both rows"
+                        .into(),
+                )
+                .also(first_span, "first here");
                 continue;
             }
             server.site_server_of = Some(site.code.clone());
             server.site = Some(site.code.clone());
             site_of_server.insert(
                 key,
-                (site.code.clone(), SITES_I, site.server_span.clone(), site.line),
+                (
+                    site.code.clone(),
+                    SITES_I,
+                    site.server_span.clone(),
+                    site.line,
+                ),
             );
         }
         let by_code: HashMap<String, usize> = sites
@@ -505,7 +521,8 @@ impl Checker<'_> {
                     code_span,
                     format!("site {code} appears twice in {SITES}"),
                     "again here",
-                    "each site has one row in v_Site: export it again, or delete the extra row".into(),
+                    "each site has one row in v_Site: export it again, or delete the extra row"
+                        .into(),
                 )
                 .also(first, "first here");
                 continue;
@@ -513,14 +530,28 @@ impl Checker<'_> {
             seen.insert(code.clone(), code_span);
             let (name, name_span) = row.cell(name_c);
             if name.is_empty() {
-                self.err(SITES_I, Code::I011, name_span, format!("site {code} has no SiteName"), "empty", "give the site's friendly name (Site Properties → General)".into());
+                self.err(
+                    SITES_I,
+                    Code::I011,
+                    name_span,
+                    format!("site {code} has no SiteName"),
+                    "empty",
+                    "give the site's friendly name (Site Properties → General)".into(),
+                );
             }
             let (type_text, type_span) = row.cell(type_c);
             let site_type = match type_text {
                 "1" => Some(SiteType::Secondary),
                 "2" => Some(SiteType::Primary),
                 other => {
-                    self.err(SITES_I, Code::I004, type_span, format!("unknown site Type {other:?} for site {code}"), "not a site type", "SMS_Site.Type is 1 for a secondary site and 2 for a primary site".into());
+                    self.err(
+                        SITES_I,
+                        Code::I004,
+                        type_span,
+                        format!("unknown site Type {other:?} for site {code}"),
+                        "not a site type",
+                        "SMS_Site.Type is 1 for a secondary site and 2 for a primary site".into(),
+                    );
                     None
                 }
             };
@@ -538,7 +569,14 @@ impl Checker<'_> {
             };
             let (server, server_span) = row.cell(server_c);
             if server.is_empty() {
-                self.err(SITES_I, Code::I011, server_span.clone(), format!("site {code} has no ServerName"), "empty", "ServerName is the site server's computer name".into());
+                self.err(
+                    SITES_I,
+                    Code::I011,
+                    server_span.clone(),
+                    format!("site {code} has no ServerName"),
+                    "empty",
+                    "ServerName is the site server's computer name".into(),
+                );
             }
             let (version_text, version_span) = row.cell(version_c);
             let version = match vocabulary::site_version(version_text) {
@@ -546,7 +584,9 @@ impl Checker<'_> {
                 Err(problem) => {
                     let what = match problem {
                         VersionProblem::Malformed => "is not a version number",
-                        VersionProblem::Unknown => "is not an SMS 2.0, SMS 2003 or Configuration Manager 2007 version",
+                        VersionProblem::Unknown => {
+                            "is not an SMS 2.0, SMS 2003 or Configuration Manager 2007 version"
+                        }
                     };
                     self.err(SITES_I, Code::I007, version_span, format!("Version {version_text:?} of site {code} {what}"), "this version", "SMS 2003 is 2.50.<build>.<revision>, the first digit of the revision is the service pack (KB 832103): 2.50.2726.0000 is RTM, 2.50.4160.2000 is SP2; SMS 2.0 is 2.00.*".into());
                     None
@@ -558,7 +598,14 @@ impl Checker<'_> {
                 Some((s, _)) if s.eq_ignore_ascii_case("advanced") => Some(SecurityMode::Advanced),
                 Some((s, _)) if s.eq_ignore_ascii_case("standard") => Some(SecurityMode::Standard),
                 Some((s, span)) => {
-                    self.err(SITES_I, Code::I004, span, format!("unknown SecurityMode {s:?} for site {code}"), "not a security mode", "write Advanced or Standard, or leave it empty".into());
+                    self.err(
+                        SITES_I,
+                        Code::I004,
+                        span,
+                        format!("unknown SecurityMode {s:?} for site {code}"),
+                        "not a security mode",
+                        "write Advanced or Standard, or leave it empty".into(),
+                    );
                     None
                 }
             };
@@ -600,7 +647,14 @@ impl Checker<'_> {
                 } else {
                     "a site code is three characters, A–Z and 0–9".to_string()
                 };
-                self.err(file, Code::I009, span, format!("{text:?} is not a site code"), "not a site code", hint);
+                self.err(
+                    file,
+                    Code::I009,
+                    span,
+                    format!("{text:?} is not a site code"),
+                    "not a site code",
+                    hint,
+                );
                 None
             }
         }
@@ -640,7 +694,14 @@ impl Checker<'_> {
             let site = self.known_site(SYSTEMS_I, row, code_c, by_code);
             let (server, server_span) = row.cell(server_c);
             if server.is_empty() {
-                self.err(SYSTEMS_I, Code::I011, server_span, "a site system row without ServerName".into(), "empty", "every row of v_SystemResourceList names its server".into());
+                self.err(
+                    SYSTEMS_I,
+                    Code::I011,
+                    server_span,
+                    "a site system row without ServerName".into(),
+                    "empty",
+                    "every row of v_SystemResourceList names its server".into(),
+                );
                 continue;
             }
             let Some(site) = site else { continue };
@@ -711,12 +772,7 @@ impl Checker<'_> {
         }
     }
 
-    fn read_clients(
-        &mut self,
-        t: &Table,
-        sites: &mut [SiteRow],
-        by_code: &HashMap<String, usize>,
-    ) {
+    fn read_clients(&mut self, t: &Table, sites: &mut [SiteRow], by_code: &HashMap<String, usize>) {
         let c = columns(t, CLIENTS_I);
         let (code_c, type_c, count_c) = (c[0].unwrap(), c[1].unwrap(), c[2].unwrap());
         for row in &t.rows {
@@ -734,7 +790,14 @@ impl Checker<'_> {
             let count = match count_text.parse::<u64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.err(CLIENTS_I, Code::I013, count_span, format!("Clients {count_text:?} is not a whole number"), "not a count", "Clients is COUNT(*) of the query: a whole number ≥ 0".into());
+                    self.err(
+                        CLIENTS_I,
+                        Code::I013,
+                        count_span,
+                        format!("Clients {count_text:?} is not a whole number"),
+                        "not a count",
+                        "Clients is COUNT(*) of the query: a whole number ≥ 0".into(),
+                    );
                     None
                 }
             };
@@ -753,20 +816,40 @@ impl Checker<'_> {
 
     fn read_inventory(&mut self, t: &Table, servers: &mut BTreeMap<String, ExportedServer>) {
         let c = columns(t, SERVERS_I);
-        let (name_c, caption_c, csd_c, free_c, other_c) =
-            (c[0].unwrap(), c[1].unwrap(), c[2].unwrap(), c[3].unwrap(), c[4]);
+        let (name_c, caption_c, csd_c, free_c, other_c) = (
+            c[0].unwrap(),
+            c[1].unwrap(),
+            c[2].unwrap(),
+            c[3].unwrap(),
+            c[4],
+        );
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         for row in &t.rows {
             let (name, name_span) = row.cell(name_c);
             let key = server_key(name);
             if name.is_empty() {
-                self.err(SERVERS_I, Code::I011, name_span, "an inventory row without ServerName".into(), "empty", "ServerName is the computer's NetBIOS name".into());
+                self.err(
+                    SERVERS_I,
+                    Code::I011,
+                    name_span,
+                    "an inventory row without ServerName".into(),
+                    "empty",
+                    "ServerName is the computer's NetBIOS name".into(),
+                );
                 continue;
             }
             if let Some(first) = seen.get(&key) {
                 let first = first.clone();
-                self.err(SERVERS_I, Code::I012, name_span, format!("{name} appears twice in {SERVERS}"), "again here", "one row per server: the query groups by server; keep the newer inventory row".into())
-                    .also(first, "first here");
+                self.err(
+                    SERVERS_I,
+                    Code::I012,
+                    name_span,
+                    format!("{name} appears twice in {SERVERS}"),
+                    "again here",
+                    "one row per server: the query groups by server; keep the newer inventory row"
+                        .into(),
+                )
+                .also(first, "first here");
                 continue;
             }
             seen.insert(key.clone(), name_span);
@@ -808,15 +891,29 @@ impl Checker<'_> {
         for row in &t.rows {
             let (name, name_span) = row.cell(name_c);
             if name.is_empty() {
-                self.err(SQL_I, Code::I011, name_span, "a row without ServerName".into(), "empty", "ServerName is SERVERPROPERTY('MachineName')".into());
+                self.err(
+                    SQL_I,
+                    Code::I011,
+                    name_span,
+                    "a row without ServerName".into(),
+                    "empty",
+                    "ServerName is SERVERPROPERTY('MachineName')".into(),
+                );
                 continue;
             }
             // A named instance is MACHINE\INSTANCE: the computer is what the description names.
             let key = server_key(name.split('\\').next().unwrap_or(name));
             if let Some(first) = seen.get(&key) {
                 let first = first.clone();
-                self.err(SQL_I, Code::I012, name_span, format!("{name} appears twice in {SQL}"), "again here", "one row per site database server".into())
-                    .also(first, "first here");
+                self.err(
+                    SQL_I,
+                    Code::I012,
+                    name_span,
+                    format!("{name} appears twice in {SQL}"),
+                    "again here",
+                    "one row per site database server".into(),
+                )
+                .also(first, "first here");
                 continue;
             }
             seen.insert(key.clone(), name_span);
@@ -843,35 +940,48 @@ impl Checker<'_> {
     }
 
     /// The hierarchy order, or the problems that keep the sites from being one tree.
-    fn hierarchy(&mut self, sites: &[SiteRow], by_code: &HashMap<String, usize>) -> Option<Vec<usize>> {
+    fn hierarchy(
+        &mut self,
+        sites: &[SiteRow],
+        by_code: &HashMap<String, usize>,
+    ) -> Option<Vec<usize>> {
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); sites.len()];
         let mut roots = Vec::new();
         let mut ok = true;
         for (i, s) in sites.iter().enumerate() {
             match &s.parent {
                 None => roots.push(i),
-                Some(p) => match by_code.get(p) {
-                    Some(&pi) => {
-                        if sites[pi].site_type == SiteType::Secondary {
+                Some(p) => {
+                    match by_code.get(p) {
+                        Some(&pi) => {
+                            if sites[pi].site_type == SiteType::Secondary {
+                                ok = false;
+                                self.err(SITES_I, Code::I014, s.parent_span.clone(), format!("site {} reports to {p}, a secondary site", s.code), "a secondary site", "only a primary site can be a parent: check the Type of both rows".into());
+                            } else {
+                                children[pi].push(i);
+                            }
+                        }
+                        None if self.listed.contains(p) => ok = false,
+                        None => {
                             ok = false;
-                            self.err(SITES_I, Code::I014, s.parent_span.clone(), format!("site {} reports to {p}, a secondary site", s.code), "a secondary site", "only a primary site can be a parent: check the Type of both rows".into());
-                        } else {
-                            children[pi].push(i);
+                            self.err(SITES_I, Code::I005, s.parent_span.clone(), format!("ReportingSiteCode {p} of site {} is not in {SITES}", s.code), "unknown parent", "export v_Site from the central site's database: it lists every site of the hierarchy".into());
                         }
                     }
-                    None if self.listed.contains(p) => ok = false,
-                    None => {
-                        ok = false;
-                        self.err(SITES_I, Code::I005, s.parent_span.clone(), format!("ReportingSiteCode {p} of site {} is not in {SITES}", s.code), "unknown parent", "export v_Site from the central site's database: it lists every site of the hierarchy".into());
-                    }
-                },
+                }
             }
         }
         match roots.as_slice() {
             [] if !sites.is_empty() => {
                 ok = false;
                 let s = &sites[0];
-                self.err(SITES_I, Code::I014, s.parent_span.clone(), "every site has a ReportingSiteCode: there is no central site".into(), "has a parent", "the central site's ReportingSiteCode is empty".into());
+                self.err(
+                    SITES_I,
+                    Code::I014,
+                    s.parent_span.clone(),
+                    "every site has a ReportingSiteCode: there is no central site".into(),
+                    "has a parent",
+                    "the central site's ReportingSiteCode is empty".into(),
+                );
             }
             [_, rest @ ..] => {
                 for &r in rest {
@@ -886,7 +996,14 @@ impl Checker<'_> {
             if sites[root].site_type == SiteType::Secondary {
                 ok = false;
                 let s = &sites[root];
-                self.err(SITES_I, Code::I014, s.code_span.clone(), format!("the central site {} is a secondary site", s.code), "central site", "the site at the top of the hierarchy is a primary site: check its Type".into());
+                self.err(
+                    SITES_I,
+                    Code::I014,
+                    s.code_span.clone(),
+                    format!("the central site {} is a secondary site", s.code),
+                    "central site",
+                    "the site at the top of the hierarchy is a primary site: check its Type".into(),
+                );
             }
         }
         let mut order = Vec::with_capacity(sites.len());

@@ -31,7 +31,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 }
 
 fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(DecodeError {
             at: body.len() + 1,
             message: "the UTF-16 file ends in the middle of a character".into(),

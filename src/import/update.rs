@@ -136,8 +136,15 @@ pub fn update(
         .enumerate()
         .filter_map(|(i, t)| {
             let key = key_of(t)?;
-            (!export.servers.contains_key(&key))
-                .then(|| (i, t.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string()))
+            (!export.servers.contains_key(&key)).then(|| {
+                (
+                    i,
+                    t.get("name")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
         })
         .collect();
     gone.sort();
@@ -191,11 +198,18 @@ fn tables(doc: &DocumentMut, key: &str) -> Result<Vec<Table>, UpdateError> {
     Ok(match doc.get(key) {
         Some(Item::ArrayOfTables(a)) => a.iter().cloned().collect(),
         None => Vec::new(),
-        Some(_) => return Err(UpdateError::Shape(format!("{key} is not a list of [[{key}]] tables"))),
+        Some(_) => {
+            return Err(UpdateError::Shape(format!(
+                "{key} is not a list of [[{key}]] tables"
+            )))
+        }
     })
 }
 
-fn array_of_tables<'a>(doc: &'a mut DocumentMut, key: &str) -> Result<&'a mut ArrayOfTables, UpdateError> {
+fn array_of_tables<'a>(
+    doc: &'a mut DocumentMut,
+    key: &str,
+) -> Result<&'a mut ArrayOfTables, UpdateError> {
     if doc.get(key).is_none() {
         doc.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
     }
@@ -266,12 +280,24 @@ fn refresh_site(
     edits: &mut Vec<Edit>,
 ) {
     set(table, "name", string(&site.name), subject, edits);
-    set(table, "type", string(site.site_type.as_str()), subject, edits);
+    set(
+        table,
+        "type",
+        string(site.site_type.as_str()),
+        subject,
+        edits,
+    );
     match &site.parent {
         Some(p) => set(table, "parent", string(p), subject, edits),
         None => remove(table, "parent", subject, edits),
     }
-    set(table, "version", string(site.version.as_str()), subject, edits);
+    set(
+        table,
+        "version",
+        string(site.version.as_str()),
+        subject,
+        edits,
+    );
     if let Some(security) = site.security {
         set(table, "security", string(security.as_str()), subject, edits);
     }
@@ -298,7 +324,13 @@ fn refresh_site(
         );
     }
     match site.legacy_clients {
-        Some(n) => set(table, "legacy_clients", Value::from(n as i64), subject, edits),
+        Some(n) => set(
+            table,
+            "legacy_clients",
+            Value::from(n as i64),
+            subject,
+            edits,
+        ),
         None if table.contains_key("legacy_clients") && site.site_type == SiteType::Primary => {
             set(table, "legacy_clients", Value::from(0), subject, edits)
         }
@@ -322,7 +354,13 @@ fn refresh_server(
     }
     if let Some(sql) = &server.sql {
         if !server.databases.is_empty() || table.contains_key("sql") {
-            set(table, "sql", string(sql.mapped.version.as_str()), subject, edits);
+            set(
+                table,
+                "sql",
+                string(sql.mapped.version.as_str()),
+                subject,
+                edits,
+            );
         }
     }
     if let Some(mb) = server.free_disk_mb {

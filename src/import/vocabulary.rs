@@ -36,7 +36,8 @@ pub enum VersionProblem {
 /// four (KB 832103) is the service pack: 2.50.2726.0000 is RTM, 2.50.4160.2000 is SP2. SMS 2.0 is
 /// 2.00.*; Configuration Manager 2007 (4.00.*) follows the same last-four rule.
 pub fn site_version(text: &str) -> Result<SiteVersion, VersionProblem> {
-    let [major, minor, _build, revision] = four_numbers(text, false).ok_or(VersionProblem::Malformed)?;
+    let [major, minor, _build, revision] =
+        four_numbers(text, false).ok_or(VersionProblem::Malformed)?;
     // The revision is written with four digits; its first is the service pack.
     let service_pack = revision / 1000;
     match (major, minor) {
@@ -230,11 +231,17 @@ mod tests {
     fn operating_systems_from_caption_and_service_pack() {
         let os = |c, s| os_version(c, s, "");
         assert_eq!(
-            os("Microsoft(R) Windows(R) Server 2003, Standard Edition", "Service Pack 2"),
+            os(
+                "Microsoft(R) Windows(R) Server 2003, Standard Edition",
+                "Service Pack 2"
+            ),
             Some(OsVersion::Windows2003Sp2)
         );
         assert_eq!(
-            os("Microsoft Windows Server 2003 R2 Enterprise Edition", "Service Pack 2"),
+            os(
+                "Microsoft Windows Server 2003 R2 Enterprise Edition",
+                "Service Pack 2"
+            ),
             Some(OsVersion::Windows2003R2Sp2)
         );
         assert_eq!(

@@ -128,13 +128,13 @@ pub fn description(export: &Export, source: &str) -> (String, Vec<Check>) {
     w.check(
         "plan",
         "target",
-"the Configuration Manager 2007 media you will install: \"rtm\", \"sp1\" or \"sp2\"".into(),
+        "the Configuration Manager 2007 media you will install: \"rtm\", \"sp1\" or \"sp2\"".into(),
     );
     w.text.push_str("target = \"sp2\"\n\n[active_directory]\n");
     w.check(
         "active_directory",
         "schema_extended",
-"assumed \"none\": is there a System Management container (ADSI Edit → the domain → \
+        "assumed \"none\": is there a System Management container (ADSI Edit → the domain → \
          System)?"
             .into(),
     );
@@ -142,13 +142,14 @@ pub fn description(export: &Export, source: &str) -> (String, Vec<Check>) {
     w.check(
         "active_directory",
         "sites_publish",
-        "assumed false: Site Properties → Advanced → \"Publish this site in Active Directory\"".into(),
+        "assumed false: Site Properties → Advanced → \"Publish this site in Active Directory\""
+            .into(),
     );
     w.text.push_str("sites_publish = false\n\n");
     w.check(
         "console",
         "computer",
-"add a [[console]] table (computer = \"NAME\") for each computer running the SMS \
+        "add a [[console]] table (computer = \"NAME\") for each computer running the SMS \
          Administrator console"
             .into(),
     );
