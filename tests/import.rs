@@ -495,3 +495,22 @@ fn update_adds_a_new_site_with_its_checks() {
     assert!(after.contains("# our biggest site: upgrade on a weekend"));
     assert!(after.contains("feature_packs = [\"itmu\", \"osd\"]"));
 }
+
+#[test]
+fn an_unknown_role_is_kept_in_a_comment_and_a_fqdn_is_the_same_server() {
+    let dir = export_copy();
+    let systems = format!(
+        "{}NYC,nyc-mp01.contoso.com,SMS Fallback Status Point\r\n",
+        read(dir.path(), "site_systems.csv")
+    );
+    write(dir.path(), "site_systems.csv", &systems);
+    let imported = import::import_dir(dir.path(), "X").unwrap();
+    assert_eq!(imported.servers, 10, "nyc-mp01.contoso.com is NYC-MP01");
+    assert!(
+        imported.text.contains(
+            "# site_systems.csv line 41: role \"SMS Fallback Status Point\" has no equivalent in cmplan and is not written\n[[server]]\nname = \"NYC-MP01\""
+        ),
+        "{}",
+        imported.text
+    );
+}

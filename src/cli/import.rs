@@ -103,15 +103,26 @@ fn checks_report(checks: &[Check], output: &Path) -> String {
     );
     let mut kinds: Vec<(&str, &str, Vec<&str>)> = Vec::new();
     for c in checks {
-        let (kind, subject) = c.subject.split_once(' ').unwrap_or((c.subject.as_str(), ""));
-        match kinds.iter_mut().find(|(k, key, _)| *k == kind && *key == c.key) {
+        let (kind, subject) = c
+            .subject
+            .split_once(' ')
+            .unwrap_or((c.subject.as_str(), ""));
+        match kinds
+            .iter_mut()
+            .find(|(k, key, _)| *k == kind && *key == c.key)
+        {
             Some((_, _, subjects)) => subjects.push(subject),
             None => kinds.push((kind, c.key, vec![subject])),
         }
     }
     const SHOWN: usize = 8;
     for (kind, key, subjects) in kinds {
-        let mut names = subjects.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+        let mut names = subjects
+            .iter()
+            .take(SHOWN)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         if subjects.len() > SHOWN {
             names.push_str(&format!(" and {} more", subjects.len() - SHOWN));
         }
