@@ -16,3 +16,4 @@ pub mod regen;
 pub mod render;
 pub mod synth;
 pub mod templates;
+pub mod workbook_layout;
