@@ -244,12 +244,29 @@ fn draw_shaped(
     let fonts = Fonts::get();
     let mut dx = 0.0;
     for (range, rtl) in direction_runs(text) {
-        let part = &text[range];
-        let face = part
+        let face = text[range.clone()]
             .chars()
             .find(|c| c.is_alphanumeric())
             .map_or(font, |c| fonts.resolve(font, c).0);
-        let glyphs = shape(face, part, rtl);
+        // What the face lacks (emoji, rare marks) shows as a visible replacement, as elsewhere.
+        let part: String = text[range]
+            .chars()
+            .map(|c| {
+                if c == ' ' || fonts.has_glyph(face, c) {
+                    c
+                } else {
+                    super::fonts::REPLACEMENT
+                }
+            })
+            .collect();
+        let part = part.as_str();
+        let replacement = GlyphId::new(u32::from(fonts.glyph_id(face, super::fonts::REPLACEMENT)));
+        let mut glyphs = shape(face, part, rtl);
+        for g in &mut glyphs {
+            if g.glyph_id.to_u32() == 0 {
+                g.glyph_id = replacement;
+            }
+        }
         let width: f32 = glyphs.iter().map(|g| g.x_advance * size).sum();
         surface.draw_glyphs(
             Point::from_xy(x + dx, baseline),
@@ -729,6 +746,22 @@ mod tests {
         assert_eq!(runs.len(), 3, "{runs:?}");
         assert!(!runs[0].1 && runs[1].1 && !runs[2].1, "{runs:?}");
         assert_eq!(&line[runs[1].0.clone()], "תל אביב");
+        // Emoji and marks the face lacks show as the replacement character, never .notdef.
+        let doc = crate::render::pdf::document::compose(
+            &Cover {
+                title: "Plan".into(),
+                organisation: None,
+                change_reference: None,
+                prepared_by: None,
+                date: "2027-03-01".into(),
+                target_name: "Configuration Manager 2007".into(),
+                revision: 1,
+                input_digest: "0".repeat(64),
+            },
+            "# Sites\n\n- a\u{354} l\u{355} 🚀 👨\u{200d}👩\u{200d}👧 القاهرة\n",
+            Paper::A4,
+        );
+        write(&doc, &meta(), PdfStandard::Ua1).expect("valid PDF/UA-1");
         // Latin text does not go through the shaper.
         assert!(!needs_shaping("SITE-UPG-NYC Upgrade the central site"));
     }
