@@ -74,6 +74,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     formats.sort();
     formats.dedup();
 
+    // Held until the run ends: a second run into this folder waits, then reads what this one wrote.
+    let _lock = output::lock_folder(&args.output, || {
+        eprintln!(
+            "another cmplan run is writing to {}; waiting for it to finish",
+            args.output.display()
+        )
+    })?;
+    let recovered = output::recover(&args.output)
+        .with_context(|| format!("cannot tidy the output folder {}", args.output.display()))?;
+    if !recovered.restored.is_empty() {
+        eprintln!(
+            "an earlier run into {} was interrupted while replacing its files: put back the previous {}",
+            args.output.display(),
+            recovered.restored.join(", ")
+        );
+    }
+    if recovered.removed > 0 {
+        eprintln!(
+            "removed {} temporary file(s) an interrupted run left in {}",
+            recovered.removed,
+            args.output.display()
+        );
+    }
     let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
     let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
     // The previous workbook (a large one takes as long as the plan) is read meanwhile.
@@ -108,22 +131,21 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
     };
     timings.stage("render");
-    // Keep the workbook being replaced (and everything recorded in it) before replacing it.
-    let backup = if replaces_workbook {
+    // Keep the workbook being replaced (and everything recorded in it): the backup is made as
+    // part of the write, so a run that fails leaves none.
+    let mut backups = Vec::new();
+    if replaces_workbook {
         let revision = previous
             .as_ref()
             .filter(|p| same_file(&p.path, &workbook))
             .map(|p| p.revision);
-        Some(regen::make_backup(&workbook, revision).with_context(|| {
-            format!(
-                "cannot keep a backup of {} before replacing it; nothing was written",
-                workbook.display()
-            )
-        })?)
-    } else {
-        None
-    };
-    let written = output::write_all(files)?;
+        backups.push(output::Backup {
+            of: workbook.clone(),
+            to: regen::backup_path(&workbook, revision),
+        });
+    }
+    let committed = output::commit(files, &backups, std::slice::from_ref(&args.env))?;
+    let (written, backup) = (committed.written, committed.backups.into_iter().next());
     timings.stage("backup + write");
     if let (Some(prev), Some(c)) = (&previous, carried) {
         eprintln!(

@@ -12,7 +12,7 @@ pub mod workbook;
 
 use std::collections::HashMap;
 
-pub use backup::{backup_path, make_backup};
+pub use backup::backup_path;
 pub use diff::{diff, PlanDiff};
 pub use report::{render_json, render_md, render_text, DiffFormat};
 pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
