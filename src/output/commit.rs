@@ -278,14 +278,13 @@ pub fn recover(dir: &Path) -> std::io::Result<Recovered> {
     let mut recovered = Recovered::default();
     let journal_path = dir.join(JOURNAL);
     match std::fs::read(&journal_path) {
-        Ok(bytes) => match serde_json::from_slice::<Journal>(&bytes) {
-            Ok(journal) => {
+        // A journal is written whole and renamed into place; an unreadable one is not ours.
+        Ok(bytes) => {
+            if let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) {
                 recovered.restored = journal.entries.iter().map(|e| e.target.clone()).collect();
                 roll_back(dir, &journal);
             }
-            // A journal is written whole and renamed into place; an unreadable one is not ours.
-            Err(_) => {}
-        },
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
