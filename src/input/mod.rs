@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use validate::{
-    ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, PLAN_KEYS, ROOT_KEYS,
-    SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS,
+    ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, NAME_LIMIT, PLAN_KEYS,
+    ROOT_KEYS, SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS, TEXT_LIMIT, TITLE_LIMIT,
 };
 
 use crate::model::Environment;
@@ -77,10 +77,23 @@ impl InputError {
     }
 }
 
+/// The largest description file cmplan reads.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// Reads and validates a description file (`.toml` or `.json`, by extension).
 pub fn load(path: &Path) -> Result<Environment, InputError> {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    // Read no more than the limit (and one byte to know it is over): a huge file is refused
+    // without being held in memory.
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    match read() {
         Ok(bytes) => load_bytes(&name, &bytes),
         Err(e) => Err(InputError {
             file: name.clone(),
@@ -103,6 +116,24 @@ pub fn load(path: &Path) -> Result<Environment, InputError> {
 /// Validates a description held in memory; `name` (its file name) picks the format (`.json` →
 /// JSON, anything else → TOML) and labels diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        let mut sink = Sink::new(name, "");
+        sink.error(
+            Code::E037,
+            0..0,
+            format!(
+                "the file is larger than {} MiB, more than any description needs (40,000 sites take 12 MiB)",
+                MAX_FILE_BYTES >> 20
+            ),
+            "file too large",
+        )
+        .hint("check that this is the description you meant; a text pasted in by mistake can make it this large");
+        return Err(InputError {
+            file: name.to_string(),
+            diagnostics: sink.diagnostics,
+            text: String::new(),
+        });
+    }
     let digest = hex(&Sha256::digest(bytes));
     let syntax = if Path::new(name)
         .extension()

@@ -706,6 +706,30 @@ impl Cx<'_, '_> {
     /// visible character (E034). The text is kept either way (it is never a reference), so that
     /// nothing else is reported because of it.
     fn characters(&mut self, f: &Fields<'_>, key: &str, required: bool, text: &Sp<String>) {
+        let (limit, kind) = text_limit(key);
+        // Counted only as far as needed: a 200 MB name stops at the limit.
+        if text.v.chars().nth(limit).is_some() {
+            let length = text.v.chars().count();
+            self.sink
+                .error(
+                    Code::E036,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} is {length} characters long; {kind} may have at most {limit}",
+                        f.what
+                    ),
+                    "too long",
+                )
+                .hint(format!(
+                    "shorten it to {limit} characters or fewer{}",
+                    if MULTILINE_KEYS.contains(&key) {
+                        " (a longer text belongs in a document the task can refer to)"
+                    } else {
+                        ""
+                    }
+                ));
+            return;
+        }
         let multiline = MULTILINE_KEYS.contains(&key);
         let refused = |c: &char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
         if let Some((at, c)) = text.v.chars().enumerate().find(|(_, c)| refused(c)) {
@@ -1436,9 +1460,12 @@ impl Cx<'_, '_> {
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
-        let feature_packs = self
-            .strings(&f, "feature_packs")
-            .unwrap_or_default()
+        let feature_packs = self.strings(&f, "feature_packs").unwrap_or_default();
+        // Free text like any name: the same character and length rules.
+        for pack in feature_packs.iter().filter(|p| !p.v.is_empty()) {
+            self.characters(&f, "feature_packs", false, pack);
+        }
+        let feature_packs = feature_packs
             .into_iter()
             .map(|s| s.v.trim().to_lowercase())
             .collect();
@@ -2121,6 +2148,20 @@ fn header_span(span: &Span, text: &str) -> Span {
 
 /// Keys whose text may run over several lines: line breaks and tabs are allowed there (E035).
 const MULTILINE_KEYS: &[&str] = &["expected_result", "details"];
+
+/// The longest text each kind of field may hold, in characters, and what the kind is called. The
+/// workbook's 32,767 characters per cell is the ceiling: a task's texts must fit in their cells.
+pub const NAME_LIMIT: usize = 256;
+pub const TITLE_LIMIT: usize = 1_000;
+pub const TEXT_LIMIT: usize = 30_000;
+
+fn text_limit(key: &str) -> (usize, &'static str) {
+    match key {
+        _ if MULTILINE_KEYS.contains(&key) => (TEXT_LIMIT, "a text"),
+        "title" => (TITLE_LIMIT, "a title"),
+        _ => (NAME_LIMIT, "a name"),
+    }
+}
 
 /// Whether a character shows something: not whitespace, not a control character, not one of
 /// Unicode's default-ignorable code points.
