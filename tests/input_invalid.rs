@@ -38,6 +38,11 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e006_unknown_role.toml", &[("E006", 36, 32)]),
     ("e006_unknown_scope.toml", &[("E006", 43, 9)]),
     ("e006_upper_case_value.toml", &[("E006", 18, 8)]),
+    // Weekdays are an enumeration like the others: exact and lower case.
+    (
+        "e006_weekday_capitalised.toml",
+        &[("E006", 7, 13), ("E006", 7, 34)],
+    ),
     ("e007_infinite_disk.toml", &[("E007", 37, 16)]),
     ("e007_nan_size.toml", &[("E007", 14, 20)]),
     ("e007_negative_disk.toml", &[("E007", 37, 16)]),

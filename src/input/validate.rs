@@ -1311,7 +1311,8 @@ impl Cx<'_, '_> {
             Some(given) => {
                 let mut out = Vec::new();
                 for item in &given {
-                    let word = item.v.trim().to_lowercase();
+                    // Exact, as every enumeration: `Monday` is reported with its lower-case form.
+                    let word = item.v.as_str();
                     match WEEKDAYS.iter().position(|w| *w == word) {
                         Some(i) => {
                             let day = chrono::Weekday::try_from(i as u8).expect("0..7");
@@ -1320,12 +1321,18 @@ impl Cx<'_, '_> {
                             }
                         }
                         None => {
-                            let hint = match closest(&word, WEEKDAYS) {
-                                Some(best) => format!(
-                                    "did you mean `{best}`? Accepted values: {}",
-                                    list(WEEKDAYS)
-                                ),
-                                None => format!("accepted values: {}", list(WEEKDAYS)),
+                            let lower = word.trim().to_lowercase();
+                            let hint = match WEEKDAYS.iter().find(|w| **w == lower) {
+                                Some(exact) => {
+                                    format!("write it in lower case, as every value: \"{exact}\"")
+                                }
+                                None => match closest(&lower, WEEKDAYS) {
+                                    Some(best) => format!(
+                                        "did you mean `{best}`? Accepted values: {}",
+                                        list(WEEKDAYS)
+                                    ),
+                                    None => format!("accepted values: {}", list(WEEKDAYS)),
+                                },
                             };
                             self.sink
                                 .error(
