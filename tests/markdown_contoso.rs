@@ -158,3 +158,33 @@ fn a_broken_template_fails_generate_and_names_the_file() {
     );
     assert!(!out.join("contoso.md").exists(), "nothing written");
 }
+
+#[test]
+fn the_markdown_file_lists_its_sections_and_links_the_diagram() {
+    let plan = contoso();
+    let ctx = cmplan::render::RenderContext {
+        diagram_file: Some("contoso-hierarchy.svg".into()),
+        ..Default::default()
+    };
+    let md =
+        String::from_utf8(cmplan::render::render(cmplan::render::Format::Md, &plan, &ctx).unwrap())
+            .unwrap();
+    let first_break = md.find("<!-- pagebreak -->").unwrap();
+    let contents = &md[md.find("**Contents**").unwrap()..first_break];
+    assert!(contents.contains("1. [Summary](#summary)"), "{contents}");
+    assert!(contents.contains("1. [Hierarchy](#hierarchy)"));
+    assert!(contents.contains(
+        "1. [Phase 2: Prepare the hierarchy, sites, servers and SQL Servers](#phase-2-prepare-the-hierarchy-sites-servers-and-sql-servers)"
+    ));
+    assert!(
+        !contents.contains(&format!("[{}]", plan.title)),
+        "not the title"
+    );
+    assert!(contents.contains("[contoso-hierarchy.svg](contoso-hierarchy.svg)"));
+    // One entry per section heading.
+    let sections = md[first_break..]
+        .lines()
+        .filter(|l| l.starts_with("# "))
+        .count();
+    assert_eq!(contents.matches("\n1. [").count(), sections);
+}

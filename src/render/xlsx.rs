@@ -20,128 +20,27 @@ use rust_xlsxwriter::{
 };
 
 use super::{Paper, RenderContext, RenderError};
-use crate::plan::{Plan, Severity, TaskStatus};
+use crate::plan::{Phase, Plan, Severity, SubItem, Task, TaskStatus};
 
-/// The sheet engineers track the upgrade in.
-pub const CHECKLIST_SHEET: &str = "Checklist";
-/// Header texts of the `Checklist` sheet, columns A–N (read back by regeneration).
-pub const CHECKLIST_HEADERS: [&str; 14] = [
-    "#",
-    "ID",
-    "Phase",
-    "Site",
-    "Server",
-    "Task",
-    "Expected result",
-    "Details",
-    "Reference",
-    "Depends on",
-    "Status",
-    "Owner",
-    "Completed on",
-    "Notes",
-];
-/// Columns O–R of the `Checklist` sheet, written only when the plan has a schedule
-/// (`plan.start`): the dates are real Excel dates.
-pub const SCHEDULE_HEADERS: [&str; 4] = ["Wave", "Planned start", "Planned end", "Critical path"];
-const SCHEDULE_WIDTHS: [f64; 4] = [6.0, 13.0, 13.0, 9.0];
-pub const SUMMARY_SHEET: &str = "Summary";
-pub const SITES_SHEET: &str = "Sites";
-pub const SQL_SERVERS_SHEET: &str = "SQL Servers";
-pub const FINDINGS_SHEET: &str = "Findings";
-pub const CHANGES_SHEET: &str = "Changes";
-pub const REMOVED_TASKS_SHEET: &str = "Removed tasks";
-/// Hidden sheet holding the plan's JSON, so a regeneration can diff against this revision.
-pub const PLAN_SHEET: &str = "cmplan-plan";
-/// Cell A1 of [`PLAN_SHEET`]: identifies the format of the chunks below it.
-pub const PLAN_MARKER: &str = "cmplan-plan-json v1";
-/// The plan JSON is split into chunks of at most this many characters (A2, A3, …).
-pub const PLAN_CHUNK_CHARS: usize = 30_000;
+// The layout (sheet names, columns, the hidden plan sheet) is shared with regeneration.
+use crate::workbook_layout::{
+    column_letter, ChangeRole, ChecklistRole, Column, FindingRole, RemovedRole, SiteRole, SqlRole,
+    Table, CHANGES, CHECKLIST, FINDINGS, REMOVED_TASKS, REVISION_LABEL, SITES, SQL_SERVERS,
+};
+pub use crate::workbook_layout::{PLAN_CHUNK_CHARS, PLAN_MARKER, PLAN_SHEET, SUMMARY_SHEET};
+
 /// Excel's cell limit, in UTF-16 code units.
 pub const CELL_LIMIT: usize = 32_767;
 /// Appended to a text cut at [`CELL_LIMIT`].
 pub const TRUNCATION_MARKER: &str = " […truncated: Excel cells hold at most 32,767 characters]";
 
-// Checklist columns (0-based), named where the code refers to them.
-const COL_ID: u16 = 1;
-const COL_PHASE: u16 = 2;
-const COL_TASK: u16 = 5;
-const COL_STATUS: u16 = 10;
-const COL_COMPLETED: u16 = 12;
-// Narrow enough that a landscape page printed to fit its width stays readable.
-const CHECKLIST_WIDTHS: [f64; 14] = [
-    5.0, 22.0, 16.0, 6.0, 12.0, 34.0, 30.0, 48.0, 18.0, 18.0, 13.0, 14.0, 13.0, 28.0,
-];
-
-// Sites columns (0-based).
-const SITES_HEADERS: [&str; 17] = [
-    "Code",
-    "Name",
-    "Type",
-    "Parent",
-    "Version",
-    "Clients",
-    "Legacy clients",
-    "Subtree clients",
-    "Database growth MB",
-    "SQL Server",
-    "SQL free MB",
-    "SQL shortfall MB",
-    "Site server",
-    "Security",
-    "Blockers",
-    "Already upgraded",
-    "How the estimate is made",
-];
-const SITES_WIDTHS: [f64; 17] = [
-    7.0, 28.0, 10.0, 7.0, 18.0, 10.0, 10.0, 10.0, 12.0, 16.0, 12.0, 12.0, 16.0, 10.0, 9.0, 10.0,
-    60.0,
-];
-const SITE_UPGRADED: u16 = 15;
-const SITE_CLIENTS: u16 = 5;
-const SITE_LEGACY: u16 = 6;
-const SITE_GROWTH: u16 = 8;
-const SITE_SQL: u16 = 9;
-
-const SQL_HEADERS: [&str; 7] = [
-    "Name",
-    "Site databases",
-    "SQL Server version",
-    "Database growth MB",
-    "Free MB",
-    "Shortfall MB",
-    "How the estimate is made",
-];
-const SQL_WIDTHS: [f64; 7] = [18.0, 20.0, 16.0, 12.0, 12.0, 12.0, 70.0];
-const SQL_FREE: u16 = 4;
-const SQL_SHORTFALL: u16 = 5;
-
-const FINDINGS_HEADERS: [&str; 8] = [
-    "Code",
-    "Severity",
-    "Site",
-    "Server",
-    "Message",
-    "Source",
-    "Rule",
-    "Remediation task",
-];
-const FINDINGS_WIDTHS: [f64; 8] = [18.0, 10.0, 7.0, 16.0, 70.0, 40.0, 8.0, 26.0];
-const FINDING_SEVERITY: u16 = 1;
-
-const REMOVED_HEADERS: [&str; 7] = [
-    "ID",
-    "Task",
-    "Site",
-    "Status",
-    "Owner",
-    "Completed on",
-    "Notes",
-];
-const REMOVED_WIDTHS: [f64; 7] = [26.0, 42.0, 7.0, 14.0, 16.0, 13.0, 40.0];
-
-const CHANGES_HEADERS: [&str; 3] = ["Category", "Subject", "Description"];
-const CHANGES_WIDTHS: [f64; 3] = [18.0, 26.0, 90.0];
+/// The body text size (Excel's default, Calibri 11 pt) and the smallest size it may print at.
+const FONT_PT: f64 = 11.0;
+const MIN_PRINTED_PT: f64 = 9.0;
+/// Points per line of 11-point text, as Excel sizes rows.
+const LINE_PT: f64 = 15.0;
+/// A Checklist row shows at most this many lines, unless its Task needs more.
+const CHECKLIST_MAX_LINES: usize = 3;
 
 /// Renders the tracking workbook.
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
@@ -221,11 +120,18 @@ struct Styles {
     in_progress: Format,
     blocked: Format,
     not_applicable: Format,
+    /// A sub-item's Task cell, indented under its task; and its ID, in grey.
+    sub_item: Format,
+    sub_item_id: Format,
 }
 
 impl Styles {
     fn new() -> Styles {
-        let top = Format::new().set_align(FormatAlign::Top);
+        // Light borders on every body cell: a printed sheet keeps its grid.
+        let top = Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xBFBFBF));
         Styles {
             header: Format::new()
                 .set_bold()
@@ -268,6 +174,11 @@ impl Styles {
                 .set_bold()
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
+            sub_item: top.clone().set_text_wrap().set_indent(2),
+            sub_item_id: top
+                .clone()
+                .set_text_wrap()
+                .set_font_color(Color::RGB(0x595959)),
             warning: top
                 .set_background_color(Color::RGB(0xFFEB9C))
                 .set_font_color(Color::RGB(0x9C5700)),
@@ -309,9 +220,9 @@ struct Layout {
 
 impl Layout {
     fn new(plan: &Plan) -> Layout {
-        let tasks = plan.tasks().count() as u32;
+        let rows: usize = plan.tasks().map(|t| 1 + t.items.len()).sum();
         Layout {
-            checklist_last: tasks.max(1),
+            checklist_last: (rows as u32).max(1),
             sites_last: (plan.sites.len() as u32).max(1),
             findings_last: (plan.findings.len() as u32).max(1),
             sql_rows: plan
@@ -328,8 +239,18 @@ impl Layout {
         }
     }
 
-    fn checklist_range(&self, col: u16) -> String {
-        sheet_range(CHECKLIST_SHEET, col, 1, self.checklist_last)
+    fn checklist_range(&self, role: ChecklistRole) -> String {
+        sheet_range(CHECKLIST.sheet, CHECKLIST.col(role), 1, self.checklist_last)
+    }
+
+    /// A COUNTIFS condition pair that keeps task rows only, when sub-item rows (IDs with a `/`)
+    /// are among them.
+    fn tasks_only(&self, plan: &Plan) -> String {
+        if plan.tasks().any(|t| !t.items.is_empty()) {
+            format!(",{},\"<>*/*\"", self.checklist_range(ChecklistRole::Id))
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -347,6 +268,85 @@ fn sheet_range(sheet: &str, col: u16, first: u32, last: u32) -> String {
 // Checklist
 // ---------------------------------------------------------------------------------------------
 
+/// One Checklist row: a task, or one of its sub-items on an indented row under it.
+struct ChecklistRow<'a> {
+    task: &'a Task,
+    item: Option<&'a SubItem>,
+    /// Text of each column, in [`CHECKLIST`] order (Depends on as a `, `-joined list).
+    cells: Vec<Cow<'a, str>>,
+}
+
+fn checklist_rows(plan: &Plan) -> Vec<ChecklistRow<'_>> {
+    let mut rows = Vec::new();
+    for phase in &plan.phases {
+        for task in &phase.tasks {
+            rows.push(checklist_row(phase, task, None));
+            for item in &task.items {
+                rows.push(checklist_row(phase, task, Some(item)));
+            }
+        }
+    }
+    rows
+}
+
+fn checklist_row<'a>(
+    phase: &'a Phase,
+    task: &'a Task,
+    item: Option<&'a SubItem>,
+) -> ChecklistRow<'a> {
+    let progress = match item {
+        Some(item) => item.progress.as_ref(),
+        None => task.progress.as_ref(),
+    };
+    let status = progress.map_or(TaskStatus::NotStarted, |p| p.status);
+    let cells = CHECKLIST
+        .columns
+        .iter()
+        .map(|col| -> Cow<'a, str> {
+            let b = Cow::Borrowed;
+            match (col.role, item) {
+                (ChecklistRole::Id, None) => b(&task.id),
+                (ChecklistRole::Id, Some(i)) => b(&i.id),
+                (ChecklistRole::Task, None) => b(&task.title),
+                (ChecklistRole::Task, Some(i)) => b(&i.text),
+                (ChecklistRole::Status, _) => b(status.label()),
+                (ChecklistRole::Owner, _) => b(progress.map_or("", |p| &p.owner)),
+                (ChecklistRole::CompletedOn, _) => b(progress.map_or("", |p| &p.completed_on)),
+                (ChecklistRole::Notes, _) => b(progress.map_or("", |p| &p.notes)),
+                (ChecklistRole::Site, _) => b(task.site.as_deref().unwrap_or("")),
+                (
+                    ChecklistRole::Server,
+                    Some(SubItem {
+                        server: Some(s), ..
+                    }),
+                ) => b(s),
+                (ChecklistRole::Server, _) => b(task.server.as_deref().unwrap_or("")),
+                (ChecklistRole::Wave, _) => Cow::Owned(task.wave.to_string()),
+                (ChecklistRole::Phase, _) => b(&phase.title),
+                (ChecklistRole::DependsOn, None) => Cow::Owned(task.depends_on.join(", ")),
+                (ChecklistRole::ExpectedResult, None) => b(&task.expected_result),
+                (ChecklistRole::ExpectedResult, Some(i)) => b(&i.expected_result),
+                (ChecklistRole::Details, None) if !task.remedies.is_empty() => Cow::Owned(format!(
+                    "Remedies blocker {}. {}",
+                    task.remedies.join(", "),
+                    task.details
+                )),
+                (ChecklistRole::Details, None) => b(&task.details),
+                (ChecklistRole::Reference, None) => b(&task.reference),
+                (ChecklistRole::PlannedStart, _) => b(task.planned_start.as_deref().unwrap_or("")),
+                (ChecklistRole::PlannedEnd, _) => b(task.planned_end.as_deref().unwrap_or("")),
+                (ChecklistRole::CriticalPath, _) => b(if task.critical { "yes" } else { "" }),
+                // A sub-item inherits its task's dependencies, details and reference.
+                (
+                    ChecklistRole::DependsOn | ChecklistRole::Details | ChecklistRole::Reference,
+                    Some(_),
+                ) => b(""),
+            }
+        })
+        .collect();
+    ChecklistRow { task, item, cells }
+}
+
 fn checklist(
     plan: &Plan,
     ctx: &RenderContext,
@@ -354,105 +354,125 @@ fn checklist(
     layout: &Layout,
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(CHECKLIST_SHEET)?;
-    header_row(&mut ws, &CHECKLIST_HEADERS, &CHECKLIST_WIDTHS, s)?;
-    ws.set_column_format(COL_COMPLETED, &s.date)?;
-    // With a schedule, the planned dates follow the tracking columns (regeneration finds its
-    // columns by header, so these do not disturb it).
+    ws.set_name(CHECKLIST.sheet)?;
+    // With a schedule, the planned dates follow the other columns.
     let scheduled = plan.schedule.is_some();
-    let last_col = if scheduled {
-        let first = CHECKLIST_HEADERS.len() as u16;
-        for (i, (h, w)) in SCHEDULE_HEADERS.iter().zip(SCHEDULE_WIDTHS).enumerate() {
-            ws.write_string_with_format(0, first + i as u16, *h, &s.header)?;
-            ws.set_column_width(first + i as u16, w)?;
-        }
-        first + SCHEDULE_HEADERS.len() as u16 - 1
-    } else {
-        CHECKLIST_HEADERS.len() as u16 - 1
-    };
+    let columns: Vec<&Column<ChecklistRole>> = CHECKLIST
+        .columns
+        .iter()
+        .filter(|c| scheduled || !c.role.needs_schedule())
+        .collect();
+    let last_col = columns.len() as u16 - 1;
+    let rows = checklist_rows(plan);
 
-    let mut row = 0u32;
-    for phase in &plan.phases {
-        for task in &phase.tasks {
-            row += 1;
-            let body = if task.remedies.is_empty() {
-                &s.wrap
-            } else {
-                &s.remedy
-            };
-            ws.write_number_with_format(row, 0, row, &s.integer)?;
-            let details = if task.remedies.is_empty() {
-                Cow::Borrowed(task.details.as_str())
-            } else {
-                Cow::Owned(format!(
-                    "Remedies blocker {}. {}",
-                    task.remedies.join(", "),
-                    task.details
-                ))
-            };
-            let depends_on = task.depends_on.join(", ");
-            let progress = task.progress.as_ref();
-            let status = progress.map_or(TaskStatus::NotStarted, |p| p.status);
-            let cells: [(u16, &str, &Format); 12] = [
-                (COL_ID, &task.id, body),
-                (COL_PHASE, &phase.title, &s.wrap),
-                (3, task.site.as_deref().unwrap_or(""), &s.text),
-                (4, task.server.as_deref().unwrap_or(""), &s.wrap),
-                (COL_TASK, &task.title, body),
-                (6, &task.expected_result, &s.wrap),
-                (7, &details, &s.wrap),
-                (8, &task.reference, &s.wrap),
-                (9, &depends_on, &s.wrap),
-                (COL_STATUS, status.label(), &s.text),
-                (11, progress.map_or("", |p| &p.owner), &s.wrap),
-                (13, progress.map_or("", |p| &p.notes), &s.wrap),
-            ];
-            for (col, text, format) in cells {
-                put(&mut ws, row, col, text, format)?;
-            }
-            put_date_or_text(
-                &mut ws,
-                row,
-                COL_COMPLETED,
-                progress.map_or("", |p| &p.completed_on),
-                s,
-            )?;
-            if scheduled {
-                let first = CHECKLIST_HEADERS.len() as u16;
-                ws.write_number_with_format(row, first, task.wave, &s.integer)?;
-                for (i, date) in [&task.planned_start, &task.planned_end].iter().enumerate() {
-                    put_date_or_text(
-                        &mut ws,
-                        row,
-                        first + 1 + i as u16,
-                        date.as_deref().unwrap_or(""),
-                        s,
-                    )?;
+    let widths: Vec<f64> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| {
+            let texts = rows.iter().map(|r| r.cells[i].as_ref());
+            match col.role {
+                // Wide enough for the longest single ID: IDs are packed whole onto lines.
+                ChecklistRole::DependsOn => {
+                    let longest = rows
+                        .iter()
+                        .flat_map(|r| r.task.depends_on.iter())
+                        .map(|d| text_width(d))
+                        .fold(0.0, f64::max);
+                    content_width(col, texts).max(longest)
                 }
-                put(
+                // Room to write in, on screen and on paper, however empty they are now.
+                ChecklistRole::Status
+                | ChecklistRole::Owner
+                | ChecklistRole::CompletedOn
+                | ChecklistRole::Notes => col.width,
+                _ => content_width(col, texts),
+            }
+        })
+        .collect();
+    header_row(&mut ws, 0, &columns, &widths, s)?;
+    let col_of = |role| CHECKLIST.col(role);
+    ws.set_column_format(col_of(ChecklistRole::CompletedOn), &s.date)?;
+
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let body = if r.item.is_some() {
+            &s.sub_item
+        } else if r.task.remedies.is_empty() {
+            &s.wrap
+        } else {
+            &s.remedy
+        };
+        let mut lines_task = 1;
+        let mut lines_other = 1;
+        for (c, col) in columns.iter().enumerate() {
+            let c16 = c as u16;
+            let text = r.cells[c].as_ref();
+            let lines = wrapped_lines(text, widths[c]);
+            match col.role {
+                ChecklistRole::Id => put(
                     &mut ws,
                     row,
-                    first + 3,
-                    if task.critical { "yes" } else { "" },
-                    &s.text,
-                )?;
+                    c16,
+                    text,
+                    if r.item.is_some() {
+                        &s.sub_item_id
+                    } else {
+                        body
+                    },
+                )?,
+                ChecklistRole::Task => {
+                    put(&mut ws, row, c16, text, body)?;
+                    lines_task = lines;
+                    continue;
+                }
+                ChecklistRole::Wave => {
+                    ws.write_number_with_format(row, c16, r.task.wave, &s.integer)?;
+                }
+                ChecklistRole::CompletedOn
+                | ChecklistRole::PlannedStart
+                | ChecklistRole::PlannedEnd => put_date_or_text(&mut ws, row, c16, text, s)?,
+                ChecklistRole::DependsOn => {
+                    let packed = pack_ids(&r.task.depends_on, widths[c]);
+                    let packed = if r.item.is_some() {
+                        String::new()
+                    } else {
+                        packed
+                    };
+                    lines_other = lines_other.max(packed.lines().count().max(1));
+                    put(&mut ws, row, c16, &packed, &s.wrap)?;
+                    continue;
+                }
+                ChecklistRole::Site | ChecklistRole::Status | ChecklistRole::CriticalPath => {
+                    put(&mut ws, row, c16, text, &s.text)?
+                }
+                _ => put(&mut ws, row, c16, text, &s.wrap)?,
             }
-            fit_row(
-                &mut ws,
-                row,
-                &CHECKLIST_WIDTHS,
-                &cells.map(|(c, t, _)| (c, t)),
-            )?;
+            // Details, Reference and Phase (the same on every row of a phase) show what fits the
+            // row: the whole text stays in the cell
+            // (formula bar, a double-click on the row edge) and in the printed plan, so a long
+            // explanation never makes the rows a person ticks tall.
+            if !matches!(
+                col.role,
+                ChecklistRole::Details | ChecklistRole::Reference | ChecklistRole::Phase
+            ) {
+                lines_other = lines_other.max(lines);
+            }
+        }
+        let lines = lines_task.max(lines_other.min(CHECKLIST_MAX_LINES));
+        if lines > 1 {
+            ws.set_row_height(row, (LINE_PT * lines as f64).min(409.0))?;
         }
     }
     let last = layout.checklist_last;
 
+    let status_col = col_of(ChecklistRole::Status);
+    let completed_col = col_of(ChecklistRole::CompletedOn);
     let status_list: Vec<&str> = TaskStatus::ALL.iter().map(|t| t.label()).collect();
     let status_validation = DataValidation::new()
         .allow_list_strings(&status_list)?
         .set_error_title("Status")?
         .set_error_message(format!("Choose one of: {}.", status_list.join(", ")))?;
-    ws.add_data_validation(1, COL_STATUS, last, COL_STATUS, &status_validation)?;
+    ws.add_data_validation(1, status_col, last, status_col, &status_validation)?;
 
     let earliest = ExcelDateTime::from_ymd(1990, 1, 1)?;
     let latest = ExcelDateTime::from_ymd(2099, 12, 31)?;
@@ -461,10 +481,10 @@ fn checklist(
         .set_error_style(DataValidationErrorStyle::Warning)
         .set_error_title("Completed on")?
         .set_error_message("Enter a date, e.g. 2027-03-01.")?;
-    ws.add_data_validation(1, COL_COMPLETED, last, COL_COMPLETED, &date_validation)?;
+    ws.add_data_validation(1, completed_col, last, completed_col, &date_validation)?;
 
     // The whole row takes the colour of its status.
-    let status_cell = "$K2";
+    let status_cell = format!("${}2", column_letter(status_col));
     for (status, format) in [
         (TaskStatus::Done, &s.done),
         (TaskStatus::InProgress, &s.in_progress),
@@ -477,9 +497,90 @@ fn checklist(
         ws.add_conditional_format(1, 0, last, last_col, &rule)?;
     }
 
-    table_sheet_setup(&mut ws, 0, 0, (last, last_col), plan, ctx, CHECKLIST_SHEET)?;
+    // ID and Task stay in view while the person scrolls right to Status and beyond.
+    table_sheet_setup(&mut ws, 0, 2, (last, last_col), plan, ctx, CHECKLIST.sheet)?;
+    checklist_print_area(&mut ws, &widths, last, ctx)?;
     ws.set_active(true);
     Ok(ws)
+}
+
+/// The printed Checklist: the columns a person ticks on paper (a prefix of the sheet, which puts
+/// them first), as many as fit the page's width at a scale that keeps the text at least
+/// [`MIN_PRINTED_PT`]; the scale is set, not left to fit-to-width (which shrinks it to ~6 pt).
+fn checklist_print_area(
+    ws: &mut Worksheet,
+    widths: &[f64],
+    last_row: u32,
+    ctx: &RenderContext,
+) -> Result<(), XlsxError> {
+    // 8 % to spare: LibreOffice draws columns about 6 % wider than Excel's pixel rule, and a
+    // column pushed past the edge prints on pages of its own.
+    let (cols, scale) = print_columns(widths, 0.92 * printable_width_pt(ctx.paper));
+    ws.set_print_area(0, 0, last_row, cols - 1)?;
+    ws.set_print_scale(scale);
+    Ok(())
+}
+
+/// Margins of every printed sheet, in inches: narrow sides leave room for columns.
+const MARGIN_SIDE_IN: f64 = 0.4;
+
+/// The width a landscape page leaves between the side margins, in points.
+fn printable_width_pt(paper: Paper) -> f64 {
+    let long_side = match paper {
+        Paper::A4 => 841.89,
+        Paper::Letter => 792.0,
+    };
+    long_side - 2.0 * 72.0 * MARGIN_SIDE_IN
+}
+
+/// Width of a column on paper at 100 %, in points: Excel draws `width` units of the default font
+/// as `trunc(7 * width + 5)` pixels at 96 dpi.
+pub fn column_width_pt(width: f64) -> f64 {
+    (7.0 * width + 5.0).trunc() * 0.75
+}
+
+/// How many leading columns to print and at what scale (percent): the most columns whose width
+/// still fits `printable_pt` at the smallest scale keeping [`MIN_PRINTED_PT`], then the largest
+/// scale (at most 100) at which they fit.
+pub fn print_columns(widths: &[f64], printable_pt: f64) -> (u16, u16) {
+    let min_scale = (MIN_PRINTED_PT / FONT_PT * 100.0).ceil();
+    let mut total = 0.0;
+    let mut cols = 0u16;
+    for &w in widths {
+        let next = total + column_width_pt(w);
+        if cols > 0 && next * min_scale / 100.0 > printable_pt {
+            break;
+        }
+        total = next;
+        cols += 1;
+    }
+    let scale = (printable_pt / total * 100.0)
+        .floor()
+        .clamp(min_scale, 100.0);
+    (cols, scale as u16)
+}
+
+/// IDs joined by `, ` and packed onto lines that fit `width`, breaking only between IDs: a
+/// viewer that wraps at hyphens would otherwise split `SITE-UPG-NYC` across lines.
+fn pack_ids(ids: &[String], width: f64) -> String {
+    let mut out = String::new();
+    let mut line = 0.0;
+    for (i, id) in ids.iter().enumerate() {
+        // The ID, its comma, and the space before it when it joins a line.
+        let w = text_width(id) + 0.5;
+        if i > 0 {
+            if line + 0.5 + w > width {
+                out.push_str(",\n");
+                line = 0.0;
+            } else {
+                out.push_str(", ");
+                line += 0.5;
+            }
+        }
+        out.push_str(id);
+        line += w;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,7 +602,7 @@ fn summary_title_rows(plan: &Plan) -> Vec<(&'static str, TitleValue<'_>)> {
     }
     rows.push(("Target", TitleValue::Text(&plan.target_name)));
     rows.push(("Plan date", TitleValue::Date(&plan.date)));
-    rows.push(("Revision", TitleValue::Number(f64::from(plan.revision))));
+    rows.push((REVISION_LABEL, TitleValue::Number(f64::from(plan.revision))));
     rows.push(("Input SHA-256", TitleValue::Text(&plan.input_digest)));
     if let Some(schedule) = &plan.schedule {
         rows.push(("Planned start", TitleValue::Date(&schedule.start)));
@@ -575,7 +676,7 @@ fn summary(
     ws.write_blank(row, 1, &s.section)?;
     row += 1;
     let t = &plan.totals;
-    let site_col = |col: u16| sheet_range(SITES_SHEET, col, 1, layout.sites_last);
+    let site_col = |role| sheet_range(SITES.sheet, SITES.col(role), 1, layout.sites_last);
     let count_sites = |site_type: &str| {
         plan.sites
             .iter()
@@ -584,53 +685,72 @@ fn summary(
     };
     let severity_count =
         |sev: Severity| plan.findings.iter().filter(|f| f.severity == sev).count() as f64;
-    let severity_range = sheet_range(FINDINGS_SHEET, FINDING_SEVERITY, 1, layout.findings_last);
+    let severity_range = sheet_range(
+        FINDINGS.sheet,
+        FINDINGS.col(FindingRole::Severity),
+        1,
+        layout.findings_last,
+    );
+    let tasks_only = layout.tasks_only(plan);
     let totals: Vec<(&str, Option<String>, f64, f64)> = vec![
         (
             "Sites",
-            Some(format!("COUNTA({})", site_col(0))),
+            Some(format!("COUNTA({})", site_col(SiteRole::Code))),
             plan.sites.len() as f64,
             t.sites as f64,
         ),
         (
             "Primary sites",
-            Some(format!("COUNTIFS({},\"primary\")", site_col(2))),
+            Some(format!(
+                "COUNTIFS({},\"primary\")",
+                site_col(SiteRole::Type)
+            )),
             count_sites("primary"),
             t.primary_sites as f64,
         ),
         (
             "Secondary sites",
-            Some(format!("COUNTIFS({},\"secondary\")", site_col(2))),
+            Some(format!(
+                "COUNTIFS({},\"secondary\")",
+                site_col(SiteRole::Type)
+            )),
             count_sites("secondary"),
             t.secondary_sites as f64,
         ),
         (
             "Sites to upgrade",
-            Some(format!("COUNTIFS({},\"no\")", site_col(SITE_UPGRADED))),
+            Some(format!(
+                "COUNTIFS({},\"no\")",
+                site_col(SiteRole::AlreadyUpgraded)
+            )),
             plan.sites.iter().filter(|x| !x.already_upgraded).count() as f64,
             t.sites_to_upgrade as f64,
         ),
         (
             "Advanced Clients",
-            Some(format!("SUM({})", site_col(SITE_CLIENTS))),
+            Some(format!("SUM({})", site_col(SiteRole::Clients))),
             plan.sites.iter().map(|x| x.clients as f64).sum(),
             t.clients as f64,
         ),
         (
             "Legacy Clients",
-            Some(format!("SUM({})", site_col(SITE_LEGACY))),
+            Some(format!("SUM({})", site_col(SiteRole::LegacyClients))),
             plan.sites.iter().map(|x| x.legacy_clients as f64).sum(),
             t.legacy_clients as f64,
         ),
         (
             "Database growth MB (all site databases)",
-            Some(format!("SUM({})", site_col(SITE_GROWTH))),
+            Some(format!("SUM({})", site_col(SiteRole::DatabaseGrowth))),
             plan.sites.iter().map(|x| x.database_growth_mb).sum(),
             t.database_growth_mb,
         ),
         (
             "Tasks",
-            Some(format!("COUNTA({})", layout.checklist_range(COL_ID))),
+            Some(if tasks_only.is_empty() {
+                format!("COUNTA({})", layout.checklist_range(ChecklistRole::Id))
+            } else {
+                format!("COUNTIFS({})", &tasks_only[1..])
+            }),
             plan.tasks().count() as f64,
             t.tasks as f64,
         ),
@@ -679,7 +799,7 @@ fn summary(
                 .map_or(TaskStatus::NotStarted, |p| p.status)
         })
         .collect();
-    let status_range = layout.checklist_range(COL_STATUS);
+    let status_range = layout.checklist_range(ChecklistRole::Status);
     row += 1;
     ws.write_string_with_format(row, 0, "Tasks by status", &s.section)?;
     ws.write_string_with_format(row, 1, "Tasks", &s.section)?;
@@ -687,13 +807,16 @@ fn summary(
     for status in TaskStatus::ALL {
         let n = statuses.iter().filter(|x| **x == status).count();
         ws.write_string_with_format(row, 0, status.label(), &s.label)?;
-        let f = format!("COUNTIFS({status_range},\"{}\")", status.label());
+        let f = format!(
+            "COUNTIFS({status_range},\"{}\"{tasks_only})",
+            status.label()
+        );
         formula_cell(&mut ws, row, 1, &f, n as f64, &s.integer)?;
         row += 1;
     }
 
     // Counts by phase: total and done.
-    let phase_range = layout.checklist_range(COL_PHASE);
+    let phase_range = layout.checklist_range(ChecklistRole::Phase);
     row += 1;
     ws.write_string_with_format(row, 0, "Tasks by phase", &s.section)?;
     ws.write_string_with_format(row, 1, "Tasks", &s.section)?;
@@ -710,9 +833,11 @@ fn summary(
             .count() as f64;
         match countifs_criterion(&phase.title) {
             Some(criterion) => {
-                let f = format!("COUNTIFS({phase_range},{criterion})");
+                let f = format!("COUNTIFS({phase_range},{criterion}{tasks_only})");
                 formula_cell(&mut ws, row, 1, &f, total, &s.integer)?;
-                let f = format!("COUNTIFS({phase_range},{criterion},{status_range},\"Done\")");
+                let f = format!(
+                    "COUNTIFS({phase_range},{criterion},{status_range},\"Done\"{tasks_only})"
+                );
                 formula_cell(&mut ws, row, 2, &f, done, &s.integer)?;
             }
             None => {
@@ -757,8 +882,44 @@ fn sites(
     layout: &Layout,
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(SITES_SHEET)?;
-    header_row(&mut ws, &SITES_HEADERS, &SITES_WIDTHS, s)?;
+    ws.set_name(SITES.sheet)?;
+    let texts: Vec<Vec<String>> = plan
+        .sites
+        .iter()
+        .map(|site| {
+            SITES
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    SiteRole::Code => site.code.clone(),
+                    SiteRole::Name => site.name.clone(),
+                    SiteRole::Type => site.site_type.as_str().to_string(),
+                    SiteRole::Parent => site.parent.clone().unwrap_or_default(),
+                    SiteRole::Version => site.version.as_str().to_string(),
+                    SiteRole::Clients => shown(site.clients as f64),
+                    SiteRole::LegacyClients => shown(site.legacy_clients as f64),
+                    SiteRole::SubtreeClients => shown(site.subtree_clients as f64),
+                    SiteRole::DatabaseGrowth => shown(site.database_growth_mb),
+                    SiteRole::SqlServer => site.database_server.clone().unwrap_or_default(),
+                    SiteRole::SqlFree | SiteRole::SqlShortfall => "999,999".to_string(),
+                    SiteRole::SiteServer => site.site_server.clone(),
+                    SiteRole::Security => site.security.as_str().to_string(),
+                    SiteRole::Blockers => shown(site.blockers as f64),
+                    SiteRole::AlreadyUpgraded => "yes".to_string(),
+                    SiteRole::Formula => site.formula.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&SITES, &texts);
+    header_row(
+        &mut ws,
+        0,
+        &SITES.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
+    let col = |role| SITES.col(role);
 
     // Marks which sites are already in the subtree being collected (stamped with its index + 1).
     let mut stamp = vec![0usize; plan.sites.len()];
@@ -770,19 +931,36 @@ fn sites(
     }
     for (i, site) in plan.sites.iter().enumerate() {
         let row = i as u32 + 1;
-        put(&mut ws, row, 0, &site.code, &s.text)?;
-        put(&mut ws, row, 1, &site.name, &s.wrap)?;
-        put(&mut ws, row, 2, site.site_type.as_str(), &s.text)?;
+        put(&mut ws, row, col(SiteRole::Code), &site.code, &s.text)?;
+        put(&mut ws, row, col(SiteRole::Name), &site.name, &s.wrap)?;
         put(
             &mut ws,
             row,
-            3,
+            col(SiteRole::Type),
+            site.site_type.as_str(),
+            &s.text,
+        )?;
+        put(
+            &mut ws,
+            row,
+            col(SiteRole::Parent),
             site.parent.as_deref().unwrap_or(""),
             &s.text,
         )?;
-        put(&mut ws, row, 4, site.version.as_str(), &s.text)?;
-        ws.write_number_with_format(row, SITE_CLIENTS, site.clients as f64, &s.integer)?;
-        ws.write_number_with_format(row, SITE_LEGACY, site.legacy_clients as f64, &s.integer)?;
+        put(
+            &mut ws,
+            row,
+            col(SiteRole::Version),
+            site.version.as_str(),
+            &s.text,
+        )?;
+        ws.write_number_with_format(row, col(SiteRole::Clients), site.clients as f64, &s.integer)?;
+        ws.write_number_with_format(
+            row,
+            col(SiteRole::LegacyClients),
+            site.legacy_clients as f64,
+            &s.integer,
+        )?;
 
         // The subtree: this site and every site below it, as runs of consecutive rows (one run
         // when the sites are in pre-order, as the plan lists them).
@@ -812,21 +990,26 @@ fn sites(
             Some(sum) => checked_formula(
                 &mut ws,
                 row,
-                7,
+                col(SiteRole::SubtreeClients),
                 &format!("SUM({sum})"),
                 subtree_clients,
                 site.subtree_clients as f64,
                 &s.integer,
             )?,
             None => {
-                ws.write_number_with_format(row, 7, site.subtree_clients as f64, &s.integer)?;
+                ws.write_number_with_format(
+                    row,
+                    col(SiteRole::SubtreeClients),
+                    site.subtree_clients as f64,
+                    &s.integer,
+                )?;
             }
         }
         match (&sum, site.site_type.as_str()) {
             (Some(sum), "primary") => checked_formula(
                 &mut ws,
                 row,
-                SITE_GROWTH,
+                col(SiteRole::DatabaseGrowth),
                 &format!("{}*SUM({sum})", layout.mb_per_client_cell),
                 plan.database_mb_per_client * subtree_clients,
                 site.database_growth_mb,
@@ -834,14 +1017,19 @@ fn sites(
             )?,
             _ => {
                 let growth = site.database_growth_mb;
-                ws.write_number_with_format(row, SITE_GROWTH, growth, s.mb(growth))?;
+                ws.write_number_with_format(
+                    row,
+                    col(SiteRole::DatabaseGrowth),
+                    growth,
+                    s.mb(growth),
+                )?;
             }
         }
 
         put(
             &mut ws,
             row,
-            SITE_SQL,
+            col(SiteRole::SqlServer),
             site.database_server.as_deref().unwrap_or(""),
             &s.text,
         )?;
@@ -850,50 +1038,75 @@ fn sites(
             Some((r, &plan.sql_servers[r as usize - 1]))
         });
         if let Some((sql_row, sql)) = sql {
-            let cell = |col: u16| {
+            let cell = |role| {
                 format!(
                     "{}!{}",
-                    quote_sheet_name(SQL_SERVERS_SHEET),
-                    row_col_to_cell(sql_row, col)
+                    quote_sheet_name(SQL_SERVERS.sheet),
+                    row_col_to_cell(sql_row, SQL_SERVERS.col(role))
                 )
             };
             if let Some(free) = sql.free_disk_mb {
-                formula_cell(&mut ws, row, 10, &cell(SQL_FREE), free, s.mb(free))?;
+                formula_cell(
+                    &mut ws,
+                    row,
+                    col(SiteRole::SqlFree),
+                    &cell(SqlRole::Free),
+                    free,
+                    s.mb(free),
+                )?;
             }
             if let Some(shortfall) = sql.shortfall_mb {
                 formula_cell(
                     &mut ws,
                     row,
-                    11,
-                    &cell(SQL_SHORTFALL),
+                    col(SiteRole::SqlShortfall),
+                    &cell(SqlRole::Shortfall),
                     shortfall,
                     s.mb(shortfall),
                 )?;
             }
         }
-        put(&mut ws, row, 12, &site.site_server, &s.text)?;
-        put(&mut ws, row, 13, site.security.as_str(), &s.text)?;
-        ws.write_number_with_format(row, 14, site.blockers as f64, &s.integer)?;
-        let upgraded = if site.already_upgraded { "yes" } else { "no" };
-        put(&mut ws, row, SITE_UPGRADED, upgraded, &s.text)?;
-        put(&mut ws, row, 16, &site.formula, &s.wrap)?;
-        fit_row(
+        put(
             &mut ws,
             row,
-            &SITES_WIDTHS,
-            &[(1, &site.name), (16, &site.formula)],
+            col(SiteRole::SiteServer),
+            &site.site_server,
+            &s.text,
         )?;
+        put(
+            &mut ws,
+            row,
+            col(SiteRole::Security),
+            site.security.as_str(),
+            &s.text,
+        )?;
+        ws.write_number_with_format(
+            row,
+            col(SiteRole::Blockers),
+            site.blockers as f64,
+            &s.integer,
+        )?;
+        let upgraded = if site.already_upgraded { "yes" } else { "no" };
+        put(
+            &mut ws,
+            row,
+            col(SiteRole::AlreadyUpgraded),
+            upgraded,
+            &s.text,
+        )?;
+        put(&mut ws, row, col(SiteRole::Formula), &site.formula, &s.wrap)?;
+        fit_table_row(&mut ws, row, &widths, &texts[i])?;
     }
 
-    highlight_shortfall(&mut ws, layout.sites_last, 11, s)?;
+    highlight_shortfall(&mut ws, layout.sites_last, col(SiteRole::SqlShortfall), s)?;
     table_sheet_setup(
         &mut ws,
         0,
         1,
-        (layout.sites_last, SITES_HEADERS.len() as u16 - 1),
+        (layout.sites_last, SITES.columns.len() as u16 - 1),
         plan,
         ctx,
-        SITES_SHEET,
+        SITES.sheet,
     )?;
     Ok(ws)
 }
@@ -930,8 +1143,8 @@ fn subtree_sum(rows: &[u32]) -> Option<String> {
             .map(|(a, b)| {
                 format!(
                     "{}:{}",
-                    row_col_to_cell(*a, SITE_CLIENTS),
-                    row_col_to_cell(*b, SITE_LEGACY)
+                    row_col_to_cell(*a, SITES.col(SiteRole::Clients)),
+                    row_col_to_cell(*b, SITES.col(SiteRole::LegacyClients))
                 )
             })
             .collect::<Vec<_>>()
@@ -946,16 +1159,55 @@ fn sql_servers(
     layout: &Layout,
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(SQL_SERVERS_SHEET)?;
-    header_row(&mut ws, &SQL_HEADERS, &SQL_WIDTHS, s)?;
-
-    let growth_range = sheet_range(SITES_SHEET, SITE_GROWTH, 1, layout.sites_last);
-    let server_range = sheet_range(SITES_SHEET, SITE_SQL, 1, layout.sites_last);
+    ws.set_name(SQL_SERVERS.sheet)?;
+    let texts: Vec<Vec<String>> = plan
+        .sql_servers
+        .iter()
+        .map(|sql| {
+            SQL_SERVERS
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    SqlRole::Name => sql.name.clone(),
+                    SqlRole::Sites => sql.sites.join(", "),
+                    SqlRole::Version => sql.sql.clone().unwrap_or_default(),
+                    SqlRole::DatabaseGrowth => shown(sql.database_growth_mb),
+                    SqlRole::Free => sql.free_disk_mb.map(shown).unwrap_or_default(),
+                    SqlRole::Shortfall => sql.shortfall_mb.map_or("unknown".into(), shown),
+                    SqlRole::Formula => sql.formula.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&SQL_SERVERS, &texts);
+    header_row(
+        &mut ws,
+        0,
+        &SQL_SERVERS.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
+    let col = |role| SQL_SERVERS.col(role);
+    let site_range = |role| sheet_range(SITES.sheet, SITES.col(role), 1, layout.sites_last);
+    let growth_range = site_range(SiteRole::DatabaseGrowth);
+    let server_range = site_range(SiteRole::SqlServer);
     for (i, sql) in plan.sql_servers.iter().enumerate() {
         let row = i as u32 + 1;
-        put(&mut ws, row, 0, &sql.name, &s.text)?;
-        put(&mut ws, row, 1, &sql.sites.join(", "), &s.wrap)?;
-        put(&mut ws, row, 2, sql.sql.as_deref().unwrap_or(""), &s.text)?;
+        put(&mut ws, row, col(SqlRole::Name), &sql.name, &s.text)?;
+        put(
+            &mut ws,
+            row,
+            col(SqlRole::Sites),
+            &sql.sites.join(", "),
+            &s.wrap,
+        )?;
+        put(
+            &mut ws,
+            row,
+            col(SqlRole::Version),
+            sql.sql.as_deref().unwrap_or(""),
+            &s.text,
+        )?;
 
         // The sum over the databases it hosts, as the Sites sheet lists them.
         let hosted: f64 = plan
@@ -972,7 +1224,7 @@ fn sql_servers(
             Some(criterion) => checked_formula(
                 &mut ws,
                 row,
-                3,
+                col(SqlRole::DatabaseGrowth),
                 &format!("SUMIFS({growth_range},{server_range},{criterion})"),
                 hosted,
                 sql.database_growth_mb,
@@ -980,22 +1232,27 @@ fn sql_servers(
             )?,
             None => {
                 let growth = sql.database_growth_mb;
-                ws.write_number_with_format(row, 3, growth, s.mb(growth))?;
+                ws.write_number_with_format(
+                    row,
+                    col(SqlRole::DatabaseGrowth),
+                    growth,
+                    s.mb(growth),
+                )?;
             }
         }
         if let Some(free) = sql.free_disk_mb {
-            ws.write_number_with_format(row, SQL_FREE, free, s.mb(free))?;
+            ws.write_number_with_format(row, col(SqlRole::Free), free, s.mb(free))?;
         }
         if let Some(shortfall) = sql.shortfall_mb {
             let format = s.mb(shortfall);
             match sql.free_disk_mb {
                 Some(free) => {
-                    let d = row_col_to_cell(row, 3);
-                    let e = row_col_to_cell(row, SQL_FREE);
+                    let d = row_col_to_cell(row, col(SqlRole::DatabaseGrowth));
+                    let e = row_col_to_cell(row, col(SqlRole::Free));
                     checked_formula(
                         &mut ws,
                         row,
-                        SQL_SHORTFALL,
+                        col(SqlRole::Shortfall),
                         &format!("MAX(0,{d}-{e})"),
                         (sql.database_growth_mb - free).max(0.0),
                         shortfall,
@@ -1003,32 +1260,26 @@ fn sql_servers(
                     )?;
                 }
                 None => {
-                    ws.write_number_with_format(row, SQL_SHORTFALL, shortfall, format)?;
+                    ws.write_number_with_format(row, col(SqlRole::Shortfall), shortfall, format)?;
                 }
             }
         } else {
-            put(&mut ws, row, SQL_SHORTFALL, "unknown", &s.text)?;
+            put(&mut ws, row, col(SqlRole::Shortfall), "unknown", &s.text)?;
         }
-        put(&mut ws, row, 6, &sql.formula, &s.wrap)?;
-        let hosted_sites = sql.sites.join(", ");
-        fit_row(
-            &mut ws,
-            row,
-            &SQL_WIDTHS,
-            &[(1, &hosted_sites), (6, &sql.formula)],
-        )?;
+        put(&mut ws, row, col(SqlRole::Formula), &sql.formula, &s.wrap)?;
+        fit_table_row(&mut ws, row, &widths, &texts[i])?;
     }
 
     let last = (plan.sql_servers.len() as u32).max(1);
-    highlight_shortfall(&mut ws, last, SQL_SHORTFALL, s)?;
+    highlight_shortfall(&mut ws, last, col(SqlRole::Shortfall), s)?;
     table_sheet_setup(
         &mut ws,
         0,
         1,
-        (last, SQL_HEADERS.len() as u16 - 1),
+        (last, SQL_SERVERS.columns.len() as u16 - 1),
         plan,
         ctx,
-        SQL_SERVERS_SHEET,
+        SQL_SERVERS.sheet,
     )?;
     Ok(ws)
 }
@@ -1039,59 +1290,74 @@ fn sql_servers(
 
 fn findings(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(FINDINGS_SHEET)?;
-    header_row(&mut ws, &FINDINGS_HEADERS, &FINDINGS_WIDTHS, s)?;
+    ws.set_name(FINDINGS.sheet)?;
+    let texts: Vec<Vec<String>> = plan
+        .findings
+        .iter()
+        .map(|f| {
+            FINDINGS
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    FindingRole::Code => f.code.clone(),
+                    FindingRole::Severity => f.severity.as_str().to_string(),
+                    FindingRole::Site => f.site.clone().unwrap_or_default(),
+                    FindingRole::Server => f.server.clone().unwrap_or_default(),
+                    FindingRole::Message => f.message.clone(),
+                    FindingRole::Source => source_title(&f.source),
+                    FindingRole::Rule => f.rule.clone(),
+                    FindingRole::RemediationTask => f.remediation_task.clone().unwrap_or_default(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&FINDINGS, &texts);
+    header_row(
+        &mut ws,
+        0,
+        &FINDINGS.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
     for (i, f) in plan.findings.iter().enumerate() {
         let row = i as u32 + 1;
-        put(&mut ws, row, 0, &f.code, &s.text)?;
-        let severity_format = match f.severity {
-            Severity::Blocker => &s.blocker,
-            Severity::Warning => &s.warning,
-            Severity::Info => &s.text,
-        };
-        put(
-            &mut ws,
-            row,
-            FINDING_SEVERITY,
-            f.severity.as_str(),
-            severity_format,
-        )?;
-        put(&mut ws, row, 2, f.site.as_deref().unwrap_or(""), &s.text)?;
-        put(&mut ws, row, 3, f.server.as_deref().unwrap_or(""), &s.wrap)?;
-        put(&mut ws, row, 4, &f.message, &s.wrap)?;
-        source_link(&mut ws, row, 5, &f.source, s)?;
-        put(&mut ws, row, 6, &f.rule, &s.text)?;
-        put(
-            &mut ws,
-            row,
-            7,
-            f.remediation_task.as_deref().unwrap_or(""),
-            &s.wrap,
-        )?;
-        let source = format!("{} {}", f.source.id, f.source.title);
-        fit_row(
-            &mut ws,
-            row,
-            &FINDINGS_WIDTHS,
-            &[
-                (3, f.server.as_deref().unwrap_or("")),
-                (4, &f.message),
-                (5, &source),
-                (7, f.remediation_task.as_deref().unwrap_or("")),
-            ],
-        )?;
+        for (c, col) in FINDINGS.columns.iter().enumerate() {
+            let c16 = c as u16;
+            let text = texts[i][c].as_str();
+            match col.role {
+                FindingRole::Severity => {
+                    let format = match f.severity {
+                        Severity::Blocker => &s.blocker,
+                        Severity::Warning => &s.warning,
+                        Severity::Info => &s.text,
+                    };
+                    put(&mut ws, row, c16, text, format)?;
+                }
+                FindingRole::Source => source_link(&mut ws, row, c16, &f.source, s)?,
+                FindingRole::Code | FindingRole::Site | FindingRole::Rule => {
+                    put(&mut ws, row, c16, text, &s.text)?
+                }
+                _ => put(&mut ws, row, c16, text, &s.wrap)?,
+            }
+        }
+        fit_table_row(&mut ws, row, &widths, &texts[i])?;
     }
     let last = (plan.findings.len() as u32).max(1);
     table_sheet_setup(
         &mut ws,
         0,
         0,
-        (last, FINDINGS_HEADERS.len() as u16 - 1),
+        (last, FINDINGS.columns.len() as u16 - 1),
         plan,
         ctx,
-        FINDINGS_SHEET,
+        FINDINGS.sheet,
     )?;
     Ok(ws)
+}
+
+/// A source as people cite it: its ID and title (the address is the link behind it).
+fn source_title(source: &crate::plan::Source) -> String {
+    format!("{} {}", source.id, source.title)
 }
 
 /// The source as a hyperlink to its first address (a source may list several, `a ; b`), with
@@ -1103,7 +1369,7 @@ fn source_link(
     source: &crate::plan::Source,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    let text = format!("{} {}", source.id, source.title);
+    let text = source_title(source);
     let first = source
         .url
         .split([';', ' '])
@@ -1132,7 +1398,7 @@ fn changes_sheet(
     changes: &crate::plan::RevisionChanges,
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(CHANGES_SHEET)?;
+    ws.set_name(CHANGES.sheet)?;
     ws.write_string_with_format(
         0,
         0,
@@ -1142,63 +1408,113 @@ fn changes_sheet(
         ),
         &s.title,
     )?;
-    for (col, (h, w)) in CHANGES_HEADERS.iter().zip(CHANGES_WIDTHS).enumerate() {
-        ws.write_string_with_format(1, col as u16, *h, &s.header)?;
-        ws.set_column_width(col as u16, w)?;
-    }
-    for (i, e) in changes.entries.iter().enumerate() {
+    let texts: Vec<Vec<String>> = changes
+        .entries
+        .iter()
+        .map(|e| {
+            CHANGES
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    ChangeRole::Category => e.category.clone(),
+                    ChangeRole::Subject => e.subject.clone(),
+                    ChangeRole::Description => e.description.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&CHANGES, &texts);
+    header_row(
+        &mut ws,
+        1,
+        &CHANGES.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
+    for (i, row_texts) in texts.iter().enumerate() {
         let row = i as u32 + 2;
-        put(&mut ws, row, 0, &e.category, &s.text)?;
-        put(&mut ws, row, 1, &e.subject, &s.wrap)?;
-        put(&mut ws, row, 2, &e.description, &s.wrap)?;
-        fit_row(
-            &mut ws,
-            row,
-            &CHANGES_WIDTHS,
-            &[(1, &e.subject), (2, &e.description)],
-        )?;
+        for (c, col) in CHANGES.columns.iter().enumerate() {
+            let format = match col.role {
+                ChangeRole::Category => &s.text,
+                _ => &s.wrap,
+            };
+            put(&mut ws, row, c as u16, &row_texts[c], format)?;
+        }
+        fit_table_row(&mut ws, row, &widths, row_texts)?;
     }
     if changes.entries.is_empty() {
-        ws.write_string_with_format(2, 2, "No changes.", &s.wrap)?;
+        ws.write_string_with_format(
+            2,
+            CHANGES.col(ChangeRole::Description),
+            "No changes.",
+            &s.wrap,
+        )?;
     }
     let last = (changes.entries.len() as u32 + 1).max(2);
-    table_sheet_setup(&mut ws, 1, 0, (last, 2), plan, ctx, CHANGES_SHEET)?;
+    table_sheet_setup(
+        &mut ws,
+        1,
+        0,
+        (last, CHANGES.columns.len() as u16 - 1),
+        plan,
+        ctx,
+        CHANGES.sheet,
+    )?;
     Ok(ws)
 }
 
 fn removed_tasks(plan: &Plan, ctx: &RenderContext, s: &Styles) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(REMOVED_TASKS_SHEET)?;
-    header_row(&mut ws, &REMOVED_HEADERS, &REMOVED_WIDTHS, s)?;
-    for (i, t) in plan.removed_tasks.iter().enumerate() {
+    ws.set_name(REMOVED_TASKS.sheet)?;
+    let texts: Vec<Vec<String>> = plan
+        .removed_tasks
+        .iter()
+        .map(|t| {
+            REMOVED_TASKS
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    RemovedRole::Id => t.id.clone(),
+                    RemovedRole::Task => t.title.clone(),
+                    RemovedRole::Status => t.progress.status.label().to_string(),
+                    RemovedRole::Owner => t.progress.owner.clone(),
+                    RemovedRole::CompletedOn => t.progress.completed_on.clone(),
+                    RemovedRole::Notes => t.progress.notes.clone(),
+                    RemovedRole::Site => t.site.clone().unwrap_or_default(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&REMOVED_TASKS, &texts);
+    header_row(
+        &mut ws,
+        0,
+        &REMOVED_TASKS.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
+    for (i, row_texts) in texts.iter().enumerate() {
         let row = i as u32 + 1;
-        put(&mut ws, row, 0, &t.id, &s.wrap)?;
-        put(&mut ws, row, 1, &t.title, &s.wrap)?;
-        put(&mut ws, row, 2, t.site.as_deref().unwrap_or(""), &s.text)?;
-        put(&mut ws, row, 3, t.progress.status.label(), &s.text)?;
-        put(&mut ws, row, 4, &t.progress.owner, &s.wrap)?;
-        put_date_or_text(&mut ws, row, 5, &t.progress.completed_on, s)?;
-        put(&mut ws, row, 6, &t.progress.notes, &s.wrap)?;
-        fit_row(
-            &mut ws,
-            row,
-            &REMOVED_WIDTHS,
-            &[
-                (1, &t.title),
-                (4, &t.progress.owner),
-                (6, &t.progress.notes),
-            ],
-        )?;
+        for (c, col) in REMOVED_TASKS.columns.iter().enumerate() {
+            let c16 = c as u16;
+            let text = row_texts[c].as_str();
+            match col.role {
+                RemovedRole::CompletedOn => put_date_or_text(&mut ws, row, c16, text, s)?,
+                RemovedRole::Status | RemovedRole::Site => put(&mut ws, row, c16, text, &s.text)?,
+                _ => put(&mut ws, row, c16, text, &s.wrap)?,
+            }
+        }
+        fit_table_row(&mut ws, row, &widths, row_texts)?;
     }
     let last = plan.removed_tasks.len() as u32;
     table_sheet_setup(
         &mut ws,
         0,
         0,
-        (last, REMOVED_HEADERS.len() as u16 - 1),
+        (last, REMOVED_TASKS.columns.len() as u16 - 1),
         plan,
         ctx,
-        REMOVED_TASKS_SHEET,
+        REMOVED_TASKS.sheet,
     )?;
     Ok(ws)
 }
@@ -1239,17 +1555,79 @@ pub fn plan_json_chunks(json: &str) -> Vec<&str> {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn header_row(
+/// Writes the header row and sets the column widths; the row is as tall as its longest
+/// wrapped header, so no header is clipped.
+fn header_row<R>(
     ws: &mut Worksheet,
-    headers: &[&str],
+    row: u32,
+    columns: &[&Column<R>],
     widths: &[f64],
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
-        ws.write_string_with_format(0, col as u16, *h, &s.header)?;
+    let mut lines = 1;
+    for (col, (c, w)) in columns.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(row, col as u16, c.header, &s.header)?;
         ws.set_column_width(col as u16, *w)?;
+        lines = lines.max(wrapped_lines(c.header, *w / HEADER_BOLD));
+    }
+    if lines > 1 {
+        ws.set_row_height(row, LINE_PT * lines as f64)?;
     }
     Ok(())
+}
+
+/// Bold header text runs about this much wider than body text.
+const HEADER_BOLD: f64 = 1.1;
+
+/// The width a text needs on one line, in width units (a digit's width): capitals and a
+/// character or so of padding make it a little more than its length.
+fn text_width(text: &str) -> f64 {
+    let chars = text.chars().count() as f64;
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count() as f64;
+    chars + 0.25 * capitals + 1.0
+}
+
+/// A column's width from its content: as wide as its longest line, at most the layout's width,
+/// and never narrower than the header's longest word (headers wrap between words only).
+fn content_width<'t, R>(col: &Column<R>, texts: impl Iterator<Item = &'t str>) -> f64 {
+    let header = col
+        .header
+        .split_whitespace()
+        .map(|w| text_width(w) * HEADER_BOLD + 0.5)
+        .fold(0.0, f64::max);
+    let content = texts
+        .flat_map(str::lines)
+        .map(text_width)
+        .fold(0.0, f64::max);
+    content.min(col.width).max(header).ceil()
+}
+
+/// Widths of a table sheet from the texts of its rows (one text per column, in column order;
+/// numbers as they are displayed).
+fn table_widths<R>(table: &Table<R>, rows: &[Vec<String>]) -> Vec<f64> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| content_width(col, rows.iter().map(|r| r[i].as_str())))
+        .collect()
+}
+
+/// A number as the sheet displays it (`#,##0` or with decimals), for sizing its column.
+fn shown(value: f64) -> String {
+    let whole = value.trunc().abs() as u64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    if value.fract() != 0.0 {
+        out.push_str(".00");
+    }
+    out
 }
 
 /// Landscape, the chosen paper, the plan title in the header, page numbers in the footer.
@@ -1278,6 +1656,7 @@ fn print_setup(
     sheet: &str,
 ) -> Result<(), XlsxError> {
     ws.set_landscape();
+    ws.set_margins(MARGIN_SIDE_IN, MARGIN_SIDE_IN, 0.6, 0.6, 0.3, 0.3);
     ws.set_paper_size(match ctx.paper {
         Paper::A4 => 9,
         Paper::Letter => 1,
@@ -1335,13 +1714,53 @@ fn fit_row(
     Ok(())
 }
 
+/// Sets a table row's height to show all of its wrapped text (`texts` in column order).
+fn fit_table_row(
+    ws: &mut Worksheet,
+    row: u32,
+    widths: &[f64],
+    texts: &[String],
+) -> Result<(), XlsxError> {
+    let lines = texts
+        .iter()
+        .zip(widths)
+        .map(|(text, w)| wrapped_lines(text, *w))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (LINE_PT * lines as f64).min(409.0))?;
+    }
+    Ok(())
+}
+
 /// Lines `text` takes in a column `width` units wide (an estimate: a width unit is the width of
-/// a digit, average text runs about 15% narrower, and word wrapping loses a couple of characters
-/// a line).
+/// a digit, average text runs about 15% narrower, words wrap whole and a word longer than a line
+/// is cut).
 fn wrapped_lines(text: &str, width: f64) -> usize {
     let per_line = ((width * 1.15 - 2.0).max(1.0)) as usize;
     text.split('\n')
-        .map(|line| line.chars().count().div_ceil(per_line).max(1))
+        .map(|paragraph| {
+            let mut lines = 1;
+            let mut used = 0;
+            for word in paragraph.split(' ') {
+                let len = word.chars().count();
+                let need = if used == 0 { len } else { used + 1 + len };
+                if need <= per_line {
+                    used = need;
+                } else if used == 0 {
+                    lines += (len - 1) / per_line;
+                    used = (len - 1) % per_line + 1;
+                } else {
+                    lines += 1 + len.saturating_sub(1) / per_line;
+                    used = if len == 0 {
+                        0
+                    } else {
+                        (len - 1) % per_line + 1
+                    };
+                }
+            }
+            lines
+        })
         .sum()
 }
 
