@@ -148,6 +148,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let committed = output::commit(files, &backups, std::slice::from_ref(&args.env))?;
     let (written, backup) = (committed.written, committed.backups.into_iter().next());
     timings.stage("backup + write");
+    for warning in previous.iter().flat_map(|p| &p.warnings) {
+        eprintln!("warning: {warning}");
+    }
     if let (Some(prev), Some(c)) = (&previous, carried) {
         eprintln!(
             "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",

@@ -6,6 +6,7 @@
 //! cannot be read is never replaced (the CLI refuses); the replaced workbook is kept as a backup.
 
 pub mod backup;
+mod bounds;
 pub mod diff;
 pub mod report;
 pub mod workbook;
@@ -85,7 +86,8 @@ pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver
 /// Makes `plan` the next revision of `previous`: revision number, carried status, removed tasks,
 /// and "Changes since revision N" from the diff of the two plans. Returns the diff as well.
 pub fn apply_previous(plan: &mut Plan, previous: &PreviousWorkbook) -> (CarryOver, PlanDiff) {
-    plan.revision = previous.revision + 1;
+    // `read_previous` refuses the last countable revision.
+    plan.revision = previous.revision.saturating_add(1);
     let d = diff(
         &previous.plan,
         plan,
