@@ -92,6 +92,10 @@ pub enum Code {
     E036,
     /// The description file is larger than cmplan reads (64 MiB).
     E037,
+    /// A custom task's `after` or `before` names no kind of task the plan generates.
+    E038,
+    /// A custom task with both `after` and `before`.
+    E039,
 }
 
 impl fmt::Display for Code {

@@ -88,6 +88,7 @@ pub const CUSTOM_TASK_KEYS: &[&str] = &[
     "expected_result",
     "details",
     "after",
+    "before",
     "scope",
 ];
 
@@ -1588,7 +1589,8 @@ impl Cx<'_, '_> {
         let title = self.string(f, "title", true);
         let expected_result = self.string(f, "expected_result", true);
         let details = self.string(f, "details", false);
-        let after = self.string(f, "after", true);
+        let after = self.string(f, "after", false);
+        let before = self.string(f, "before", false);
         let scope = self
             .choice(
                 f,
@@ -1603,7 +1605,7 @@ impl Cx<'_, '_> {
             || f.get("scope")
                 .is_none_or(|e| matches!(e.value.kind, Kind::Null));
         let mut ok = true;
-        for (field, value) in [("id", &id), ("after", &after)] {
+        for (field, value) in [("id", &id), ("after", &after), ("before", &before)] {
             if let Some(v) = value {
                 if !is_task_word(&v.v) {
                     ok = false;
@@ -1638,14 +1640,81 @@ impl Cx<'_, '_> {
         if !ok || !scope_ok {
             return None;
         }
+        if !self.placement(f, after.as_ref(), before.as_ref()) {
+            return None;
+        }
         Some(CustomTask {
             id: id?.v,
             title: title?.v,
             expected_result: expected_result?.v,
             details: details.map(|d| d.v),
-            after: after?.v,
+            after: after.map(|a| a.v),
+            before: before.map(|b| b.v),
             scope: scope.unwrap_or(CustomTaskScope::Hierarchy),
         })
+    }
+
+    /// Where a custom task goes: exactly one of `after` and `before` (E004, E039), naming a kind
+    /// of task the engine generates (E038, with the closest kind). Checked here so that the
+    /// problem is located in the file, not refused later by the engine.
+    fn placement(
+        &mut self,
+        f: &Fields<'_>,
+        after: Option<&Sp<String>>,
+        before: Option<&Sp<String>>,
+    ) -> bool {
+        let (key, kind) = match (after, before) {
+            (Some(a), None) => ("after", a),
+            (None, Some(b)) => ("before", b),
+            (Some(_), Some(b)) => {
+                self.sink
+                    .error(
+                        Code::E039,
+                        b.span.clone(),
+                        format!("{} has both `after` and `before`", f.what),
+                        "second placement",
+                    )
+                    .hint("give one: `after = \"KIND\"` (right after the last task of that kind) or `before = \"KIND\"` (right before the first)");
+                return false;
+            }
+            (None, None) => {
+                // E004 like any missing key, at the table's header.
+                let before_count = self.sink.diagnostics.len();
+                let _ = self.string(f, "after", true);
+                if let Some(d) = self.sink.diagnostics.get_mut(before_count) {
+                    d.hint = Some(
+                        "say where the task goes: `after = \"KIND\"` or `before = \"KIND\"`, e.g. after = \"PREP-BACKUP\""
+                            .to_string(),
+                    );
+                }
+                return false;
+            }
+        };
+        let kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
+        if kinds.contains(&kind.v.as_str()) {
+            return true;
+        }
+        let custom = crate::plan::tasks::CUSTOM_KIND;
+        let hint = if kind.v == custom || kind.v.starts_with(&format!("{custom}-")) {
+            format!("a custom task cannot be placed against another custom task: give the kind that one is placed against (its `{key}`)")
+        } else {
+            match closest(&kind.v, &kinds) {
+                Some(best) => format!("did you mean \"{best}\"? Task kinds: {}", kinds.join(", ")),
+                None => format!("task kinds: {}", kinds.join(", ")),
+            }
+        };
+        self.sink
+            .error(
+                Code::E038,
+                kind.span.clone(),
+                format!(
+                    "`{key}` of {}: `{}` is not a kind of task the plan has",
+                    f.what, kind.v
+                ),
+                "no such task kind",
+            )
+            .hint(hint);
+        false
     }
 
     /// Everything that involves more than one table: uniqueness, references, the shape of the
