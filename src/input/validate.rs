@@ -1677,6 +1677,8 @@ impl Cx<'_, '_> {
                     .hint("give one: `after = \"KIND\"` (right after the last task of that kind) or `before = \"KIND\"` (right before the first)");
                 return false;
             }
+            // Given, but of the wrong type: already reported.
+            (None, None) if f.get("after").is_some() || f.get("before").is_some() => return false,
             (None, None) => {
                 // E004 like any missing key, at the table's header.
                 let before_count = self.sink.diagnostics.len();
