@@ -83,6 +83,34 @@ pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver
     result
 }
 
+/// Adds the status recorded in another workbook of the same plan (a site's checklist) to `into`,
+/// by task ID. When both hold something different for one ID, the workbook saved last wins
+/// (`newer`: whether `other` was saved after `into`). Returns how many IDs differed.
+pub fn merge_records(into: &mut Vec<RecordedTask>, other: &[RecordedTask], newer: bool) -> usize {
+    let mut differed = 0;
+    let mut index: HashMap<String, usize> = into
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    for r in other {
+        match index.get(&r.id) {
+            Some(&i) if into[i].progress != r.progress => {
+                differed += 1;
+                if newer {
+                    into[i].progress = r.progress.clone();
+                }
+            }
+            Some(_) => {}
+            None => {
+                index.insert(r.id.clone(), into.len());
+                into.push(r.clone());
+            }
+        }
+    }
+    differed
+}
+
 /// Makes `plan` the next revision of `previous`: revision number, carried status, removed tasks,
 /// and "Changes since revision N" from the diff of the two plans. Returns the diff as well.
 pub fn apply_previous(plan: &mut Plan, previous: &PreviousWorkbook) -> (CarryOver, PlanDiff) {
