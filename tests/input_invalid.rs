@@ -256,3 +256,20 @@ fn no_byte_of_the_input_reaches_the_terminal_raw() {
         "{report}"
     );
 }
+
+#[test]
+fn old_mac_line_endings_and_deep_dotted_headers_are_located_with_a_hint() {
+    let cr = "[plan]\rtitle = \"x\"\rtarget = \"sp1\"\r";
+    let err = input::load_bytes("cr.toml", cr.as_bytes()).unwrap_err();
+    assert_eq!(err.codes(), ["E001"], "one problem, not one per line");
+    let (_, line, _) = &err.locations()[0];
+    assert_eq!(*line, 1);
+    assert!(err.render(false).contains("old Mac line endings"));
+    let dotted = format!(
+        "[plan]\ntitle = \"x\"\n[{}]\n",
+        vec!["a"; 100_000].join(".")
+    );
+    let err = input::load_bytes("dot.toml", dotted.as_bytes()).unwrap_err();
+    assert_eq!(err.locations(), [("E001".to_string(), 3, 1)]);
+    assert!(err.render(false).contains("dotted parts"));
+}
