@@ -2,6 +2,7 @@
 
 mod diff;
 mod generate;
+mod import;
 mod misc;
 mod parts;
 pub mod stdout;
@@ -33,6 +34,11 @@ pub enum Command {
         after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/\n  cmplan generate env.toml --previous mail/contoso-from-ops.xlsx\n\nRegenerating over output/<stem>.xlsx carries the recorded status into the new revision and keeps\nthe old workbook as output/<stem>.rev<N>.xlsx."
     )]
     Generate(GenerateArgs),
+    /// Write the environment description from CSV exports of the SMS 2003 site database.
+    #[command(
+        after_help = "Examples:\n  cmplan import --queries > queries.sql\n  cmplan import exports/ -o contoso.toml\n  cmplan import exports/ --update contoso.toml\n\nRun the queries on the central site's database, save each result as CSV with its header row in\none folder, import it, then verify the values marked \"# check:\"."
+    )]
+    Import(import::ImportArgs),
     /// Check an environment description and print its readiness findings.
     #[command(after_help = "Example:\n  cmplan validate examples/contoso.toml")]
     Validate {
@@ -150,6 +156,7 @@ pub enum Split {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Generate(args) => generate::run(args),
+        Command::Import(args) => import::run(args),
         Command::Validate { env } => misc::validate(&env),
         Command::Diff {
             old,

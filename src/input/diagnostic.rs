@@ -96,6 +96,36 @@ pub enum Code {
     E038,
     /// A custom task with both `after` and `before`.
     E039,
+
+    // `cmplan import`: problems in the CSV export of the SMS 2003 site database.
+    /// A required export file is missing or cannot be read.
+    I001,
+    /// An export file is not text (UTF-8, or UTF-16 with a byte-order mark) or not CSV.
+    I002,
+    /// A required column is missing from the header row.
+    I003,
+    /// An unknown coded value (`Type`, `ClientType`, `Status`, `SecurityMode`).
+    I004,
+    /// `ReportingSiteCode` names a site that is not in sites.csv.
+    I005,
+    /// A site code appears twice in sites.csv.
+    I006,
+    /// A version that cannot be read (`Version`, `ProductVersion`).
+    I007,
+    /// A server holds site system roles in two sites.
+    I008,
+    /// A malformed site code.
+    I009,
+    /// A row names a site that is not in sites.csv.
+    I010,
+    /// An empty value where one is needed (site name, server name).
+    I011,
+    /// A server appears twice in servers.csv or sql.csv.
+    I012,
+    /// A count or size that is not a number (`Clients`, `FreeSpaceMB`).
+    I013,
+    /// The sites do not form one hierarchy (no central site, two, a cycle, a secondary as parent).
+    I014,
 }
 
 impl fmt::Display for Code {

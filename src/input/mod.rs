@@ -22,7 +22,8 @@ pub use validate::{
 };
 
 use crate::model::Environment;
-use diagnostic::Sink;
+pub(crate) use diagnostic::render as render_diagnostics;
+pub(crate) use diagnostic::Sink;
 use tree::Syntax;
 
 /// Every problem found in one description (never just the first).

@@ -3,6 +3,8 @@
 //! Same text as `-f md` (so a custom template changes it too), with a small inline stylesheet
 //! for screen and print: no scripts, fonts or other external assets.
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::markdown::{self, parser_options, PAGE_BREAK};
@@ -36,6 +38,8 @@ nav.toc h2 { margin-top: .3em; }
   table, figure { break-inside: auto; }
   figure.diagram svg { max-height: 240mm; }
   tr.signoff td { height: 9mm; }
+  table.signoff { break-inside: avoid; page-break-inside: avoid; }
+  p:has(+ table.signoff) { break-after: avoid; page-break-after: avoid; }
   li { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -81,25 +85,66 @@ fn breaks_after(c: char) -> bool {
 /// Tokens at most this long never break: site codes, numbers, dates, server names.
 const UNBREAKABLE_CHARS: usize = 12;
 
-/// Text as HTML with a `<wbr>` after each break character of a long token; short tokens (a site
-/// code, `16,940`, `2027-03-01`) get none and, with `overflow-wrap: break-word`, stay whole.
-fn with_break_opportunities(text: &str) -> Option<String> {
+/// The anchor of a task's item: `task-` and its ID (characters other than letters, digits, `-`
+/// and `_` as `-`).
+fn task_anchor(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("task-{safe}")
+}
+
+/// Text as HTML: a `<wbr>` after each break character of a long token (short tokens, e.g. a site
+/// code, `16,940`, `2027-03-01`, get none and, with `overflow-wrap: break-word`, stay whole), and
+/// each mention of a task ID in `task_ids` a link to that task. `None`: the text needs neither.
+fn text_html(text: &str, task_ids: &HashSet<String>) -> Option<String> {
     let long = |t: &str| t.chars().count() > UNBREAKABLE_CHARS && t.chars().any(breaks_after);
-    if !text.split_whitespace().any(long) {
+    // A token without the punctuation around it: `(SITE-UPG-LON),` → `SITE-UPG-LON`.
+    let core = |t: &str| -> (usize, usize) {
+        let start = t.len() - t.trim_start_matches(['(', '[', '"']).len();
+        let end = t
+            .trim_end_matches([',', '.', ';', ':', ')', ']', '"'])
+            .len();
+        (start, end.max(start))
+    };
+    let is_task = |t: &str| {
+        let (a, b) = core(t);
+        task_ids.contains(&t[a..b])
+    };
+    if !text.split_whitespace().any(|t| long(t) || is_task(t)) {
         return None;
     }
-    let mut out = String::with_capacity(text.len() + 16);
+    let breakable = |out: &mut String, token: &str| {
+        let split = long(token);
+        let chars: Vec<char> = token.chars().collect();
+        for (j, &c) in chars.iter().enumerate() {
+            escape_html(out, c.encode_utf8(&mut [0; 4]));
+            if split && breaks_after(c) && j + 1 < chars.len() {
+                out.push_str("<wbr>");
+            }
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 32);
     for (i, token) in text.split(' ').enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        let breakable = long(token);
-        let chars: Vec<char> = token.chars().collect();
-        for (j, &c) in chars.iter().enumerate() {
-            escape_html(&mut out, c.encode_utf8(&mut [0; 4]));
-            if breakable && breaks_after(c) && j + 1 < chars.len() {
-                out.push_str("<wbr>");
-            }
+        if is_task(token) {
+            let (a, b) = core(token);
+            escape_html(&mut out, &token[..a]);
+            out.push_str(&format!("<a href=\"#{}\">", task_anchor(&token[a..b])));
+            breakable(&mut out, &token[a..b]);
+            out.push_str("</a>");
+            escape_html(&mut out, &token[b..]);
+        } else {
+            breakable(&mut out, token);
         }
     }
     Some(out)
@@ -159,24 +204,54 @@ pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
         i += 1;
     }
 
-    // Long tokens get the PDF's break opportunities; code keeps its text as written. A table
-    // row whose first cell is a sign-off role is a sign-off row (kept tall in print).
+    // Tasks are task-list items that start with their ID in bold: each gets an anchor, and
+    // every other mention of a task ID (After: lines, findings, prerequisites) links to it.
+    let mut task_ids: HashSet<String> = HashSet::new();
+    for w in events.windows(3) {
+        if let (Event::TaskListMarker(_), Event::Start(Tag::Strong), Event::Text(id)) =
+            (&w[0], &w[1], &w[2])
+        {
+            task_ids.insert(id.to_string());
+        }
+    }
+    // Long tokens get the PDF's break opportunities; code keeps its text as written.
+    let no_links = HashSet::new();
     let mut in_code = false;
-    let events = events.into_iter().map(|event| match event {
-        Event::Start(Tag::CodeBlock(_)) => {
-            in_code = true;
-            event
+    let mut after_marker = 0u8;
+    let mut out_events = Vec::with_capacity(events.len() + task_ids.len());
+    for event in events {
+        // 1: just after a task-list marker; 2: in the bold that follows; 3: its ID text.
+        after_marker = match (&event, after_marker) {
+            (Event::TaskListMarker(_), _) => 1,
+            (Event::Start(Tag::Strong), 1) => 2,
+            (Event::Text(_), 2) => 3,
+            _ => 0,
+        };
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                out_events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out_events.push(event);
+            }
+            Event::Text(ref t) if after_marker == 3 => {
+                let anchor = format!("<span id=\"{}\"></span>", task_anchor(t));
+                out_events.push(Event::InlineHtml(CowStr::from(anchor)));
+                match text_html(t, &no_links) {
+                    Some(html) => out_events.push(Event::InlineHtml(CowStr::from(html))),
+                    None => out_events.push(event),
+                }
+            }
+            Event::Text(ref t) if !in_code => match text_html(t, &task_ids) {
+                Some(html) => out_events.push(Event::InlineHtml(CowStr::from(html))),
+                None => out_events.push(event),
+            },
+            other => out_events.push(other),
         }
-        Event::End(TagEnd::CodeBlock) => {
-            in_code = false;
-            event
-        }
-        Event::Text(ref t) if !in_code => match with_break_opportunities(t) {
-            Some(html) => Event::InlineHtml(CowStr::from(html)),
-            None => event,
-        },
-        other => other,
-    });
+    }
+    let events = out_events.into_iter();
     let mut body = String::with_capacity(markdown_text.len() * 2);
     html::push_html(&mut body, events);
     let body = mark_signoff_rows(body);
@@ -224,6 +299,7 @@ fn mark_signoff_rows(body: String) -> String {
         if table.contains(HEAD) && table.contains("<th>Signature</th>") {
             out.push_str(
                 &table
+                    .replacen("<table>", "<table class=\"signoff\">", 1)
                     .replace("<tbody>\n<tr>", "<tbody>\n<tr class=\"signoff\">")
                     .replace("</tr>\n<tr>", "</tr>\n<tr class=\"signoff\">"),
             );
@@ -319,14 +395,32 @@ mod break_tests {
 
     #[test]
     fn short_tokens_never_break_and_long_ones_break_after_separators() {
+        let none = HashSet::new();
+        assert_eq!(text_html("LON 16,940 2027-03-01 NYC-MP01", &none), None);
         assert_eq!(
-            with_break_opportunities("LON 16,940 2027-03-01 NYC-MP01"),
-            None
-        );
-        assert_eq!(
-            with_break_opportunities("on lon-sql01.corp.contoso.com <x>").unwrap(),
+            text_html("on lon-sql01.corp.contoso.com <x>", &none).unwrap(),
             "on lon-<wbr>sql01.<wbr>corp.<wbr>contoso.<wbr>com &lt;x&gt;"
         );
+    }
+
+    #[test]
+    fn task_ids_get_anchors_and_mentions_link_to_them() {
+        let html = html_document(
+            "T",
+            "# T\n\n<!-- pagebreak -->\n\n# P\n\n- [ ] **SITE-UPG-LON** Upgrade LON\n- [ ] **KEYX** Swap keys\\\n  *After:* SITE-UPG-LON, KEYX-X\n",
+            "A4",
+        );
+        assert!(
+            html.contains("<span id=\"task-SITE-UPG-LON\"></span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span id=\"task-KEYX\"></span>"));
+        assert!(
+            html.contains("<a href=\"#task-SITE-UPG-LON\">SITE-UPG-LON</a>, KEYX-X"),
+            "{html}"
+        );
+        // The bold ID itself is not a link to itself.
+        assert!(!html.contains("<strong><a"));
     }
 
     #[test]

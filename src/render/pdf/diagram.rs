@@ -1,7 +1,7 @@
 //! The hierarchy diagram as a page of its own at the end of the PDF: the SVG diagram's layout
 //! (`render::diagram::layout`) scaled to fit the page and drawn with the layout's items (fills,
-//! lines, text). Labels shrink with the drawing and are left out once they would be too small to
-//! read; the full-size SVG is written next to the PDF.
+//! lines, text). Labels shrink with the drawing and are left out once they would be smaller than
+//! 6 pt; the full-size SVG is written next to the PDF.
 
 use std::collections::BTreeMap;
 
@@ -15,8 +15,10 @@ use crate::render::diagram::{self, group_digits, NodeBox};
 pub const TITLE: &str = "Hierarchy diagram";
 /// SVG pixels to PDF points at most (a 200 px site box is 150 pt wide).
 const MAX_SCALE: f32 = 0.75;
-/// Smallest label drawn, in points: the page is vector, so a reader can zoom in on small ones.
-const MIN_LABEL: f32 = 2.5;
+/// Smallest label drawn, in points: text below 6 pt does not print legibly. A hierarchy too
+/// large for that on one page is drawn as boxes and lines only, and the note sends readers to
+/// the full-size SVG (tiling it over several pages is still to be done).
+const MIN_LABEL: f32 = 6.0;
 
 fn rgb(hex: u32) -> Rgb {
     let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
