@@ -12,10 +12,13 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
-        }
+        Err(err) => match err.downcast_ref::<cli::stdout::StdoutError>() {
+            Some(stdout) if stdout.is_closed_pipe() => ExitCode::SUCCESS,
+            _ => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

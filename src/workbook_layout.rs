@@ -283,8 +283,9 @@ pub const REVISION_LABEL: &str = "Revision";
 pub const PLAN_SHEET: &str = "cmplan-plan";
 /// Cell A1 of [`PLAN_SHEET`]: identifies the format of the chunks below it.
 pub const PLAN_MARKER: &str = "cmplan-plan-json v1";
-/// The plan JSON is split into chunks of at most this many characters (A2, A3, …).
-pub const PLAN_CHUNK_CHARS: usize = 30_000;
+/// The plan JSON is split into chunks of at most this many characters (A2, A3, …): below the
+/// 16,384 at which LibreOffice breaks a cell's text when it saves the workbook.
+pub const PLAN_CHUNK_CHARS: usize = 15_000;
 
 #[cfg(test)]
 mod tests {

@@ -38,6 +38,11 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e006_unknown_role.toml", &[("E006", 36, 32)]),
     ("e006_unknown_scope.toml", &[("E006", 43, 9)]),
     ("e006_upper_case_value.toml", &[("E006", 18, 8)]),
+    // Weekdays are an enumeration like the others: exact and lower case.
+    (
+        "e006_weekday_capitalised.toml",
+        &[("E006", 7, 13), ("E006", 7, 34)],
+    ),
     ("e007_infinite_disk.toml", &[("E007", 37, 16)]),
     ("e007_nan_size.toml", &[("E007", 14, 20)]),
     ("e007_negative_disk.toml", &[("E007", 37, 16)]),
@@ -89,6 +94,22 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e034_invisible_name.toml", &[("E034", 17, 8)]),
     // An ANSI colour sequence (ESC) in the title.
     ("e035_control_character.json", &[("E035", 3, 14)]),
+    // A clipboard-writing escape and a clear-screen in feature-pack names (free text like any).
+    (
+        "e035_feature_pack_escape.toml",
+        &[("E035", 18, 26), ("E035", 18, 55)],
+    ),
+    // `after` a kind that does not exist (did you mean SITE-UPG?), `before` another custom task.
+    (
+        "e038_custom_task_unknown_kind.toml",
+        &[("E038", 42, 9), ("E038", 48, 10)],
+    ),
+    (
+        "e039_custom_task_after_and_before.toml",
+        &[("E039", 43, 10)],
+    ),
+    // A site name of 360 characters: names may have 256.
+    ("e036_name_too_long.toml", &[("E036", 17, 8)]),
     // `[schedule]`: a misspelt weekday, an absurd duration, an unknown task kind, a fraction.
     (
         "schedule_problems.toml",
@@ -158,7 +179,11 @@ fn every_fixture_is_listed_and_every_code_is_exercised() {
         .iter()
         .flat_map(|(_, e)| e.iter().map(|(c, _, _)| *c))
         .collect();
-    let all: BTreeSet<String> = (1..=35).map(|n| format!("E{n:03}")).collect();
+    // E037 (a file over 64 MiB) is too large to commit: `a_file_over_the_size_limit_is_e037`.
+    let all: BTreeSet<String> = (1..=39)
+        .filter(|&n| n != 37)
+        .map(|n| format!("E{n:03}"))
+        .collect();
     let all: BTreeSet<&str> = all.iter().map(String::as_str).collect();
     assert_eq!(codes, all);
 }
@@ -186,4 +211,65 @@ fn an_unreadable_file_is_reported_without_a_location() {
     assert!(err
         .render(false)
         .contains("cannot read tests/fixtures/no-such-file.toml"));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_e037() {
+    let mut text = std::fs::read_to_string("examples/minimal.toml").unwrap();
+    text.push_str(&format!("# {}\n", "x".repeat(input::MAX_FILE_BYTES)));
+    let err = input::load_bytes("huge.toml", text.as_bytes()).unwrap_err();
+    assert_eq!(err.locations(), [("E037".to_string(), 1, 1)]);
+    assert!(err.render(false).contains("larger than 64 MiB"));
+    // Read from disk, the file is not held in memory whole first.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    std::fs::write(&path, &text).unwrap();
+    let err = input::load(&path).unwrap_err();
+    assert_eq!(err.codes(), ["E037"]);
+}
+
+#[test]
+fn no_byte_of_the_input_reaches_the_terminal_raw() {
+    // Raw escapes in a TOML file (E001) and escaped ones in a feature pack (E035).
+    let raw = "a = \"x\u{1b}]52;c;aGk=\u{7}\"\u{1b}[2J\n";
+    let err = input::load_bytes("esc.toml", raw.as_bytes()).unwrap_err();
+    let report = err.render(false);
+    assert!(
+        !report.contains('\u{1b}') && !report.contains('\u{7}'),
+        "{report}"
+    );
+    assert!(
+        report.contains("a = \"x\u{241b}]52;c;aGk=\u{2407}\"\u{241b}[2J"),
+        "{report}"
+    );
+    // The caret stays under the character it points at: column 7, the ESC.
+    assert!(report.contains("[esc.toml:1:7]"), "{report}");
+    let line = report.lines().find(|l| l.contains('┬')).unwrap();
+    let caret = line.chars().position(|c| c == '┬').unwrap();
+    let source = report.lines().find(|l| l.contains("a = ")).unwrap();
+    let esc = source.chars().position(|c| c == '\u{241b}').unwrap();
+    assert_eq!(caret, esc, "{report}");
+    let err = load_fixture("e035_feature_pack_escape.toml");
+    let report = err.render(true);
+    assert!(
+        !report.contains("\u{1b}]52") && !report.contains("\u{1b}[2J"),
+        "{report}"
+    );
+}
+
+#[test]
+fn old_mac_line_endings_and_deep_dotted_headers_are_located_with_a_hint() {
+    let cr = "[plan]\rtitle = \"x\"\rtarget = \"sp1\"\r";
+    let err = input::load_bytes("cr.toml", cr.as_bytes()).unwrap_err();
+    assert_eq!(err.codes(), ["E001"], "one problem, not one per line");
+    let (_, line, _) = &err.locations()[0];
+    assert_eq!(*line, 1);
+    assert!(err.render(false).contains("old Mac line endings"));
+    let dotted = format!(
+        "[plan]\ntitle = \"x\"\n[{}]\n",
+        vec!["a"; 100_000].join(".")
+    );
+    let err = input::load_bytes("dot.toml", dotted.as_bytes()).unwrap_err();
+    assert_eq!(err.locations(), [("E001".to_string(), 3, 1)]);
+    assert!(err.render(false).contains("dotted parts"));
 }

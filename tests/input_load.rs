@@ -111,7 +111,7 @@ fn fabrikam_loads_with_its_tiers_and_custom_tasks() {
     assert_eq!(ids, ["CAB-APPROVAL", "NOTIFY-SITE"]);
     assert_eq!(env.custom_tasks[0].scope, CustomTaskScope::Hierarchy);
     assert_eq!(env.custom_tasks[1].scope, CustomTaskScope::EachSite);
-    assert_eq!(env.custom_tasks[1].after, "SITE-UPG");
+    assert_eq!(env.custom_tasks[1].after.as_deref(), Some("SITE-UPG"));
     assert!(env.custom_tasks[0].details.is_none());
     // Server names keep the spelling of their [[server]] entry.
     assert_eq!(

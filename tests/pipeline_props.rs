@@ -313,7 +313,8 @@ proptest! {
                     }
                 }
                 Format::Html => {
-                    let html = String::from_utf8(bytes).unwrap();
+                    // `<wbr>` marks where a long ID may wrap: the reader sees the ID whole.
+                    let html = String::from_utf8(bytes).unwrap().replace("<wbr>", "");
                     for id in &ids {
                         prop_assert!(html.contains(id), "{} not in html", id);
                     }

@@ -14,8 +14,47 @@ fn custom(id: &str, after: &str, scope: CustomTaskScope) -> CustomTask {
         title: format!("Company step {id}"),
         expected_result: "Done as the runbook says.".into(),
         details: Some("Internal runbook RB-7.".into()),
-        after: after.into(),
+        after: Some(after.into()),
+        before: None,
         scope,
+    }
+}
+
+/// A custom task placed right before the first task of a kind.
+fn custom_before(id: &str, before: &str, scope: CustomTaskScope) -> CustomTask {
+    CustomTask {
+        after: None,
+        before: Some(before.into()),
+        ..custom(id, "", scope)
+    }
+}
+
+#[test]
+fn custom_tasks_before_a_kind_come_first_and_hold_it_back() {
+    let (sites, servers) = contoso_parts();
+    let env = environment(
+        sites,
+        servers,
+        vec![
+            custom_before("FREEZE", "SITE-UPG", CustomTaskScope::EachPrimary),
+            custom_before("CAB", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
+            custom("AFTER-SCHEMA", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
+        ],
+    );
+    let plan = build(&env);
+    let ids: Vec<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
+    let next = |id: &str| ids[pos(&plan, id) + 1];
+    assert_eq!(next("CUSTOM-CAB"), "PREP-ADSCHEMA");
+    assert_eq!(next("PREP-ADSCHEMA"), "CUSTOM-AFTER-SCHEMA");
+    for site in ["CEN", "LON", "PAR", "NYC"] {
+        let freeze = format!("CUSTOM-FREEZE-{site}");
+        let upgrade = format!("SITE-UPG-{site}");
+        assert_eq!(next(&freeze), upgrade);
+        let upg = plan.task(&upgrade).unwrap();
+        assert!(upg.depends_on.contains(&freeze), "{:?}", upg.depends_on);
+        // It waits for what the upgrade waited for.
+        let f = plan.task(&freeze).unwrap();
+        assert!(upg.depends_on.starts_with(&f.depends_on));
     }
 }
 

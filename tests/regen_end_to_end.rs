@@ -546,3 +546,73 @@ fn diff_of_an_invalid_description_exits_1_and_identical_ones_say_so() {
         "# Plan changes: contoso.toml → same.toml\n\nNo changes.\n"
     );
 }
+
+#[test]
+fn a_site_checklist_keeps_its_status_and_shares_it_with_the_main_workbook() {
+    let s = scenario();
+    ok(generate(&s.env, &s.out, &["--site", "NYC"]));
+    let site_book = s.out.join("contoso-NYC.xlsx");
+    let main_book = s.out.join("contoso.xlsx");
+    let rev1 = read_plan(&s.out.join("contoso.json"));
+    let nyc = rev1
+        .tasks()
+        .find(|t| t.site.as_deref() == Some("NYC") && t.kind == "SITE-UPG")
+        .unwrap()
+        .id
+        .clone();
+    let first = rev1.tasks().next().unwrap().id.clone();
+    // The NYC team ticks its own checklist; the main workbook records another task.
+    std::fs::write(
+        &main_book,
+        user_edit(
+            &std::fs::read(&main_book).unwrap(),
+            &[Entry {
+                id: &first,
+                status: "Done",
+                owner: "Ann",
+                completed_on: "",
+                notes: "",
+            }],
+        ),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let ticked = user_edit(
+        &std::fs::read(&site_book).unwrap(),
+        &[Entry {
+            id: &nyc,
+            status: "Done",
+            owner: "Nick NYC",
+            completed_on: "2027-03-20",
+            notes: "upgraded overnight",
+        }],
+    );
+    std::fs::write(&site_book, &ticked).unwrap();
+
+    let out = ok(generate(&s.env, &s.out, &["--site", "NYC"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The site checklist was kept before being replaced, and its status is in both documents.
+    assert_eq!(
+        std::fs::read(s.out.join("contoso-NYC.rev1.xlsx")).unwrap(),
+        ticked,
+        "{stderr}"
+    );
+    for book in [&site_book, &main_book] {
+        let rows = checklist(&std::fs::read(book).unwrap());
+        let row = rows
+            .iter()
+            .find(|r| r["ID"] == nyc)
+            .expect("the NYC upgrade row");
+        assert_eq!(row["Status"], "Done", "{}", book.display());
+        assert_eq!(row["Owner"], "Nick NYC", "{}", book.display());
+    }
+    let rows = checklist(&std::fs::read(&main_book).unwrap());
+    let row = rows.iter().find(|r| r["ID"] == first).unwrap();
+    assert_eq!(row["Owner"], "Ann");
+
+    // A damaged site checklist is never replaced.
+    std::fs::write(&site_book, b"not a workbook").unwrap();
+    let out = generate(&s.env, &s.out, &["--site", "NYC"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&site_book).unwrap(), b"not a workbook");
+}

@@ -315,3 +315,44 @@ fn a_workbook_in_the_current_layout_carries_task_and_sub_item_status() {
     assert_eq!(rows[at + 2][0], "SITE-UPG-NYC/NYC-DP01");
     assert_eq!(rows[at + 2][2], "Done");
 }
+
+#[test]
+fn a_duplicated_row_keeps_both_owners_and_notes_and_is_named() {
+    let mut plan = small_plan();
+    let first = plan.phases[0].tasks[0].id.clone();
+    let progress = |owner: &str, notes: &str| Progress {
+        status: TaskStatus::InProgress,
+        owner: owner.into(),
+        completed_on: String::new(),
+        notes: notes.into(),
+    };
+    plan.phases[0].tasks[0].progress = Some(progress("Ann", "ordered the disks"));
+    // The row copied to split the notes: same ID, another owner and note.
+    let mut copy = plan.phases[0].tasks[0].clone();
+    copy.progress = Some(progress("Bob", "disks arrive Monday"));
+    plan.phases[0].tasks.insert(1, copy);
+    let prev = regen::read_previous_bytes(Path::new("dup.xlsx"), &write_workbook(&plan)).unwrap();
+    let rows: Vec<_> = prev.records.iter().filter(|r| r.id == first).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].progress.owner, "Ann; Bob");
+    assert_eq!(
+        rows[0].progress.notes,
+        "ordered the disks\ndisks arrive Monday"
+    );
+    assert_eq!(prev.warnings.len(), 1, "{:?}", prev.warnings);
+    assert!(
+        prev.warnings[0].contains(&format!("{first} (row 3)")),
+        "{:?}",
+        prev.warnings
+    );
+}
+
+#[test]
+fn the_last_countable_revision_is_refused_not_wrapped() {
+    let mut plan = small_plan();
+    plan.revision = u32::MAX;
+    let err =
+        regen::read_previous_bytes(Path::new("max.xlsx"), &write_workbook(&plan)).unwrap_err();
+    assert!(matches!(err, PreviousError::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("4294967295"), "{err}");
+}

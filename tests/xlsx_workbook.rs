@@ -701,7 +701,8 @@ fn hidden_sheet_carries_the_plan_json_for_regeneration() {
     let mut json = String::new();
     let mut r = 1;
     while let Some(Data::String(chunk)) = sheet.get_value((r, 0)) {
-        assert!(chunk.chars().count() <= 30_000);
+        // LibreOffice breaks cell texts over 16,384 characters when it saves.
+        assert!(chunk.chars().count() < 16_000);
         json.push_str(chunk);
         r += 1;
     }

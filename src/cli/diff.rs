@@ -53,7 +53,7 @@ pub fn run(
         DiffFormat::Md => regen::render_md(&d),
         DiffFormat::Json => regen::render_json(&d),
     };
-    print!("{text}");
+    super::stdout::emit(text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -74,6 +74,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     formats.sort();
     formats.dedup();
 
+    // Held until the run ends: a second run into this folder waits, then reads what this one wrote.
+    let _lock = output::lock_folder(&args.output, || {
+        eprintln!(
+            "another cmplan run is writing to {}; waiting for it to finish",
+            args.output.display()
+        )
+    })?;
+    let recovered = output::recover(&args.output)
+        .with_context(|| format!("cannot tidy the output folder {}", args.output.display()))?;
+    if !recovered.restored.is_empty() {
+        eprintln!(
+            "an earlier run into {} was interrupted while replacing its files: put back the previous {}",
+            args.output.display(),
+            recovered.restored.join(", ")
+        );
+    }
+    if recovered.removed > 0 {
+        eprintln!(
+            "removed {} temporary file(s) an interrupted run left in {}",
+            recovered.removed,
+            args.output.display()
+        );
+    }
     let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
     let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
     // The previous workbook (a large one takes as long as the plan) is read meanwhile.
@@ -86,10 +109,44 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         (plan, previous)
     });
     let mut plan = plan.context("cannot build the plan")?;
-    let previous = match previous {
+    let mut previous = match previous {
         Ok(previous) => previous,
         Err(code) => return Ok(code),
     };
+    // The site checklists this run replaces carry status too (same refusal and backup rules).
+    let site_codes = match formats.contains(&Format::Xlsx) {
+        true => match super::parts::site_codes(&args, &plan) {
+            Ok(codes) => codes,
+            Err(super::parts::PartsError::UnknownSite(message)) => {
+                eprintln!("error: {message}");
+                return Ok(ExitCode::from(2));
+            }
+            Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
+        },
+        false => Vec::new(),
+    };
+    let sites = match site_workbooks(&args, &stem, &site_codes) {
+        Ok(sites) => sites,
+        Err(code) => return Ok(code),
+    };
+    let mut site_records: Vec<cmplan::plan::RecordedTask> = Vec::new();
+    let mut differed = 0;
+    let main_saved = previous.as_ref().and_then(|p| modified(&p.path));
+    for site in sites.iter().filter_map(|s| s.previous.as_ref()) {
+        // Sorted oldest first: for one task ID, the workbook saved last wins.
+        match &mut previous {
+            Some(main) => {
+                let newer = modified(&site.path) > main_saved;
+                differed += regen::merge_records(&mut main.records, &site.records, newer);
+            }
+            None => differed += regen::merge_records(&mut site_records, &site.records, true),
+        }
+    }
+    if differed > 0 {
+        eprintln!(
+            "note: {differed} task(s) had different status in the main and a site workbook; the workbook saved last was taken"
+        );
+    }
     timings.stage("plan & read previous");
     let ctx = RenderContext {
         templates,
@@ -100,6 +157,17 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);
+    if previous.is_none() && !site_records.is_empty() {
+        // Only site checklists were there: their status, on revision 1 of the whole plan.
+        let from_sites = PreviousWorkbook {
+            path: sites[0].path.clone(),
+            revision: 0,
+            plan: plan.clone(),
+            records: site_records,
+            warnings: Vec::new(),
+        };
+        regen::carry_progress(&mut plan, &from_sites);
+    }
     timings.stage("carry status");
     let files = match super::parts::files(&args, &plan, &ctx, &stem) {
         Ok(files) => files,
@@ -110,23 +178,31 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         Err(super::parts::PartsError::Render(e)) => return Err(e.into()),
     };
     timings.stage("render");
-    // Keep the workbook being replaced (and everything recorded in it) before replacing it.
-    let backup = if replaces_workbook {
+    // Keep the workbook being replaced (and everything recorded in it): the backup is made as
+    // part of the write, so a run that fails leaves none.
+    let mut backups = Vec::new();
+    if replaces_workbook {
         let revision = previous
             .as_ref()
             .filter(|p| same_file(&p.path, &workbook))
             .map(|p| p.revision);
-        Some(regen::make_backup(&workbook, revision).with_context(|| {
-            format!(
-                "cannot keep a backup of {} before replacing it; nothing was written",
-                workbook.display()
-            )
-        })?)
-    } else {
-        None
-    };
-    let written = output::write_all(files)?;
+        backups.push(output::Backup {
+            of: workbook.clone(),
+            to: regen::backup_path(&workbook, revision),
+        });
+    }
+    for site in &sites {
+        backups.push(output::Backup {
+            of: site.path.clone(),
+            to: regen::backup_path(&site.path, site.previous.as_ref().map(|p| p.revision)),
+        });
+    }
+    let committed = output::commit(files, &backups, std::slice::from_ref(&args.env))?;
+    let (written, kept) = (committed.written, committed.backups);
     timings.stage("backup + write");
+    for warning in previous.iter().flat_map(|p| &p.warnings) {
+        eprintln!("warning: {warning}");
+    }
     if let (Some(prev), Some(c)) = (&previous, carried) {
         eprintln!(
             "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",
@@ -137,7 +213,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             c.removed
         );
     }
-    if let Some(path) = &backup {
+    for path in &kept {
         eprintln!("kept the previous workbook as {}", path.display());
     }
     for path in &written {
@@ -187,6 +263,42 @@ fn previous_workbook(
             Ok(None)
         }
     }
+}
+
+/// A site checklist this run replaces: where, and what it holds (unless `--discard-status`).
+struct SiteWorkbook {
+    path: std::path::PathBuf,
+    previous: Option<PreviousWorkbook>,
+}
+
+/// Reads the existing checklists of `codes`, oldest first. One that cannot be read stops
+/// everything, as the main workbook does: what is recorded in it would be lost.
+fn site_workbooks(
+    args: &GenerateArgs,
+    stem: &str,
+    codes: &[String],
+) -> Result<Vec<SiteWorkbook>, ExitCode> {
+    let mut out = Vec::new();
+    for code in codes {
+        let path = output::output_path(&args.output, &format!("{stem}-{code}"), "xlsx");
+        if !path.exists() {
+            continue;
+        }
+        let previous = match args.discard_status {
+            true => None,
+            false => Some(regen::read_previous(&path).map_err(|err| {
+                refuse(&err, true);
+                ExitCode::from(1)
+            })?),
+        };
+        out.push(SiteWorkbook { path, previous });
+    }
+    out.sort_by_key(|s| modified(&s.path));
+    Ok(out)
+}
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 fn refuse(err: &PreviousError, at_output_path: bool) {

@@ -1,6 +1,6 @@
 //! The small subcommands: validate, schema, init, templates export, completions, man.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -30,7 +30,7 @@ pub fn validate(env: &Path) -> anyhow::Result<ExitCode> {
         templates: Templates::embedded(),
     };
     let plan = cmplan::plan::build(&environment, &opts)?;
-    print!("{}", findings_report(&env.display().to_string(), &plan));
+    super::stdout::emit(findings_report(&env.display().to_string(), &plan))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,7 +79,7 @@ fn findings_report(file: &str, plan: &Plan) -> String {
 }
 
 pub fn schema() -> anyhow::Result<ExitCode> {
-    print!("{}", cmplan::input::schema::json_schema());
+    super::stdout::emit(cmplan::input::schema::json_schema())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -139,20 +139,25 @@ pub fn export_templates(dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
     }
     let written = cmplan::templates::Templates::export_defaults(dir)
         .map_err(|e| anyhow!("cannot write the templates to {}: {e}", dir.display()))?;
+    let mut listing = String::new();
     for path in &written {
-        println!("{}", path.display());
+        listing.push_str(&format!("{}\n", path.display()));
     }
-    println!(
-        "{} files written; use them with `cmplan generate ENV --templates {}`",
+    listing.push_str(&format!(
+        "{} files written; use them with `cmplan generate ENV --templates {}`\n",
         written.len(),
         dir.display()
-    );
+    ));
+    super::stdout::emit(listing)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
     let mut command = super::Cli::command();
-    clap_complete::generate(shell, &mut command, "cmplan", &mut std::io::stdout());
+    // clap_complete panics when its writer fails: render in memory, then write.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "cmplan", &mut script);
+    super::stdout::emit(script)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -170,6 +175,6 @@ pub fn man() -> anyhow::Result<ExitCode> {
             .version(env!("CARGO_PKG_VERSION"));
         clap_mangen::Man::new(sub).title(name).render(&mut out)?;
     }
-    std::io::stdout().write_all(&out)?;
+    super::stdout::emit(out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ mod generate;
 mod import;
 mod misc;
 mod parts;
+pub mod stdout;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -184,7 +185,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .ok_or_else(|| {
                     anyhow::anyhow!("--size {size}: give S, M, L, XL or a number of sites")
                 })?;
-            print!("{}", cmplan::synth::generate(sites, seed));
+            stdout::emit(cmplan::synth::generate(sites, seed))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -26,19 +26,9 @@ fn is_document(format: Format) -> bool {
     matches!(format, Format::Md | Format::Pdf | Format::Html)
 }
 
-/// Every file to write, in a stable order.
-pub fn files(
-    args: &GenerateArgs,
-    plan: &Plan,
-    ctx: &RenderContext,
-    stem: &str,
-) -> Result<Vec<PendingFile>, PartsError> {
-    let mut formats = args.format.clone();
-    formats.sort();
-    formats.dedup();
-    let dir = &args.output;
-
-    // Checked first: a typing slip must not cost a long render.
+/// The sites whose checklists are written (`--site`, `--per-site`), each once, in order.
+/// Checked before anything is rendered: a typing slip must not cost a long render.
+pub fn site_codes(args: &GenerateArgs, plan: &Plan) -> Result<Vec<String>, PartsError> {
     let mut sites: Vec<String> = Vec::new();
     for code in &args.sites {
         let code = code.trim().to_uppercase();
@@ -56,6 +46,22 @@ pub fn files(
     }
     let mut seen = std::collections::BTreeSet::new();
     sites.retain(|c| seen.insert(c.clone()));
+    Ok(sites)
+}
+
+/// Every file to write, in a stable order.
+pub fn files(
+    args: &GenerateArgs,
+    plan: &Plan,
+    ctx: &RenderContext,
+    stem: &str,
+) -> Result<Vec<PendingFile>, PartsError> {
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let dir = &args.output;
+
+    let sites = site_codes(args, plan)?;
 
     let split = args.split == Some(Split::Waves);
     let wave_files = |ext: &str| -> Vec<String> {

@@ -87,6 +87,15 @@ pub enum Code {
     /// A control character (U+0000–U+001F, U+007F–U+009F) in a name or text. The multi-line texts
     /// of a custom task (`expected_result`, `details`) may hold line breaks and tabs.
     E035,
+    /// A text longer than its kind allows (names 256 characters, titles 1,000, the multi-line
+    /// texts of a custom task 30,000).
+    E036,
+    /// The description file is larger than cmplan reads (64 MiB).
+    E037,
+    /// A custom task's `after` or `before` names no kind of task the plan generates.
+    E038,
+    /// A custom task with both `after` and `before`.
+    E039,
 
     // `cmplan import`: problems in the CSV export of the SMS 2003 site database.
     /// A required export file is missing or cannot be read.
@@ -252,13 +261,17 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
         .with_wrap_lines(false)
         .with_links(false)
         .with_context_lines(1);
-    let source = NamedSource::new(file, text.to_string());
+    // No character of the input reaches the terminal as it is: control characters (an escape
+    // sequence in a file received by mail would drive the terminal) are drawn as their symbols.
+    let (shown, shifts) = visible_source(text);
+    let source = NamedSource::new(visible(file), shown);
     let mut out = String::new();
     for d in diagnostics.iter().take(MAX_RENDERED) {
         let snippet = d
             .span
             .as_ref()
             .is_some_and(|span| !long_lines_near(text, span));
+        let d = &displayable(d, &shifts);
         let report = Report {
             d,
             source: &source,
@@ -277,6 +290,85 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
         ));
     }
     out
+}
+
+/// The visible symbol for a character that must not reach a terminal raw: C0 controls as
+/// U+2400–U+241F (ESC is ␛), DEL as ␡, C1 controls and text-direction controls (which reorder
+/// what the terminal shows) as U+FFFD. Line breaks and tabs stay; so does the CR of a CRLF.
+fn symbol(c: char, next: Option<char>) -> Option<char> {
+    match c {
+        '\n' | '\t' => None,
+        '\r' if next == Some('\n') => None,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+/// `text` with every character [`symbol`] names replaced.
+pub fn visible(text: &str) -> String {
+    visible_source(text).0
+}
+
+/// The text with control characters replaced, and where bytes were added: for each replaced
+/// character, its offset in `text` and how many bytes were added up to and including it.
+fn visible_source(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut shifts = Vec::new();
+    if !text
+        .chars()
+        .any(|c| symbol(c, Some('\n')).is_some() || c == '\r')
+    {
+        return (text.to_string(), shifts);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut added = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match symbol(c, chars.peek().map(|(_, n)| *n)) {
+            Some(s) => {
+                out.push(s);
+                added += s.len_utf8() - c.len_utf8();
+                shifts.push((at, added));
+            }
+            None => out.push(c),
+        }
+    }
+    (out, shifts)
+}
+
+/// Where byte `offset` of the original text is in the visible one.
+fn shifted(offset: usize, shifts: &[(usize, usize)]) -> usize {
+    let before = shifts.partition_point(|(at, _)| *at < offset);
+    offset + before.checked_sub(1).map_or(0, |i| shifts[i].1)
+}
+
+/// A copy of `d` to draw: spans moved onto the visible text, texts made visible.
+fn displayable(d: &Diagnostic, shifts: &[(usize, usize)]) -> Diagnostic {
+    let span = |s: &Span| shifted(s.start, shifts)..shifted(s.end, shifts);
+    Diagnostic {
+        code: d.code,
+        severity: d.severity,
+        message: visible(&d.message),
+        file: visible(&d.file),
+        span: d.span.as_ref().map(span),
+        location: d.location,
+        label: visible(&d.label),
+        related: d
+            .related
+            .iter()
+            .map(|r| Related {
+                span: span(&r.span),
+                label: visible(&r.label),
+            })
+            .collect(),
+        hint: d.hint.as_deref().map(visible),
+    }
 }
 
 /// Longest source line drawn in a snippet. miette pads to the caret's column with a width
@@ -361,5 +453,26 @@ impl miette::Diagnostic for Report<'_> {
             ));
         }
         Some(Box::new(labels.into_iter()))
+    }
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_drawn_as_symbols_and_spans_follow_them() {
+        let text = "a = \"\u{1b}]52;c;x\u{7}\"\r\nb = \"\u{1b}[2J\u{85}\u{202e}z\"\r\n";
+        let (shown, shifts) = visible_source(text);
+        assert_eq!(
+            shown,
+            "a = \"\u{241b}]52;c;x\u{2407}\"\r\nb = \"\u{241b}[2J\u{fffd}\u{fffd}z\"\r\n"
+        );
+        // `z` keeps pointing at `z`.
+        let z = text.find('z').unwrap();
+        assert_eq!(&shown[shifted(z, &shifts)..][..1], "z");
+        assert_eq!(shifted(0, &shifts), 0);
+        assert_eq!(visible("plain"), "plain");
+        assert_eq!(visible("bare\rCR"), "bare\u{240d}CR");
     }
 }

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use validate::{
-    ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, PLAN_KEYS, ROOT_KEYS,
-    SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS,
+    ACTIVE_DIRECTORY_KEYS, CONSOLE_KEYS, CUSTOM_TASK_KEYS, ESTIMATES_KEYS, NAME_LIMIT, PLAN_KEYS,
+    ROOT_KEYS, SCHEDULE_KEYS, SERVER_KEYS, SITE_KEYS, TEXT_LIMIT, TITLE_LIMIT,
 };
 
 use crate::model::Environment;
@@ -78,10 +78,23 @@ impl InputError {
     }
 }
 
+/// The largest description file cmplan reads.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// Reads and validates a description file (`.toml` or `.json`, by extension).
 pub fn load(path: &Path) -> Result<Environment, InputError> {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    // Read no more than the limit (and one byte to know it is over): a huge file is refused
+    // without being held in memory.
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    match read() {
         Ok(bytes) => load_bytes(&name, &bytes),
         Err(e) => Err(InputError {
             file: name.clone(),
@@ -104,6 +117,24 @@ pub fn load(path: &Path) -> Result<Environment, InputError> {
 /// Validates a description held in memory; `name` (its file name) picks the format (`.json` →
 /// JSON, anything else → TOML) and labels diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        let mut sink = Sink::new(name, "");
+        sink.error(
+            Code::E037,
+            0..0,
+            format!(
+                "the file is larger than {} MiB, more than any description needs (40,000 sites take 12 MiB)",
+                MAX_FILE_BYTES >> 20
+            ),
+            "file too large",
+        )
+        .hint("check that this is the description you meant; a text pasted in by mistake can make it this large");
+        return Err(InputError {
+            file: name.to_string(),
+            diagnostics: sink.diagnostics,
+            text: String::new(),
+        });
+    }
     let digest = hex(&Sha256::digest(bytes));
     let syntax = if Path::new(name)
         .extension()
@@ -142,9 +173,19 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
         Syntax::Toml => {
             // The recovering parser reports every syntax error it can, not only the first.
             let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
-            for e in &errors {
-                let span = e.span().unwrap_or(0..0);
+            let old_mac = has_bare_cr(text);
+            for (i, e) in errors.iter().enumerate() {
                 let message = e.message().trim_end().to_string();
+                // A file with old Mac line endings (CR alone) fails on every line: say it once.
+                if old_mac && i > 0 && message.contains("carriage return") {
+                    continue;
+                }
+                // The parser gives no place for nesting too deep: the line nesting deepest.
+                let span = match e.span() {
+                    Some(span) => span,
+                    None if message.contains("recursion") => deepest_line(text),
+                    None => 0..0,
+                };
                 let hint = toml_hint(&message, text, &span);
                 sink.error(
                     Code::E001,
@@ -207,10 +248,38 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
 }
 
 /// A hint for toml's syntax messages, which say what is wrong but not how to fix it.
+/// A carriage return not followed by a line feed: the old Mac line ending.
+fn has_bare_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The line with the most nesting characters (dots of a dotted key, brackets, braces).
+fn deepest_line(text: &str) -> std::ops::Range<usize> {
+    let mut best = (0, 0..0);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .bytes()
+            .filter(|b| matches!(b, b'.' | b'[' | b'{'))
+            .count();
+        if depth > best.0 {
+            let body = line.trim_end_matches(['\n', '\r']);
+            best = (depth, start..start + body.len().min(1));
+        }
+        start += line.len();
+    }
+    best.1
+}
+
 fn toml_hint(message: &str, text: &str, span: &std::ops::Range<usize>) -> String {
     let at = text.get(span.clone()).unwrap_or("");
-    if message.contains("recursion") {
-        "a description nests at most three levels deep (a [[site]] table holding a list); remove the extra brackets".into()
+    if message.contains("carriage return") && has_bare_cr(text) {
+        "old Mac line endings (a carriage return alone ends each line): save the file with LF or CRLF line endings".into()
+    } else if message.contains("recursion") {
+        "a description nests at most three levels deep (a [[site]] table holding a list); remove the extra brackets or dotted parts".into()
     } else if message.contains("must be quoted") {
         "put text in double quotes: key = \"value\"".into()
     } else if message.contains("unclosed table") || message.contains("unclosed array of tables") {

@@ -214,8 +214,13 @@ struct CustomTaskTable {
     expected_result: String,
     details: Option<String>,
     /// Kind of the generated task this one follows, e.g. `SITE-UPG`, `PREP-BACKUP`, `POST-CHECK`.
+    /// Give `after` or `before`, not both.
     #[schemars(pattern(r"^[A-Z0-9-]+$"))]
-    after: String,
+    after: Option<String>,
+    /// Kind of the generated task this one precedes, e.g. `SITE-UPG`: it comes right before the
+    /// first task of that kind (for its site), which then waits for it.
+    #[schemars(pattern(r"^[A-Z0-9-]+$"))]
+    before: Option<String>,
     /// Once for the hierarchy (default), or once for each site of a kind.
     #[schemars(extend("default" = "hierarchy"))]
     scope: Option<CustomTaskScope>,

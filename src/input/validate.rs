@@ -88,6 +88,7 @@ pub const CUSTOM_TASK_KEYS: &[&str] = &[
     "expected_result",
     "details",
     "after",
+    "before",
     "scope",
 ];
 
@@ -706,6 +707,30 @@ impl Cx<'_, '_> {
     /// visible character (E034). The text is kept either way (it is never a reference), so that
     /// nothing else is reported because of it.
     fn characters(&mut self, f: &Fields<'_>, key: &str, required: bool, text: &Sp<String>) {
+        let (limit, kind) = text_limit(key);
+        // Counted only as far as needed: a 200 MB name stops at the limit.
+        if text.v.chars().nth(limit).is_some() {
+            let length = text.v.chars().count();
+            self.sink
+                .error(
+                    Code::E036,
+                    text.span.clone(),
+                    format!(
+                        "`{key}` of {} is {length} characters long; {kind} may have at most {limit}",
+                        f.what
+                    ),
+                    "too long",
+                )
+                .hint(format!(
+                    "shorten it to {limit} characters or fewer{}",
+                    if MULTILINE_KEYS.contains(&key) {
+                        " (a longer text belongs in a document the task can refer to)"
+                    } else {
+                        ""
+                    }
+                ));
+            return;
+        }
         let multiline = MULTILINE_KEYS.contains(&key);
         let refused = |c: &char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
         if let Some((at, c)) = text.v.chars().enumerate().find(|(_, c)| refused(c)) {
@@ -1287,7 +1312,8 @@ impl Cx<'_, '_> {
             Some(given) => {
                 let mut out = Vec::new();
                 for item in &given {
-                    let word = item.v.trim().to_lowercase();
+                    // Exact, as every enumeration: `Monday` is reported with its lower-case form.
+                    let word = item.v.as_str();
                     match WEEKDAYS.iter().position(|w| *w == word) {
                         Some(i) => {
                             let day = chrono::Weekday::try_from(i as u8).expect("0..7");
@@ -1296,12 +1322,18 @@ impl Cx<'_, '_> {
                             }
                         }
                         None => {
-                            let hint = match closest(&word, WEEKDAYS) {
-                                Some(best) => format!(
-                                    "did you mean `{best}`? Accepted values: {}",
-                                    list(WEEKDAYS)
-                                ),
-                                None => format!("accepted values: {}", list(WEEKDAYS)),
+                            let lower = word.trim().to_lowercase();
+                            let hint = match WEEKDAYS.iter().find(|w| **w == lower) {
+                                Some(exact) => {
+                                    format!("write it in lower case, as every value: \"{exact}\"")
+                                }
+                                None => match closest(&lower, WEEKDAYS) {
+                                    Some(best) => format!(
+                                        "did you mean `{best}`? Accepted values: {}",
+                                        list(WEEKDAYS)
+                                    ),
+                                    None => format!("accepted values: {}", list(WEEKDAYS)),
+                                },
                             };
                             self.sink
                                 .error(
@@ -1436,9 +1468,12 @@ impl Cx<'_, '_> {
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
-        let feature_packs = self
-            .strings(&f, "feature_packs")
-            .unwrap_or_default()
+        let feature_packs = self.strings(&f, "feature_packs").unwrap_or_default();
+        // Free text like any name: the same character and length rules.
+        for pack in feature_packs.iter().filter(|p| !p.v.is_empty()) {
+            self.characters(&f, "feature_packs", false, pack);
+        }
+        let feature_packs = feature_packs
             .into_iter()
             .map(|s| s.v.trim().to_lowercase())
             .collect();
@@ -1554,7 +1589,8 @@ impl Cx<'_, '_> {
         let title = self.string(f, "title", true);
         let expected_result = self.string(f, "expected_result", true);
         let details = self.string(f, "details", false);
-        let after = self.string(f, "after", true);
+        let after = self.string(f, "after", false);
+        let before = self.string(f, "before", false);
         let scope = self
             .choice(
                 f,
@@ -1569,7 +1605,7 @@ impl Cx<'_, '_> {
             || f.get("scope")
                 .is_none_or(|e| matches!(e.value.kind, Kind::Null));
         let mut ok = true;
-        for (field, value) in [("id", &id), ("after", &after)] {
+        for (field, value) in [("id", &id), ("after", &after), ("before", &before)] {
             if let Some(v) = value {
                 if !is_task_word(&v.v) {
                     ok = false;
@@ -1604,14 +1640,83 @@ impl Cx<'_, '_> {
         if !ok || !scope_ok {
             return None;
         }
+        if !self.placement(f, after.as_ref(), before.as_ref()) {
+            return None;
+        }
         Some(CustomTask {
             id: id?.v,
             title: title?.v,
             expected_result: expected_result?.v,
             details: details.map(|d| d.v),
-            after: after?.v,
+            after: after.map(|a| a.v),
+            before: before.map(|b| b.v),
             scope: scope.unwrap_or(CustomTaskScope::Hierarchy),
         })
+    }
+
+    /// Where a custom task goes: exactly one of `after` and `before` (E004, E039), naming a kind
+    /// of task the engine generates (E038, with the closest kind). Checked here so that the
+    /// problem is located in the file, not refused later by the engine.
+    fn placement(
+        &mut self,
+        f: &Fields<'_>,
+        after: Option<&Sp<String>>,
+        before: Option<&Sp<String>>,
+    ) -> bool {
+        let (key, kind) = match (after, before) {
+            (Some(a), None) => ("after", a),
+            (None, Some(b)) => ("before", b),
+            (Some(_), Some(b)) => {
+                self.sink
+                    .error(
+                        Code::E039,
+                        b.span.clone(),
+                        format!("{} has both `after` and `before`", f.what),
+                        "second placement",
+                    )
+                    .hint("give one: `after = \"KIND\"` (right after the last task of that kind) or `before = \"KIND\"` (right before the first)");
+                return false;
+            }
+            // Given, but of the wrong type: already reported.
+            (None, None) if f.get("after").is_some() || f.get("before").is_some() => return false,
+            (None, None) => {
+                // E004 like any missing key, at the table's header.
+                let before_count = self.sink.diagnostics.len();
+                let _ = self.string(f, "after", true);
+                if let Some(d) = self.sink.diagnostics.get_mut(before_count) {
+                    d.hint = Some(
+                        "say where the task goes: `after = \"KIND\"` or `before = \"KIND\"`, e.g. after = \"PREP-BACKUP\""
+                            .to_string(),
+                    );
+                }
+                return false;
+            }
+        };
+        let kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
+        if kinds.contains(&kind.v.as_str()) {
+            return true;
+        }
+        let custom = crate::plan::tasks::CUSTOM_KIND;
+        let hint = if kind.v == custom || kind.v.starts_with(&format!("{custom}-")) {
+            format!("a custom task cannot be placed against another custom task: give the kind that one is placed against (its `{key}`)")
+        } else {
+            match closest(&kind.v, &kinds) {
+                Some(best) => format!("did you mean \"{best}\"? Task kinds: {}", kinds.join(", ")),
+                None => format!("task kinds: {}", kinds.join(", ")),
+            }
+        };
+        self.sink
+            .error(
+                Code::E038,
+                kind.span.clone(),
+                format!(
+                    "`{key}` of {}: `{}` is not a kind of task the plan has",
+                    f.what, kind.v
+                ),
+                "no such task kind",
+            )
+            .hint(hint);
+        false
     }
 
     /// Everything that involves more than one table: uniqueness, references, the shape of the
@@ -2121,6 +2226,20 @@ fn header_span(span: &Span, text: &str) -> Span {
 
 /// Keys whose text may run over several lines: line breaks and tabs are allowed there (E035).
 const MULTILINE_KEYS: &[&str] = &["expected_result", "details"];
+
+/// The longest text each kind of field may hold, in characters, and what the kind is called. The
+/// workbook's 32,767 characters per cell is the ceiling: a task's texts must fit in their cells.
+pub const NAME_LIMIT: usize = 256;
+pub const TITLE_LIMIT: usize = 1_000;
+pub const TEXT_LIMIT: usize = 30_000;
+
+fn text_limit(key: &str) -> (usize, &'static str) {
+    match key {
+        _ if MULTILINE_KEYS.contains(&key) => (TEXT_LIMIT, "a text"),
+        "title" => (TITLE_LIMIT, "a title"),
+        _ => (NAME_LIMIT, "a name"),
+    }
+}
 
 /// Whether a character shows something: not whitespace, not a control character, not one of
 /// Unicode's default-ignorable code points.

@@ -248,8 +248,11 @@ pub struct CustomTask {
     pub title: String,
     pub expected_result: String,
     pub details: Option<String>,
-    /// The task kind it follows (e.g. `SITE-UPG`, `PREP-BACKUP`).
-    pub after: String,
+    /// The task kind it follows (e.g. `SITE-UPG`, `PREP-BACKUP`); `None` when it is placed
+    /// `before` a kind instead (exactly one of the two is set).
+    pub after: Option<String>,
+    /// The task kind it precedes (e.g. `SITE-UPG`).
+    pub before: Option<String>,
     pub scope: CustomTaskScope,
 }
 

@@ -997,14 +997,38 @@ fn software(ctx: &Ctx, s: &super::ServerInfo) -> String {
     }
 }
 
-/// Inserts `[[custom_task]]`s after the tasks of their `after` kind; a custom task whose kind
+/// Inserts `[[custom_task]]`s right after the last task of their `after` kind (or right before
+/// the first task of their `before` kind, which then waits for them); a custom task whose kind
 /// has no task in this plan is reported as an info finding rather than silently dropped.
+///
+/// Linear in the plan: the anchors are indexed once, the insertions collected, and each phase
+/// rebuilt once (2,000 sites with 40 per-site custom tasks took 46 s with one search and one
+/// `Vec::insert` per placement).
 pub(crate) fn insert_custom_tasks(
     ctx: &Ctx,
     mut phases: Vec<Phase>,
 ) -> Result<(Vec<Phase>, Vec<Finding>), PlanError> {
+    use std::collections::HashMap;
+    // (kind, site) → (first, last) position, and kind → (first, last) over every site.
+    type Span = ((usize, usize), (usize, usize));
+    let mut by_site: HashMap<(&str, Option<&str>), Span> = HashMap::new();
+    let mut by_kind: HashMap<&str, Span> = HashMap::new();
+    for (p, phase) in phases.iter().enumerate() {
+        for (t, task) in phase.tasks.iter().enumerate() {
+            let at = (p, t);
+            by_site
+                .entry((task.kind.as_str(), task.site.as_deref()))
+                .or_insert((at, at))
+                .1 = at;
+            by_kind.entry(task.kind.as_str()).or_insert((at, at)).1 = at;
+        }
+    }
+    // Insertions per phase: (slot, after-before rank, order, task); anchors gaining a dependency.
+    let mut inserts: Vec<Vec<(usize, u8, usize, Task)>> = vec![Vec::new(); phases.len()];
+    let mut waits_for: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
     let mut notes = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut order = 0;
     for custom in &ctx.env.custom_tasks {
         let key = custom.id.to_uppercase();
         if !seen.insert(key.clone()) {
@@ -1013,13 +1037,21 @@ pub(crate) fn insert_custom_tasks(
                 custom.id
             )));
         }
-        let after = custom.after.trim().to_uppercase();
-        if !KINDS.iter().any(|k| k.kind == after) {
+        let (placed_before, kind) = match (&custom.after, &custom.before) {
+            (Some(after), _) => (false, after.trim().to_uppercase()),
+            (None, Some(before)) => (true, before.trim().to_uppercase()),
+            (None, None) => {
+                return Err(PlanError::CustomTask(format!(
+                    "custom task `{}` has neither `after` nor `before`",
+                    custom.id
+                )))
+            }
+        };
+        if !KINDS.iter().any(|k| k.kind == kind) {
             let valid: Vec<&str> = KINDS.iter().map(|k| k.kind).collect();
             return Err(PlanError::CustomTask(format!(
-                "custom task `{}`: `after = \"{}\"` is not a task kind; valid kinds: {}",
+                "custom task `{}`: `{kind}` is not a task kind; valid kinds: {}",
                 custom.id,
-                custom.after,
                 valid.join(", ")
             )));
         }
@@ -1035,42 +1067,43 @@ pub(crate) fn insert_custom_tasks(
                 .map(|i| (ctx.site(i).code.to_string(), Some(i)))
                 .collect(),
         };
+        let pick = |span: &Span| if placed_before { span.0 } else { span.1 };
         let mut placed = 0;
         for (suffix, site) in wanted {
             let code = site.map(|i| ctx.site(i).code.to_string());
-            // The last task of the kind for that site, else a hierarchy-wide one.
-            let find = |phases: &[Phase], want: &Option<String>| -> Option<(usize, usize)> {
-                let mut hit = None;
-                for (p, phase) in phases.iter().enumerate() {
-                    for (t, task) in phase.tasks.iter().enumerate() {
-                        if task.kind == after && (want.is_none() || &task.site == want) {
-                            hit = Some((p, t));
-                        }
-                    }
-                }
-                hit
+            // The site's own task of the kind, else a hierarchy-wide one.
+            let anchor = match &code {
+                None => by_kind.get(kind.as_str()).map(pick),
+                Some(c) => by_site
+                    .get(&(kind.as_str(), Some(c.as_str())))
+                    .map(pick)
+                    .or_else(|| {
+                        by_kind
+                            .get(kind.as_str())
+                            .map(pick)
+                            .filter(|&(p, t)| phases[p].tasks[t].site.is_none())
+                    }),
             };
-            let anchor = find(&phases, &code).or_else(|| {
-                code.as_ref().and_then(|_| {
-                    find(&phases, &None).filter(|&(p, t)| phases[p].tasks[t].site.is_none())
-                })
-            });
             let Some((p, t)) = anchor else { continue };
-            let anchor_id = phases[p].tasks[t].id.clone();
+            let anchor_task = &phases[p].tasks[t];
             let task_id = if suffix.is_empty() {
                 format!("CUSTOM-{key}")
             } else {
                 format!("CUSTOM-{key}-{suffix}")
             };
-            let mut at = t + 1;
-            while at < phases[p].tasks.len()
-                && phases[p].tasks[at].kind == CUSTOM_KIND
-                && phases[p].tasks[at].depends_on.first() == Some(&anchor_id)
-            {
-                at += 1;
-            }
-            phases[p].tasks.insert(
-                at,
+            // After: it waits for its anchor. Before: it waits for what the anchor waited for,
+            // and the anchor waits for it.
+            let depends_on = if placed_before {
+                waits_for.entry((p, t)).or_default().push(task_id.clone());
+                anchor_task.depends_on.clone()
+            } else {
+                vec![anchor_task.id.clone()]
+            };
+            let (slot, rank) = if placed_before { (t, 1) } else { (t + 1, 0) };
+            inserts[p].push((
+                slot,
+                rank,
+                order,
                 Task {
                     id: task_id,
                     kind: CUSTOM_KIND.to_string(),
@@ -1080,7 +1113,7 @@ pub(crate) fn insert_custom_tasks(
                     expected_result: custom.expected_result.clone(),
                     details: custom.details.clone().unwrap_or_default(),
                     reference: "Company-specific task".to_string(),
-                    depends_on: vec![anchor_id],
+                    depends_on,
                     remedies: Vec::new(),
                     progress: None,
                     wave: 0,
@@ -1090,18 +1123,20 @@ pub(crate) fn insert_custom_tasks(
                     items: Vec::new(),
                     backout: None,
                 },
-            );
+            ));
+            order += 1;
             placed += 1;
         }
         if placed == 0 {
             let r = super::findings::rule("CHK-CUSTOM").expect("CHK-CUSTOM is in RULES");
+            let relation = if placed_before { "precedes" } else { "follows" };
             notes.push(Finding {
                 code: r.code.to_string(),
                 severity: r.severity,
                 site: None,
                 server: None,
                 message: format!(
-                    "Custom task `{}` (\"{}\") is not in the plan: it follows {after} tasks, and this plan has none for its scope ({}).",
+                    "Custom task `{}` (\"{}\") is not in the plan: it {relation} {kind} tasks, and this plan has none for its scope ({}).",
                     custom.id, custom.title, custom.scope
                 ),
                 source: super::sources::source(r.source).expect("S1 is in §0"),
@@ -1109,6 +1144,25 @@ pub(crate) fn insert_custom_tasks(
                 remediation_task: None,
             });
         }
+    }
+    for ((p, t), ids) in waits_for {
+        phases[p].tasks[t].depends_on.extend(ids);
+    }
+    for (phase, mut list) in phases.iter_mut().zip(inserts) {
+        if list.is_empty() {
+            continue;
+        }
+        // Several at one place: those after the task before it first, in definition order.
+        list.sort_by_key(|(slot, rank, order, _)| (*slot, *rank, *order));
+        let old = std::mem::take(&mut phase.tasks);
+        let mut list = list.into_iter().peekable();
+        for (t, task) in old.into_iter().enumerate() {
+            while let Some((_, _, _, custom)) = list.next_if(|(slot, ..)| *slot == t) {
+                phase.tasks.push(custom);
+            }
+            phase.tasks.push(task);
+        }
+        phase.tasks.extend(list.map(|(_, _, _, custom)| custom));
     }
     // A custom ID may spell another one's per-site ID (`A-NYC` vs `A` for NYC): refuse that.
     let mut ids = BTreeSet::new();

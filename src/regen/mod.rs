@@ -6,13 +6,14 @@
 //! cannot be read is never replaced (the CLI refuses); the replaced workbook is kept as a backup.
 
 pub mod backup;
+mod bounds;
 pub mod diff;
 pub mod report;
 pub mod workbook;
 
 use std::collections::HashMap;
 
-pub use backup::{backup_path, make_backup};
+pub use backup::backup_path;
 pub use diff::{diff, PlanDiff};
 pub use report::{render_json, render_md, render_text, DiffFormat};
 pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
@@ -82,10 +83,39 @@ pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver
     result
 }
 
+/// Adds the status recorded in another workbook of the same plan (a site's checklist) to `into`,
+/// by task ID. When both hold something different for one ID, the workbook saved last wins
+/// (`newer`: whether `other` was saved after `into`). Returns how many IDs differed.
+pub fn merge_records(into: &mut Vec<RecordedTask>, other: &[RecordedTask], newer: bool) -> usize {
+    let mut differed = 0;
+    let mut index: HashMap<String, usize> = into
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    for r in other {
+        match index.get(&r.id) {
+            Some(&i) if into[i].progress != r.progress => {
+                differed += 1;
+                if newer {
+                    into[i].progress = r.progress.clone();
+                }
+            }
+            Some(_) => {}
+            None => {
+                index.insert(r.id.clone(), into.len());
+                into.push(r.clone());
+            }
+        }
+    }
+    differed
+}
+
 /// Makes `plan` the next revision of `previous`: revision number, carried status, removed tasks,
 /// and "Changes since revision N" from the diff of the two plans. Returns the diff as well.
 pub fn apply_previous(plan: &mut Plan, previous: &PreviousWorkbook) -> (CarryOver, PlanDiff) {
-    plan.revision = previous.revision + 1;
+    // `read_previous` refuses the last countable revision.
+    plan.revision = previous.revision.saturating_add(1);
     let d = diff(
         &previous.plan,
         plan,

@@ -29,6 +29,8 @@ pub struct PreviousWorkbook {
     /// (in sheet order), then rows of the Removed tasks sheet not on the Checklist. One entry
     /// per ID.
     pub records: Vec<RecordedTask>,
+    /// What the reader had to repair (duplicate rows merged), for the user to see.
+    pub warnings: Vec<String>,
 }
 
 /// Why a previous workbook cannot be used. Every variant means: do not replace it.
@@ -44,6 +46,8 @@ pub enum PreviousError {
     Unreadable { path: PathBuf, reason: String },
     #[error("{path} was not written by cmplan: {reason}")]
     NotOurs { path: PathBuf, reason: String },
+    #[error("{path} is not read: {reason}")]
+    TooLarge { path: PathBuf, reason: String },
     #[error("{path} looks like a cmplan workbook but {reason}")]
     Damaged { path: PathBuf, reason: String },
 }
@@ -63,7 +67,9 @@ impl PreviousError {
             PreviousError::NotOurs { .. } => {
                 "if it is another file that happens to have this name, move it away or write the plan to another folder (-o)"
             }
-            PreviousError::Unreadable { .. } | PreviousError::Damaged { .. } => {
+            PreviousError::Unreadable { .. }
+            | PreviousError::Damaged { .. }
+            | PreviousError::TooLarge { .. } => {
                 "if you have an intact copy (an earlier backup such as <name>.rev1.xlsx), pass it with --previous"
             }
         }
@@ -82,6 +88,7 @@ pub fn read_previous(path: &Path) -> Result<PreviousWorkbook, PreviousError> {
 /// Reads a previous workbook held in memory; `path` only labels errors.
 pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook, PreviousError> {
     let p = || path.to_path_buf();
+    super::bounds::check(bytes).map_err(|reason| PreviousError::TooLarge { path: p(), reason })?;
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| PreviousError::Unreadable {
             path: p(),
@@ -130,8 +137,9 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
             path: p(),
             reason: format!("its `{checklist_sheet}` sheet cannot be read: {e}"),
         })?;
-    let mut records =
-        read_status_rows(&checklist, &StatusHeaders::checklist()).ok_or_else(|| {
+    let mut duplicates = Vec::new();
+    let mut records = read_status_rows(&checklist, &StatusHeaders::checklist(), &mut duplicates)
+        .ok_or_else(|| {
             PreviousError::Damaged {
                 path: p(),
                 reason: format!(
@@ -147,7 +155,8 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
     let mut removed = Vec::new();
     if names.iter().any(|n| n == REMOVED_TASKS.sheet) {
         if let Ok(range) = book.worksheet_range(REMOVED_TASKS.sheet) {
-            removed = read_status_rows(&range, &StatusHeaders::removed()).unwrap_or_default();
+            removed = read_status_rows(&range, &StatusHeaders::removed(), &mut Vec::new())
+                .unwrap_or_default();
         }
     }
     for r in &plan.removed_tasks {
@@ -184,11 +193,26 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
         .and_then(|r| summary_revision(&r))
         .unwrap_or(plan.revision);
 
+    if revision == u32::MAX {
+        return Err(PreviousError::Damaged {
+            path: p(),
+            reason: format!("its revision number {revision} is the last one cmplan can count"),
+        });
+    }
+    let warnings = match duplicates.is_empty() {
+        true => Vec::new(),
+        false => vec![format!(
+            "the {} sheet repeats task IDs on these rows; their owners and notes were merged into the first row of each: {}",
+            CHECKLIST.sheet,
+            duplicates.join(", ")
+        )],
+    };
     Ok(PreviousWorkbook {
         path: path.to_path_buf(),
         revision,
         plan,
         records,
+        warnings,
     })
 }
 
@@ -254,7 +278,12 @@ fn summary_revision(range: &Range<Data>) -> Option<u32> {
 
 /// Reads every row with something recorded (a status other than Not started, an owner, a
 /// completion date or notes). `None` when no header row with `ID` and `Status` is found.
-fn read_status_rows(range: &Range<Data>, h: &StatusHeaders) -> Option<Vec<RecordedTask>> {
+/// Rows repeating an ID already read are merged into it and named in `duplicates`.
+fn read_status_rows(
+    range: &Range<Data>,
+    h: &StatusHeaders,
+    duplicates: &mut Vec<String>,
+) -> Option<Vec<RecordedTask>> {
     let (r0, c0) = range.start()?;
     let (r1, c1) = range.end()?;
     let header_row = (r0..=r1.min(r0.max(HEADER_SEARCH_ROWS - 1))).find(|&r| {
@@ -300,7 +329,34 @@ fn read_status_rows(range: &Range<Data>, h: &StatusHeaders) -> Option<Vec<Record
             || !owner.is_empty()
             || !completed_on.is_empty()
             || !notes.is_empty();
-        if !recorded || out.iter().any(|x| x.id == id && !id.is_empty()) {
+        if !recorded {
+            continue;
+        }
+        // A row copied to split notes: both rows' owner and notes are kept, merged.
+        if let Some(first) = out.iter_mut().find(|x| x.id == id && !id.is_empty()) {
+            let p = &mut first.progress;
+            if !owner.is_empty() && !p.owner.split("; ").any(|o| o == owner) {
+                p.owner = [p.owner.as_str(), owner.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            if !notes.is_empty() && p.notes != notes {
+                p.notes = if p.notes.is_empty() {
+                    notes
+                } else {
+                    format!("{}\n{notes}", p.notes)
+                };
+            }
+            if p.status == TaskStatus::NotStarted {
+                p.status = status;
+            }
+            if p.completed_on.is_empty() {
+                p.completed_on = completed_on;
+            }
+            duplicates.push(format!("{id} (row {})", r + 1));
             continue;
         }
         // A row the user added without an ID still carries their notes: keep it, named by row.

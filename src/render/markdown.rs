@@ -98,6 +98,25 @@ fn github_slug(heading: &str, used: &mut Vec<String>) -> String {
 /// The Markdown text of the plan.
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     let sources = template_sources(ctx)?;
+    let main = stem(MAIN_TEMPLATE).expect("main template name ends in .md.hbs");
+    // The handlebars parser and renderer recurse: refuse what would overflow the stack first.
+    let texts: Vec<_> = sources
+        .iter()
+        .map(|s| crate::templates::TemplateText {
+            name: &s.stem,
+            file: &s.file,
+            text: &s.text,
+        })
+        .collect();
+    crate::templates::check_structure(main, &texts).map_err(|e| {
+        located_error(
+            &sources,
+            Some(&e.template),
+            Some(e.line),
+            Some(e.column),
+            e.message,
+        )
+    })?;
     let mut hbs = Handlebars::new();
     hbs.set_strict_mode(true);
     hbs.register_escape_fn(escape);
@@ -106,7 +125,6 @@ pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
         hbs.register_template_string(&source.stem, &source.text)
             .map_err(|e| template_error(&sources, &e))?;
     }
-    let main = stem(MAIN_TEMPLATE).expect("main template name ends in .md.hbs");
     // Handed over as a Context: `render(name, &data)` would first copy the whole view into
     // another JSON value (10 % of the Markdown's time at 600 sites, and that much memory).
     let data = handlebars::Context::from(view(plan));
