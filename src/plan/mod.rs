@@ -8,6 +8,7 @@
 
 pub mod estimates;
 pub mod findings;
+pub mod inventory;
 pub mod model;
 pub mod schedule;
 pub mod sources;
@@ -132,7 +133,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         removed_tasks: Vec::new(),
         changes: None,
         // What the diff between revisions compares for servers (regen::diff).
-        servers: crate::regen::server_inventory(env),
+        servers: inventory::server_inventory(env),
         waves: Vec::new(),
         scope: None,
         schedule: None,

@@ -50,7 +50,7 @@ pub struct Plan {
     pub schedule: Option<ScheduleSummary>,
     /// Every server of the description with what a reviewer compares between revisions
     /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
-    /// Filled by `regen::server_inventory`; absent in older plan JSON, hence the default.
+    /// Filled by `plan::inventory::server_inventory`; absent in older plan JSON, hence the default.
     #[serde(default)]
     pub servers: Vec<ServerSummary>,
 }
