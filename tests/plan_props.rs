@@ -200,6 +200,7 @@ fn hierarchy() -> impl Strategy<Value = Gen> {
                         feature_packs: packs,
                         children: Vec::new(),
                         depth: 0,
+                        wave: None,
                     });
                     let roles: Vec<Role> = ROLES
                         .iter()

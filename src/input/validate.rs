@@ -31,6 +31,8 @@ pub const PLAN_KEYS: &[&str] = &[
     "prepared_by",
     "target",
     "start",
+    "order",
+    "pilot",
 ];
 pub const SCHEDULE_KEYS: &[&str] = &[
     "days",
@@ -69,6 +71,7 @@ pub const SITE_KEYS: &[&str] = &[
     "clients",
     "legacy_clients",
     "feature_packs",
+    "wave",
 ];
 pub const SERVER_KEYS: &[&str] = &[
     "name",
@@ -378,6 +381,7 @@ struct RawSite {
     clients: u64,
     legacy_clients: u64,
     feature_packs: Vec<String>,
+    wave: u64,
 }
 
 impl RawSite {
@@ -409,6 +413,7 @@ impl RawSite {
             feature_packs: self.feature_packs.clone(),
             children: Vec::new(),
             depth: 0,
+            wave: u32::try_from(self.wave).ok().filter(|w| *w > 0),
         })
     }
 }
@@ -1264,8 +1269,7 @@ impl Cx<'_, '_> {
     fn schedule(&mut self, f: &Fields<'_>) -> Option<Schedule> {
         let mut days = BTreeMap::new();
         if let Some(e) = f.get("days") {
-            let mut kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
-            kinds.push(crate::plan::tasks::CUSTOM_KIND);
+            let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
             kinds.push(SECONDARY_UPGRADE_KIND);
             let what = match self.syntax {
                 Syntax::Toml => "`[schedule.days]` table".to_string(),
@@ -1384,12 +1388,26 @@ impl Cx<'_, '_> {
             TargetMedia::parse,
             TargetMedia::ALL,
         );
+        let order = self.choice(
+            f,
+            "order",
+            false,
+            "site order",
+            crate::model::SiteOrder::parse,
+            crate::model::SiteOrder::ALL,
+        );
+        let pilot = self.site_code(f, "pilot", false);
         Some(PlanInfo {
             title: title?.v,
             organisation: organisation.map(|s| s.v),
             change_reference: change_reference.map(|s| s.v),
             prepared_by: prepared_by.map(|s| s.v),
             target: target?.v,
+            order: order.map_or(crate::model::SiteOrder::Tiers, |o| o.v),
+            pilot: match pilot {
+                CodeRef::Valid(c) => Some(c.v),
+                _ => None,
+            },
         })
     }
 
@@ -1436,6 +1454,7 @@ impl Cx<'_, '_> {
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
+        let wave = self.whole(&f, "wave");
         let feature_packs = self
             .strings(&f, "feature_packs")
             .unwrap_or_default()
@@ -1457,6 +1476,7 @@ impl Cx<'_, '_> {
             clients,
             legacy_clients,
             feature_packs,
+            wave,
         }
     }
 

@@ -8,6 +8,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod kinds;
+
+pub use kinds::{KindScope, Section, SeedRow, TaskKind, CUSTOM_KIND, SEED_ROWS};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +134,10 @@ kebab_enum!(
     }
 );
 kebab_enum!(
+    /// The order in which child sites are upgraded (`plan.order`).
+    SiteOrder { Tiers => "tiers", DepthFirst => "depth-first" }
+);
+kebab_enum!(
     /// Where a company-specific task is inserted: once, or once for each site of a kind.
     CustomTaskScope {
         Hierarchy => "hierarchy",
@@ -159,6 +167,10 @@ pub struct PlanInfo {
     pub change_reference: Option<String>,
     pub prepared_by: Option<String>,
     pub target: TargetMedia,
+    /// `plan.order`: tier by tier (default) or depth-first.
+    pub order: SiteOrder,
+    /// `plan.pilot`: the child primary upgraded first among the child sites, in its own wave.
+    pub pilot: Option<SiteCode>,
 }
 
 /// `[active_directory]`.
@@ -208,6 +220,8 @@ pub struct Site {
     pub children: Vec<SiteCode>,
     /// 0 for the central site.
     pub depth: usize,
+    /// `site.wave`: the planner's choice of wave (never before its parent's).
+    pub wave: Option<u32>,
 }
 
 impl Site {

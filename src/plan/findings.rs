@@ -12,7 +12,7 @@ use super::sources;
 use super::texts::Vars;
 use super::{fmt_int, fmt_num, os_label, sql_label, version_label, Ctx};
 use crate::model::{
-    OsVersion, Role, SchemaExtension, SecurityMode, SiteVersion, SqlVersion, TargetMedia,
+    OsVersion, Role, SchemaExtension, SecurityMode, SiteVersion, SqlVersion, TargetMedia, TaskKind,
 };
 
 /// Minimum operating system of a site server: Windows Server 2003 SP1 (R2.1, CONFIRMED by S32).
@@ -127,8 +127,8 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "CHK-KEYX",
         title: "Public keys exchanged by hand",
-        severity: Blocker,
-        source: "S18",
+        severity: Warning,
+        source: "S40",
         rule: "R3.9",
     },
     Rule {
@@ -204,7 +204,7 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 #[derive(Debug, Clone)]
 pub(crate) struct Remedy {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: TaskKind,
     pub variant: Option<&'static str>,
     pub site: Option<usize>,
     /// Server name as written in the description.
@@ -296,7 +296,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             SchemaExtension::Sms2003 => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
                 "The Active Directory schema is extended for SMS 2003 only: update it for Configuration Manager 2007 (extadsch.exe), before or after the upgrade; it does not harm SMS 2003.".into(),
-                Some("PREP-ADSCHEMA".into()),
+                Some("AD-SCHEMA".into()),
             ),
             SchemaExtension::None => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
@@ -304,7 +304,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site{}. Decide whether to extend it (extadsch.exe) before the upgrade.",
                     if env.sites.len() > 1 { ", and public keys must be exchanged between sites by hand" } else { "" }
                 ),
-                Some("PREP-ADSCHEMA".into()),
+                Some("AD-SCHEMA".into()),
             ),
         }
         let has_slp = env
@@ -325,8 +325,22 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         );
     }
 
+    // Manual key exchange (K1): a preparation step, not a defect, so one warning for the
+    // hierarchy that says why, pointing at the one task that does it.
     let manual_keys = env.active_directory.schema_extended == SchemaExtension::None
         || !env.active_directory.sites_publish;
+    if any_upgrade && manual_keys && env.sites.len() > 1 {
+        let why = if env.active_directory.schema_extended == SchemaExtension::None {
+            "the Active Directory schema is not extended"
+        } else {
+            "the sites do not publish site data to Active Directory"
+        };
+        a.raise(
+            "CHK-KEYX", None, None, None, None,
+            format!("Sites cannot verify each other's public keys through Active Directory because {why}: once secure key exchange is required, the keys of every parent/child pair must be exchanged by hand (preinst /keyforparent, /keyforchild), or a parent keeps rejecting its child's data. The key-exchange preparation task does this, one item per pair."),
+            Some("KEY-EXCHANGE".into()),
+        );
+    }
 
     // Per-site rules, in hierarchy order.
     for i in 0..env.sites.len() {
@@ -377,12 +391,16 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         if let Some((variant, src, message)) = path {
             let id = a.remedy(Remedy {
                 id: format!("SMS-SP-{code}"),
-                kind: "SMS-SP",
+                kind: TaskKind::SmsSp,
                 variant,
                 site: Some(i),
                 server: None,
                 vars: vars(&[("version", version_label(site.version).to_string())]),
-                blocks_upgrade: vec![i],
+                // A child below SMS 2003 SP2 (SMS 2.0 above all) cannot stay under an upgraded
+                // parent: the parent's upgrade waits for it too.
+                blocks_upgrade: std::iter::once(i)
+                    .chain(parent.filter(|&p| ctx.upgrade[p]))
+                    .collect(),
                 blocks_db_test: if site.is_primary() { vec![i] } else { vec![] },
             });
             a.raise(
@@ -408,7 +426,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             };
             let id = a.remedy(Remedy {
                 id: format!("SECMODE-{code}"),
-                kind: "SECMODE",
+                kind: TaskKind::Secmode,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -432,7 +450,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             let id = a.remedy(Remedy {
                 id: format!("LEGACY-{code}"),
-                kind: "LEGACY",
+                kind: TaskKind::Legacy,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -458,7 +476,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             let list = packs.join(", ");
             let id = a.remedy(Remedy {
                 id: format!("FP-REMOVE-{code}"),
-                kind: "FP-REMOVE",
+                kind: TaskKind::FpRemove,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -471,23 +489,6 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 format!("{code} has SMS 2003 feature packs installed other than ITMU: {list}. Uninstall them before the upgrade (ITMU stays and is upgraded)."),
                 Some(id),
             );
-        }
-
-        // Manual key exchange with the parent (R3.9).
-        if let Some(p) = parent {
-            if manual_keys {
-                let pc = &ctx.site(p).code;
-                let why = if env.active_directory.schema_extended == SchemaExtension::None {
-                    "the Active Directory schema is not extended"
-                } else {
-                    "sites do not publish site data to Active Directory"
-                };
-                a.raise(
-                    "CHK-KEYX", None, None, Some(code.clone()), None,
-                    format!("Secure key exchange will be required and {why}: exchange public keys between {pc} and {code} by hand (preinst /keyforparent, /keyforchild), or {pc} rejects {code}'s data."),
-                    Some(format!("KEYX-{pc}-{code}")),
-                );
-            }
         }
 
         // Site server free disk (D5.5).
@@ -510,7 +511,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 a.raise(
                     "CHK-DISK-SITE", None, None, Some(code.clone()), Some(srv.name.clone()),
                     format!("Site server {} has {} GB free, below the {} GB minimum{with}: free space before the upgrade.", srv.name, fmt_num(gb), fmt_num(min)),
-                    Some(format!("PREP-DISK-SITE-{code}")),
+                    Some(format!("PREPARE-{code}")),
                 );
             }
         }
@@ -631,7 +632,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             OsVersion::Windows2000Sp4 if !db_only => {
                 let id = a.remedy(Remedy {
                     id: format!("OS-UPG-{}", s.id),
-                    kind: "OS-UPG",
+                    kind: TaskKind::OsUpg,
                     variant: Some("win2000"),
                     site: s.home(),
                     server: Some(name.clone()),
@@ -647,7 +648,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 let severity = if is_site_server { Blocker } else { Warning };
                 let id = a.remedy(Remedy {
                     id: format!("OS-UPG-{}", s.id),
-                    kind: "OS-UPG",
+                    kind: TaskKind::OsUpg,
                     variant: Some("sp"),
                     site: s.home(),
                     server: Some(name.clone()),
@@ -662,7 +663,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             OsVersion::Windows2008 | OsVersion::Windows2008Sp2 if target == TargetMedia::Rtm => {
                 let id = a.remedy(Remedy {
                     id: "PREP-MEDIA".into(),
-                    kind: "PREP-MEDIA",
+                    kind: TaskKind::PrepMedia,
                     variant: None,
                     site: None,
                     server: None,
@@ -703,7 +704,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             };
             let id = a.remedy(Remedy {
                 id: format!("WEBDAV-{}", s.id),
-                kind: "WEBDAV",
+                kind: TaskKind::Webdav,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -725,7 +726,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             let id = a.remedy(Remedy {
                 id: format!("WEBDAV-{}", s.id),
-                kind: "WEBDAV",
+                kind: TaskKind::Webdav,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -762,7 +763,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         if srv.sql_replication {
             let id = a.remedy(Remedy {
                 id: format!("SQLREPL-OFF-{}", s.id),
-                kind: "SQLREPL-OFF",
+                kind: TaskKind::SqlreplOff,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -792,7 +793,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 let remedy = match variant {
                     Some(v) => Remedy {
                         id: format!("SQL-UPG-{}", s.id),
-                        kind: "SQL-UPG",
+                        kind: TaskKind::SqlUpg,
                         variant: Some(v),
                         site: s.home(),
                         server: Some(name.clone()),
@@ -802,7 +803,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     },
                     None => Remedy {
                         id: "PREP-MEDIA".into(),
-                        kind: "PREP-MEDIA",
+                        kind: TaskKind::PrepMedia,
                         variant: None,
                         site: None,
                         server: None,
@@ -828,7 +829,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             if let Some(short) = plan.shortfall_mb.filter(|s| *s > 0.0) {
                 a.raise("CHK-DISK-DB", None, None, home.clone(), Some(name.clone()),
                     format!("{name} is short by {} MB for the database growth of {codes}: {}. Free or add space before the database test and the upgrade.", fmt_num(short), plan.formula, codes = site_list(ctx, &plan_sites(ctx, &plan.sites))),
-                    Some(format!("PREP-DISK-DB-{}", s.id)));
+                    home.as_ref().map(|h| format!("PREPARE-{h}")));
             }
         }
     }

@@ -11,8 +11,8 @@ pub mod findings;
 pub mod inventory;
 pub mod model;
 pub mod schedule;
+pub mod sequence;
 pub mod sources;
-pub mod tasks;
 pub mod texts;
 pub mod views;
 pub mod waves;
@@ -50,11 +50,11 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let ctx = Ctx::new(env);
     let est = estimates::estimate(&ctx);
     let analysis = findings::check(&ctx, &est);
-    let phases = tasks::sequence(&ctx, &est, &analysis, &texts)?;
+    let phases = sequence::sequence(&ctx, &est, &analysis, &texts)?;
     let mut findings = analysis.findings;
-    let (phases, custom_findings) = tasks::insert_custom_tasks(&ctx, phases)?;
+    let (phases, custom_findings) = sequence::insert_custom_tasks(&ctx, phases)?;
     findings.extend(custom_findings);
-    let phases = tasks::link_remedies(phases, &mut findings);
+    let phases = sequence::link_remedies(phases, &mut findings);
     findings::sort(&ctx, &mut findings);
 
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();

@@ -61,8 +61,7 @@ pub struct Plan {
 pub struct Wave {
     /// 1-based.
     pub number: u32,
-    /// e.g. "Preparation and the central site", "Child sites, tier 1", "Roles, consoles, clients
-    /// and post-upgrade checks".
+    /// What the wave holds, e.g. "hierarchy preparation, then CEN", "NYC with BOS, PHL".
     pub title: String,
     /// Sites upgraded in this wave (their `SITE-UPG` task is in it), in hierarchy order.
     pub sites: Vec<String>,
@@ -76,6 +75,25 @@ pub struct Wave {
     pub planned_start: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_end: Option<String>,
+    /// What the change board reads before approving the wave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<WaveBrief>,
+}
+
+/// The summary a change board signs for one wave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaveBrief {
+    /// Sites, servers and clients affected.
+    pub scope: String,
+    /// What stops while the window lasts.
+    pub impact: String,
+    /// `low`, `medium` or `high`.
+    pub risk: String,
+    pub risk_reason: String,
+    pub backout: String,
+    pub point_of_no_return: String,
+    /// The test results the board sees before approving.
+    pub evidence: String,
 }
 
 /// What part of the whole plan a document covers, and what it waits for.
