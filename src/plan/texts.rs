@@ -327,13 +327,44 @@ mod tests {
             "scratch_mb",
             "children",
             "clients",
+            "order",
+            "how",
+            "pilot",
+            "servers",
+            "why",
+            "point_of_no_return",
+            "version_build",
+            "waiting",
+            // checklist items
+            "child",
+            "parent_server",
+            "child_server",
+            "db_site",
+            "what",
+            "checks",
+            "scratch",
+            "params",
+            "including",
         ];
         let texts = TaskTexts::load(&Templates::embedded()).unwrap();
-        for (key, e) in &texts.defaults {
-            for text in [&e.title, &e.expected_result, &e.details, &e.reference]
-                .into_iter()
-                .flatten()
-            {
+        let tasks = texts.defaults.iter().map(|(k, e)| {
+            (
+                k,
+                vec![
+                    &e.title,
+                    &e.expected_result,
+                    &e.details,
+                    &e.reference,
+                    &e.backout,
+                ],
+            )
+        });
+        let items = texts
+            .items
+            .iter()
+            .map(|(k, e)| (k, vec![&e.text, &e.expected_result]));
+        for (key, fields) in tasks.chain(items) {
+            for text in fields.into_iter().flatten() {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find('{') {
                     let after = &rest[i + 1..];

@@ -116,7 +116,7 @@ pub(crate) fn units(ctx: &Ctx) -> Vec<Unit> {
                     .children
                     .iter()
                     .filter_map(|c| ctx.index_of(c.as_str()))
-                    .filter(|&c| joins(c) == Some(lead)),
+                    .filter(|&c| ctx.upgrade[c] && joins(c) == Some(lead)),
             );
             Unit {
                 sites,

@@ -62,11 +62,9 @@ pub(super) fn add(
             Some(previous)
         };
     } else {
-        let rems = add_homes(seq, slots, slot, &[lead])?;
-        let mut deps = before;
-        deps.extend(rems);
-        let prev = deps.last().cloned().unwrap_or_default();
-        last = Some(secondary(seq, slots, lead, deps, &prev)?);
+        // A lone secondary: its remediations are among `before` already.
+        let prev = before.last().cloned().unwrap_or_default();
+        last = Some(secondary(seq, slots, lead, before, &prev)?);
     }
     Ok(last)
 }
