@@ -217,8 +217,19 @@ fn parse(text: &str, label: &str) -> Result<TasksFile, PlanError> {
             )));
         }
     }
+    // Phases of earlier releases are accepted (and no longer used), so an old catalogue loads.
+    const RETIRED_PHASES: &[&str] = &[
+        "remediate",
+        "prepare",
+        "central",
+        "children",
+        "roles",
+        "consoles",
+        "clients",
+        "post",
+    ];
     for id in file.phases.keys() {
-        if !PHASES.contains(&id.as_str()) {
+        if !PHASES.contains(&id.as_str()) && !RETIRED_PHASES.contains(&id.as_str()) {
             return Err(PlanError::TaskTexts(format!(
                 "{label}: [phases] `{id}` is not a phase; the phases are {}",
                 PHASES.join(", ")

@@ -162,6 +162,14 @@ impl Slots {
         let mut by_slot: BTreeMap<usize, BTreeMap<usize, Vec<Rem>>> = BTreeMap::new();
         let mut blocking_upgrade = vec![Vec::new(); n];
         let mut blocking_db_test = vec![Vec::new(); n];
+        for r in &hierarchy {
+            for &i in &r.blocks_upgrade {
+                blocking_upgrade[i].push(r.id());
+            }
+            for &i in &r.blocks_db_test {
+                blocking_db_test[i].push(r.id());
+            }
+        }
         for r in rems {
             for &i in &r.blocks_upgrade {
                 blocking_upgrade[i].push(r.id());
