@@ -217,7 +217,7 @@ pub(super) fn add_slot(
     }
     seq.phase("remediation", None, &[])?;
     let homes = slots.homes(0);
-    add_homes(seq, slots, 0, &homes)?;
+    add_homes(seq, slots, 0, &homes, &[])?;
     Ok(None)
 }
 
@@ -229,6 +229,7 @@ pub(super) fn add_homes(
     slots: &Slots,
     slot: usize,
     homes: &[usize],
+    after: &[String],
 ) -> Result<Vec<String>, PlanError> {
     let ctx = seq.ctx;
     let Some(groups) = slots.by_slot.get(&slot) else {
@@ -289,7 +290,8 @@ pub(super) fn add_homes(
                 }
             }
         }
-        added.push(seq.add(spec.deps([id(K::Strategy, "")]))?);
+        // In a site's window: after the previous site's gate.
+        added.push(seq.add(spec.deps([id(K::Strategy, "")]).deps(after.to_vec()))?);
         all.extend(rems);
     }
     all.sort_by_key(|r| (r.kind, r.home, r.scope.clone()));

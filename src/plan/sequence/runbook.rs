@@ -36,7 +36,8 @@ pub(super) fn add(
         .into_iter()
         .filter(|h| !unit.secondaries().contains(h))
         .collect();
-    let mut before = add_homes(seq, slots, slot, &early)?;
+    let gate_deps: Vec<String> = gate.iter().cloned().collect();
+    let mut before = add_homes(seq, slots, slot, &early, &gate_deps)?;
     before.extend(gate.clone());
     let itmu_site = units
         .iter()
@@ -47,7 +48,7 @@ pub(super) fn add(
         let (post, _) = primary(seq, slots, lead, before, itmu_site == Some(lead))?;
         let mut previous = post.clone();
         for &s in unit.secondaries() {
-            let rems = add_homes(seq, slots, slot, &[s])?;
+            let rems = add_homes(seq, slots, slot, &[s], std::slice::from_ref(&previous))?;
             previous = secondary(seq, slots, s, rems, &previous)?;
         }
         last = if ctx.parent_of(lead).is_some() {
