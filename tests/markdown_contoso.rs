@@ -167,3 +167,11 @@ fn a_broken_template_fails_generate_and_names_the_file() {
     );
     assert!(!out.join("contoso.md").exists(), "nothing written");
 }
+
+/// The whole of contoso's Markdown, so that wording and order changes are visible in review.
+#[test]
+fn contoso_markdown_snapshot() {
+    let plan = contoso();
+    let text = markdown::render(&plan, &RenderContext::default()).unwrap();
+    insta::assert_snapshot!("contoso_markdown", text);
+}

@@ -100,7 +100,7 @@ pub const RULES: &[Rule] = &[
         code: "CHK-OS",
         title: "Supported operating system",
         severity: Blocker,
-        source: "S32",
+        source: "S8",
         rule: "R2.1",
     },
     Rule {
@@ -641,7 +641,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     blocks_db_test: vec![],
                 });
                 a.raise("CHK-OS", None, None, home.clone(), Some(name.clone()),
-                    format!("{name} runs Windows 2000 Server, which is not supported for site servers or site systems (UNCONFIRMED, R2.1): upgrade it to Windows Server 2003 SP1 or later, or move its roles to another server, before its site is upgraded."),
+                    format!("{name} runs Windows 2000 Server, on which Configuration Manager 2007 supports no site server and no site system role other than the site database server: upgrade it to Windows Server 2003 SP1 or later, rebuild it, or move its roles to another server (a small distribution-only secondary can become a branch distribution point), before its site is upgraded."),
                     Some(id));
             }
             os if os < MIN_SITE_SERVER_OS && !db_only => {
@@ -677,7 +677,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             OsVersion::Windows2008R2 => {
                 a.raise("CHK-OS", Some(Warning), Some(("S7", "R2.2")), home.clone(), Some(name.clone()),
-                    format!("{name} runs Windows Server 2008 R2; its support (from Configuration Manager 2007 SP2) is UNCONFIRMED in the reference: check the supported configurations before relying on it."),
+                    format!("{name} runs Windows Server 2008 R2; this plan assumes it is supported from Configuration Manager 2007 SP2 on: check the supported configurations before relying on it."),
                     None);
             }
             _ => {}
@@ -781,9 +781,9 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             let label = sql_label(sql);
             let codes = site_list(ctx, &hosted);
             let (variant, message, src) = if sql < SqlVersion::Sql2005Rtm {
-                (Some("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 (SP2 or later; UNCONFIRMED minimum, R2.9): upgrade SQL Server before the database test and the upgrade."), None)
+                (Some("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005, SP2 or later (the service-pack level is an assumption of this plan, see Assumptions): upgrade SQL Server before the database test and the upgrade."), None)
             } else if sql < MIN_SQL_VERSION {
-                (Some("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (UNCONFIRMED minimum, R2.9): apply the service pack before the database test and the upgrade."), None)
+                (Some("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (an assumption of this plan, see Assumptions): apply the service pack before the database test and the upgrade."), None)
             } else if sql >= SqlVersion::Sql2008Rtm && target == TargetMedia::Rtm {
                 (None, format!("{name} runs {label}, supported only with the Configuration Manager 2007 SP1 complete release: upgrade with SP1 (or later) media instead of {target_name}."), Some(("S6", "R2.10")))
             } else {

@@ -16,7 +16,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("S9", "Configuration Manager In-Place Upgrade", "https://systemscenter.ru/smsv4.en/html/3bd5f7f9-66e1-425d-8da6-4b2ba592860e.htm"),
     ("S10", "Configuration Manager Side-By-Side Upgrade", "https://systemscenter.ru/smsv4.en/html/a3f4d3c8-1acb-460c-a29d-c5348a2c6b50.htm"),
     ("S11", "Upgrade strategies (in-place vs side-by-side)", "https://systemscenter.ru/smsv4.en/html/cf8e50bf-0e77-4e97-8025-7457c83c609c.htm"),
-    ("S12", "How to Test the Site Database Upgrade Process (ja-jp copy)", "https://learn.microsoft.com/ja-jp/previous-versions/system-center/configuration-manager-2007/bb693648(v=technet.10)"),
+    ("S12", "How to Test the Site Database Upgrade Process", "https://learn.microsoft.com/en-us/previous-versions/system-center/configuration-manager-2007/bb693648(v=technet.10)"),
     ("S13", "How to Upgrade to SMS 2003 SP2 (testdbupgrade in SMS 2003)", "http://technet.microsoft.com/en-us/library/cc179870.aspx"),
     ("S14", "About the Setup Prerequisite Checker", "http://systemscenter.ru/smsv4.en/html/4fbdbbcc-0f6d-4f4b-a652-d3decb093949.htm"),
     ("S15", "Setup Prerequisite Checks (bb680951), opening only", "https://www.laitimes.com/article/1bvu9_1db13.html"),
