@@ -281,6 +281,7 @@ fn environment(g: &Gen, sites: Vec<Site>, servers: Vec<Server>) -> Environment {
         },
         Estimates {
             database_mb_per_client: g.mb_per_client,
+            headroom_percent: cmplan::model::DEFAULT_HEADROOM_PERCENT,
         },
         (0..g.consoles)
             .map(|k| Console {

@@ -198,20 +198,65 @@ fn contoso_is_a_sequence_of_site_runbooks() {
         .findings
         .iter()
         .all(|f| !(f.code == "CHK-KEYX" && f.severity == cmplan::plan::Severity::Blocker)));
-    // NYC-SMS01 is site server and database server: its needs add up.
-    let nyc = plan.task("PREPARE-NYC").unwrap();
-    let item = nyc
+}
+
+#[test]
+fn co_located_disk_needs_add_up() {
+    // NYC-SMS01 is site server and database server: its needs come from one free space.
+    let no_headroom = |text: String| {
+        text.replace(
+            "database_mb_per_client = 2.0",
+            "database_mb_per_client = 2.0\nheadroom_percent = 0",
+        )
+    };
+    let plan = load_text(&no_headroom(
+        std::fs::read_to_string("examples/contoso.toml").unwrap(),
+    ));
+    let nyc = plan.servers.iter().find(|s| s.name == "NYC-SMS01").unwrap();
+    let disk = nyc.disk.as_ref().unwrap();
+    assert_eq!(disk.parts.iter().map(|p| p.mb).sum::<f64>(), 32_300.0);
+    assert_eq!(disk.needed_mb, 32_300.0);
+    assert_eq!(disk.shortfall_mb, Some(17_964.0));
+    let prepare = plan.task("PREPARE-NYC").unwrap();
+    let item = prepare
         .items
         .iter()
         .find(|i| i.id == "PREPARE-NYC/NYC-SMS01")
         .unwrap();
     assert!(
         item.text
-            .contains("15,360 MB site-server install + 16,940 MB database growth = 32,300 MB"),
+            .contains("= 32,300 MB needed, 14,336 MB free: free or add 17,964 MB"),
         "{}",
         item.text
     );
-    assert!(item.text.contains("free or add 17,964 MB"), "{}", item.text);
+    assert!(plan.findings.iter().any(|f| f.code == "CHK-DISK-SERVER"
+        && f.server.as_deref() == Some("NYC-SMS01")
+        && f.message.contains("17,964 MB")));
+    // The default headroom (20 % of the growth) comes on top.
+    let plan = load("examples/contoso.toml");
+    let disk = plan
+        .servers
+        .iter()
+        .find(|s| s.name == "NYC-SMS01")
+        .unwrap()
+        .disk
+        .clone()
+        .unwrap();
+    assert_eq!(disk.needed_mb, 32_300.0 + 3_388.0);
+    // A server with room for each part alone but not for both still gets a finding.
+    let text = no_headroom(
+        std::fs::read_to_string("examples/contoso.toml")
+            .unwrap()
+            .replace("free_disk_gb = 14\n", "free_disk_gb = 25\n"),
+    );
+    let plan = load_text(&text);
+    let on_nyc = |code: &str| {
+        plan.findings
+            .iter()
+            .any(|f| f.code == code && f.server.as_deref() == Some("NYC-SMS01"))
+    };
+    assert!(!on_nyc("CHK-DISK-SITE") && !on_nyc("CHK-DISK-DB"));
+    assert!(on_nyc("CHK-DISK-SERVER"));
 }
 
 #[test]

@@ -130,6 +130,10 @@ struct EstimatesTable {
     /// Extra site-database space per client during the upgrade, in MB (default 2.0).
     #[schemars(extend("exclusiveMinimum" = 0, "default" = 2.0))]
     database_mb_per_client: Option<f64>,
+    /// Extra database space for transaction log, tempdb and autogrowth, as a percentage of the
+    /// database growth (default 20; 0 turns it off).
+    #[schemars(range(min = 0))]
+    headroom_percent: Option<u32>,
 }
 
 #[derive(JsonSchema)]

@@ -56,7 +56,7 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 pub const ACTIVE_DIRECTORY_KEYS: &[&str] = &["schema_extended", "sites_publish"];
-pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client"];
+pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client", "headroom_percent"];
 pub const CONSOLE_KEYS: &[&str] = &["computer"];
 pub const SITE_KEYS: &[&str] = &[
     "code",
@@ -228,9 +228,15 @@ pub(crate) fn validate(
                     .number(&f, "database_mb_per_client", true)
                     .map(|n| n.v)
                     .unwrap_or(DEFAULT_DATABASE_MB_PER_CLIENT),
+                headroom_percent: if f.get("headroom_percent").is_some() {
+                    cx.whole(&f, "headroom_percent") as f64
+                } else {
+                    crate::model::DEFAULT_HEADROOM_PERCENT
+                },
             }),
         None => Some(Estimates {
             database_mb_per_client: DEFAULT_DATABASE_MB_PER_CLIENT,
+            headroom_percent: crate::model::DEFAULT_HEADROOM_PERCENT,
         }),
     };
 

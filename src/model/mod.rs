@@ -185,7 +185,15 @@ pub struct ActiveDirectory {
 pub struct Estimates {
     /// Extra site-database space per client during the upgrade (seed checklist: 2 MB).
     pub database_mb_per_client: f64,
+    /// Extra database space for transaction log, tempdb and autogrowth, as a percentage of the
+    /// database growth (an assumption; 0 turns it off).
+    pub headroom_percent: f64,
 }
+
+/// Default for `estimates.headroom_percent`: no Microsoft figure exists; during the database
+/// upgrade the transaction log and tempdb grow with the data converted, and autogrowth steps
+/// overshoot, so this plan assumes a fifth of the growth on top of it.
+pub const DEFAULT_HEADROOM_PERCENT: f64 = 20.0;
 
 /// Default for `estimates.database_mb_per_client`: the seed checklist's "2 MB additional space per
 /// client" (upgrade-rules.md D5.1, from S1: a customer example, not an official sizing rule).

@@ -160,6 +160,13 @@ pub const RULES: &[Rule] = &[
         rule: "D5.1",
     },
     Rule {
+        code: "CHK-DISK-SERVER",
+        title: "Free disk for everything one computer holds (site server and databases together)",
+        severity: Warning,
+        source: "S1",
+        rule: "D5.1",
+    },
+    Rule {
         code: "CHK-CAPACITY",
         title: "Capacity maximums",
         severity: Warning,
@@ -822,6 +829,17 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     message,
                     Some(id),
                 );
+            }
+        }
+        // Site server and databases on one computer: their needs add up.
+        if let Some(k) = ctx.server_position(&srv.name) {
+            if let Some(d) = super::disk::need(ctx, est, k) {
+                let both = d.parts.len() > 1 && is_site_server;
+                if let Some(short) = d.shortfall_mb.filter(|s| *s > 0.0 && both) {
+                    a.raise("CHK-DISK-SERVER", None, None, home.clone(), Some(name.clone()),
+                        format!("{name} holds the site server and the site database: together they need {}, against {} MB free: short by {} MB. Free or add space before the database test and the upgrade.", d.sum_text(), fmt_num(d.free_mb.unwrap_or(0.0)), fmt_num(short)),
+                        home.as_ref().map(|h| format!("PREPARE-{h}")));
+                }
             }
         }
         // Database growth against free space (D5.1, D5.2).

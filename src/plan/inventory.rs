@@ -16,6 +16,7 @@ pub fn server_inventory(env: &Environment) -> Vec<ServerSummary> {
             sql_replication: s.sql_replication,
             free_disk_mb: s.free_disk_gb.map(|gb| gb * 1024.0),
             roles: s.roles.iter().map(|r| r.to_string()).collect(),
+            disk: None,
         })
         .collect()
 }

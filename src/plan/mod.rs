@@ -6,6 +6,7 @@
 //! - `estimates`: database growth per site and per SQL Server (§5);
 //! - `texts`: the task-text catalogue and its placeholders.
 
+pub mod disk;
 pub mod estimates;
 pub mod findings;
 pub mod inventory;
@@ -126,7 +127,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         revision: opts.revision,
         database_mb_per_client: env.estimates.database_mb_per_client,
         sites,
-        sql_servers: est.sql_servers,
+        sql_servers: est.sql_servers.clone(),
         totals,
         findings,
         phases,
@@ -138,6 +139,12 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         scope: None,
         schedule: None,
     };
+    for server in &mut plan.servers {
+        server.disk = ctx
+            .server_position(&server.name)
+            .filter(|&k| ctx.servers[k].in_scope)
+            .and_then(|k| disk::need(&ctx, &est, k));
+    }
     waves::assign(&mut plan);
     if let Some(s) = &env.schedule {
         schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));

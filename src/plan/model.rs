@@ -166,6 +166,10 @@ pub struct ServerSummary {
     pub sql_replication: bool,
     pub free_disk_mb: Option<f64>,
     pub roles: Vec<String>,
+    /// What the upgrade takes from this server's free space, part by part (servers that serve
+    /// a site this plan upgrades and hold its site server or a site database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<super::disk::DiskNeed>,
 }
 
 /// One site as the plan sees it, with its disk estimate.

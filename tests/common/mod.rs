@@ -213,6 +213,7 @@ pub fn environment(sites: Vec<Site>, servers: Vec<Server>, custom: Vec<CustomTas
         },
         Estimates {
             database_mb_per_client: 2.0,
+            headroom_percent: cmplan::model::DEFAULT_HEADROOM_PERCENT,
         },
         vec![
             Console {

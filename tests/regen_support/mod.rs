@@ -186,6 +186,7 @@ pub fn small_plan() -> Plan {
             sql_replication: false,
             free_disk_mb: Some(14.0 * 1024.0),
             roles: vec!["distribution-point".into()],
+            disk: None,
         }],
         waves: Vec::new(),
         scope: None,

@@ -10,7 +10,6 @@ use super::order::Unit;
 use super::remediation::{add_homes, Slots};
 use super::{id, Item, Seq, Spec};
 use crate::model::{Role, TargetMedia, TaskKind as K};
-use crate::plan::findings::{SITE_SERVER_MIN_FREE_GB, SITE_SERVER_MIN_FREE_GB_OSD};
 use crate::plan::{fmt_num, os_label, sql_label, PlanError};
 
 /// Adds unit `u`'s runbook; returns the task the next site waits for.
@@ -382,42 +381,16 @@ fn readiness_items(seq: &Seq, i: usize, mut spec: Spec) -> Spec {
             checks.push(format!("WebDAV enabled by {}", id(K::Webdav, &s.id)));
         }
         // Disk: the site-server install and the database growth share the same free space.
-        let site_need_mb: f64 = if ss_of.is_empty() {
-            0.0
-        } else {
-            let osd = ss_of.iter().any(|&x| has_pack(seq, x, "osd"));
-            1024.0
-                * if osd {
-                    SITE_SERVER_MIN_FREE_GB_OSD
-                } else {
-                    SITE_SERVER_MIN_FREE_GB
-                }
-        };
-        let growth: f64 = db_of.iter().map(|&x| seq.est.sites[x].growth_mb).sum();
-        let need = site_need_mb + growth;
-        if need > 0.0 {
-            let mut parts = Vec::new();
-            if site_need_mb > 0.0 {
-                parts.push(format!("{} MB site-server install", fmt_num(site_need_mb)));
-            }
-            if growth > 0.0 {
-                parts.push(format!("{} MB database growth", fmt_num(growth)));
-            }
-            let sum = if parts.len() > 1 {
-                format!("{} = {} MB", parts.join(" + "), fmt_num(need))
-            } else {
-                parts.join("")
-            };
-            checks.push(match srv.free_disk_gb.map(|g| g * 1024.0) {
-                Some(free) if free >= need => {
-                    format!("disk: {sum} needed, {} MB free", fmt_num(free))
-                }
-                Some(free) => format!(
+        if let Some(d) = crate::plan::disk::need(ctx, seq.est, k) {
+            let sum = d.sum_text();
+            checks.push(match (d.free_mb, d.shortfall_mb) {
+                (Some(free), Some(short)) if short > 0.0 => format!(
                     "disk: {sum} needed, {} MB free: free or add {} MB first",
                     fmt_num(free),
-                    fmt_num(need - free)
+                    fmt_num(short)
                 ),
-                None => format!("disk: {sum} needed; free space not given: measure it"),
+                (Some(free), _) => format!("disk: {sum} needed, {} MB free", fmt_num(free)),
+                (None, _) => format!("disk: {sum} needed; free space not given: measure it"),
             });
         }
         // Remote database or management point: the site server's computer account needs rights.
