@@ -14,3 +14,4 @@ pub mod regen;
 pub mod render;
 pub mod synth;
 pub mod templates;
+pub mod workbook_layout;

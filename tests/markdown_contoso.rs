@@ -175,3 +175,33 @@ fn contoso_markdown_snapshot() {
     let text = markdown::render(&plan, &RenderContext::default()).unwrap();
     insta::assert_snapshot!("contoso_markdown", text);
 }
+
+#[test]
+fn the_markdown_file_lists_its_sections_and_links_the_diagram() {
+    let plan = contoso();
+    let ctx = cmplan::render::RenderContext {
+        diagram_file: Some("contoso-hierarchy.svg".into()),
+        ..Default::default()
+    };
+    let md =
+        String::from_utf8(cmplan::render::render(cmplan::render::Format::Md, &plan, &ctx).unwrap())
+            .unwrap();
+    let first_break = md.find("<!-- pagebreak -->").unwrap();
+    let contents = &md[md.find("**Contents**").unwrap()..first_break];
+    assert!(contents.contains("1. [Summary](#summary)"), "{contents}");
+    assert!(contents.contains("1. [Hierarchy](#hierarchy)"));
+    assert!(
+        contents.contains("1. [Phase 2: Hierarchy preparation](#phase-2-hierarchy-preparation)")
+    );
+    assert!(
+        !contents.contains(&format!("[{}]", plan.title)),
+        "not the title"
+    );
+    assert!(contents.contains("[contoso-hierarchy.svg](contoso-hierarchy.svg)"));
+    // One entry per section heading.
+    let sections = md[first_break..]
+        .lines()
+        .filter(|l| l.starts_with("# "))
+        .count();
+    assert_eq!(contents.matches("\n1. [").count(), sections);
+}

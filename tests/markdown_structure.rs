@@ -340,7 +340,13 @@ fn html_is_one_self_contained_page() {
         page.matches("class=\"pagebreak\"").count(),
         3 + plan.phases.len()
     );
-    assert!(page.matches("<table>").count() >= 8);
+    // Sign-off tables carry a class (print keeps them whole and their rows tall).
+    assert!(page.matches("<table").count() >= 8);
+    assert_eq!(
+        page.matches("<table class=\"signoff\">").count(),
+        plan.phases.len() + 1,
+        "one per phase and the approval"
+    );
 }
 
 #[test]

@@ -234,3 +234,84 @@ fn the_next_revision_carries_status_and_keeps_removed_tasks() {
         TaskStatus::InProgress
     );
 }
+
+/// A task with two sub-items, as the engine writes them.
+fn with_sub_items(mut plan: cmplan::plan::Plan) -> cmplan::plan::Plan {
+    let task = plan
+        .phases
+        .iter_mut()
+        .flat_map(|p| p.tasks.iter_mut())
+        .find(|t| t.id == "SITE-UPG-NYC")
+        .unwrap();
+    task.items = ["NYC-MP01", "NYC-DP01"]
+        .iter()
+        .map(|server| cmplan::plan::SubItem {
+            id: format!("SITE-UPG-NYC/{server}"),
+            server: Some(server.to_string()),
+            text: format!("Check the site system on {server}"),
+            expected_result: String::new(),
+            progress: None,
+        })
+        .collect();
+    plan
+}
+
+#[test]
+fn a_workbook_in_the_current_layout_carries_task_and_sub_item_status() {
+    let mut plan = with_sub_items(small_plan());
+    plan.revision = 4;
+    let bytes = cmplan::render::xlsx::render(&plan, &Default::default()).unwrap();
+    // The writer's own layout: the tracking columns come first.
+    let rows = sheet_rows(&bytes, "Checklist").unwrap();
+    assert_eq!(rows[0][..3], ["ID", "Task", "Status"]);
+    let edited = user_edit(
+        &bytes,
+        &[
+            Entry {
+                id: "SITE-UPG-NYC",
+                status: "In progress",
+                owner: "Bob",
+                completed_on: "",
+                notes: "",
+            },
+            Entry {
+                id: "SITE-UPG-NYC/NYC-DP01",
+                status: "Done",
+                owner: "Cleo",
+                completed_on: "2027-03-09",
+                notes: "rebooted twice",
+            },
+        ],
+    );
+    let prev = regen::read_previous_bytes(Path::new("c.xlsx"), &edited).unwrap();
+    let ids: Vec<&str> = prev.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["SITE-UPG-NYC", "SITE-UPG-NYC/NYC-DP01"]);
+    assert_eq!(prev.records[1].title, "Check the site system on NYC-DP01");
+
+    let mut next = with_sub_items(small_plan());
+    let (carried, _) = regen::apply_previous(&mut next, &prev);
+    assert_eq!(carried.carried, 2);
+    assert_eq!(carried.removed, 0);
+    let task = next.task("SITE-UPG-NYC").unwrap();
+    assert_eq!(
+        task.progress.as_ref().unwrap().status,
+        TaskStatus::InProgress
+    );
+    assert_eq!(task.items[0].progress, None);
+    assert_eq!(
+        task.items[1].progress,
+        Some(Progress {
+            status: TaskStatus::Done,
+            owner: "Cleo".into(),
+            completed_on: "2027-03-09".into(),
+            notes: "rebooted twice".into(),
+        })
+    );
+    // The next workbook shows the sub-item's status on its own row, under its task.
+    let bytes = cmplan::render::xlsx::render(&next, &Default::default()).unwrap();
+    let rows = sheet_rows(&bytes, "Checklist").unwrap();
+    let at = rows.iter().position(|r| r[0] == "SITE-UPG-NYC").unwrap();
+    assert_eq!(rows[at + 1][0], "SITE-UPG-NYC/NYC-MP01");
+    assert_eq!(rows[at + 2][0], "SITE-UPG-NYC/NYC-DP01");
+    assert_eq!(rows[at + 2][2], "Done");
+}

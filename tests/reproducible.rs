@@ -87,7 +87,11 @@ fn generate_writes_what_each_renderer_gives_alone() {
         Format::Pdf,
         Format::Xlsx,
     ]) {
-        let expected = render::render(format, &plan, &RenderContext::default()).unwrap();
+        let ctx = RenderContext {
+            diagram_file: Some("contoso-hierarchy.svg".into()),
+            ..RenderContext::default()
+        };
+        let expected = render::render(format, &plan, &ctx).unwrap();
         let alone = tempfile::tempdir().unwrap();
         let a = generate(alone.path(), name, Some("2027-03-01"), None);
         let b = std::fs::read(together.path().join(format!("contoso.{name}"))).unwrap();

@@ -492,23 +492,21 @@ fn the_workbook_holds_the_planned_dates_as_real_dates() {
     let bytes = cmplan::render::xlsx::render(&scheduled, &ctx).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let sheet = wb.worksheet_range("Checklist").unwrap();
-    let headers: Vec<String> = (14..18).map(|c| text(sheet.get_value((0, c)))).collect();
-    assert_eq!(
-        headers,
-        ["Wave", "Planned start", "Planned end", "Critical path"]
-    );
+    let headers: Vec<String> = (14..17).map(|c| text(sheet.get_value((0, c)))).collect();
+    assert_eq!(headers, ["Planned start", "Planned end", "Critical path"]);
+    assert_eq!(text(sheet.get_value((0, 8))), "Wave");
     let row = |id: &str| {
         (1..=sheet.end().unwrap().0)
-            .find(|r| text(sheet.get_value((*r, 1))) == id)
+            .find(|r| text(sheet.get_value((*r, 0))) == id)
             .unwrap()
     };
     let r = row("CLIENT-UPG");
-    assert_eq!(sheet.get_value((r, 14)), Some(&Data::Float(5.0)));
-    assert_eq!(excel_date(sheet.get_value((r, 15))), "2027-05-05");
-    assert_eq!(excel_date(sheet.get_value((r, 16))), "2027-05-28");
-    assert_eq!(text(sheet.get_value((r, 17))), "yes");
+    assert_eq!(sheet.get_value((r, 8)), Some(&Data::Float(5.0)));
+    assert_eq!(excel_date(sheet.get_value((r, 14))), "2027-05-05");
+    assert_eq!(excel_date(sheet.get_value((r, 15))), "2027-05-28");
+    assert_eq!(text(sheet.get_value((r, 16))), "yes");
     let r = row("AV-EXCLUSIONS");
-    assert_eq!(text(sheet.get_value((r, 17))), "");
+    assert_eq!(text(sheet.get_value((r, 16))), "");
     let summary = wb.worksheet_range("Summary").unwrap();
     let labelled = |label: &str| {
         (0..=summary.end().unwrap().0)
@@ -520,7 +518,7 @@ fn the_workbook_holds_the_planned_dates_as_real_dates() {
         "2027-06-01"
     );
 
-    // Without plan.start the checklist keeps its 14 columns.
+    // Without plan.start the checklist has no planned dates (but keeps its Wave column).
     let plain = build("contoso.toml", &contoso_text());
     let bytes = cmplan::render::xlsx::render(&plain, &ctx).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

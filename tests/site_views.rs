@@ -308,3 +308,171 @@ fn the_diagram_layout_of_600_sites_has_one_box_per_site_none_overlapping_childre
         }
     }
 }
+
+/// `# Phase N: title` headings of a Markdown document.
+fn phase_headings(md: &str) -> Vec<(usize, String)> {
+    md.lines()
+        .filter_map(|l| l.strip_prefix("# Phase "))
+        .filter_map(|rest| rest.split_once(": "))
+        .map(|(n, title)| (n.parse().unwrap(), title.replace('\\', "")))
+        .collect()
+}
+
+#[test]
+fn wave_and_site_documents_keep_the_full_plans_phase_numbers_and_the_summary_counts_them() {
+    let (_, plan) = contoso();
+    let ctx = cmplan::render::RenderContext::default();
+    let full: Vec<(usize, String)> = plan
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i + 1, p.title.clone()))
+        .collect();
+    assert_eq!(
+        phase_headings(&cmplan::render::markdown::render(&plan, &ctx).unwrap()),
+        full
+    );
+    let mut parts: Vec<(String, Plan)> = plan
+        .waves
+        .iter()
+        .map(|w| {
+            let part = cmplan::plan::views::for_wave(&plan, w.number).unwrap();
+            (format!("wave {}", w.number), part)
+        })
+        .collect();
+    for code in ["NYC", "LON", "CEN"] {
+        parts.push((
+            format!("site {code}"),
+            cmplan::plan::views::for_site(&plan, code).unwrap(),
+        ));
+    }
+    let mut renumbered_somewhere = false;
+    for (name, part) in &parts {
+        let md = cmplan::render::markdown::render(part, &ctx).unwrap();
+        let headings = phase_headings(&md);
+        assert_eq!(headings.len(), part.phases.len(), "{name}");
+        for (n, title) in &headings {
+            assert!(
+                full.contains(&(*n, title.clone())),
+                "{name}: Phase {n}: {title}"
+            );
+        }
+        renumbered_somewhere |= headings.iter().enumerate().any(|(i, (n, _))| *n != i + 1);
+        // It says which part of the full plan it is.
+        let numbers: Vec<String> = headings.iter().map(|(n, _)| n.to_string()).collect();
+        assert!(
+            md.contains(&format!("of {}", plan.phases.len()))
+                || md.contains(&format!("full plan's {}", plan.phases.len())),
+            "{name}"
+        );
+        assert!(md.contains(numbers.last().unwrap().as_str()), "{name}");
+    }
+    assert!(
+        renumbered_somewhere,
+        "some part starts after phase 1, so the test means something"
+    );
+
+    // The summary of a split plan counts the phases and tasks it summarises.
+    let summary = cmplan::plan::views::summary(&plan, vec!["contoso-wave1.md".into()]);
+    let md = cmplan::render::markdown::render(&summary, &ctx).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| Phases / tasks |"))
+        .unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "| Phases / tasks | {} / {} |",
+            plan.phases.len(),
+            plan.tasks().count()
+        )
+    );
+}
+
+/// Whether the segment `a`–`b` (horizontal or vertical) passes through the inside of `r`.
+fn crosses(a: (f64, f64), b: (f64, f64), r: &cmplan::render::diagram::NodeBox) -> bool {
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    x1 > r.x && x0 < r.x + r.w && y1 > r.y && y0 < r.y + r.h
+}
+
+/// Every connector starts on its parent's box edge, ends on its child's box edge, and passes
+/// through no other site's box.
+fn assert_connectors_clear(plan: &Plan) -> cmplan::render::diagram::DiagramLayout {
+    let layout = cmplan::render::diagram::layout(plan);
+    let by_code: BTreeMap<&str, &cmplan::render::diagram::NodeBox> =
+        layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    let primaries = plan
+        .sites
+        .iter()
+        .filter(|s| s.parent.is_some() && s.site_type == cmplan::model::SiteType::Primary);
+    for child in primaries {
+        let parent = child.parent.as_deref().unwrap();
+        let c = layout
+            .connectors
+            .iter()
+            .find(|c| c.child.as_deref() == Some(child.code.as_str()))
+            .unwrap_or_else(|| panic!("no connector to {}", child.code));
+        assert_eq!(c.parent, parent);
+        let (p, k) = (by_code[parent], by_code[child.code.as_str()]);
+        let first = c.points[0];
+        assert!(
+            first.1 == p.y + p.h && first.0 > p.x && first.0 < p.x + p.w,
+            "{}: the line does not leave {}'s box: {first:?}",
+            child.code,
+            parent
+        );
+        let last = *c.points.last().unwrap();
+        assert!(
+            last.1 == k.y && last.0 > k.x && last.0 < k.x + k.w,
+            "{}: the line does not reach its box",
+            child.code
+        );
+        for pair in c.points.windows(2) {
+            // Only boxes near the segment, found by a sweep over x would be faster; the
+            // hierarchies tested here are small enough to check every box.
+            for b in &layout.boxes {
+                if b.code != parent && b.code != child.code {
+                    assert!(
+                        !crosses(pair[0], pair[1], b),
+                        "the line {parent} → {} passes {}",
+                        child.code,
+                        b.code
+                    );
+                }
+            }
+        }
+    }
+    layout
+}
+
+#[test]
+fn diagram_connectors_leave_the_parents_box_and_pass_no_other_site() {
+    let (_, plan) = contoso();
+    let layout = assert_connectors_clear(&plan);
+    // The case that looked wrong: PAR (child primary of LON) below LON's secondary MAN.
+    let by_code: BTreeMap<&str, _> = layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
+    let par = layout
+        .connectors
+        .iter()
+        .find(|c| c.child.as_deref() == Some("PAR"))
+        .unwrap();
+    let (lon, man) = (by_code["LON"], by_code["MAN"]);
+    assert_eq!(par.points[0].1, lon.y + lon.h, "starts at LON's box");
+    assert!(par.points[0].0 < man.x, "runs left of MAN, not under it");
+    for pair in par.points.windows(2) {
+        assert!(!crosses(pair[0], pair[1], man));
+    }
+    // The SVG draws exactly these lines.
+    let svg = cmplan::render::diagram::render_svg(&plan);
+    assert_eq!(svg.matches("<path d=").count(), layout.connectors.len());
+
+    let text = cmplan::synth::generate(120, 3);
+    let env = cmplan::input::load_bytes("synth.toml", text.as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    assert_connectors_clear(&plan::build(&env, &opts).unwrap());
+}

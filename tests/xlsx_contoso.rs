@@ -8,6 +8,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use cmplan::plan::{self, Plan, PlanOptions};
 use cmplan::render::{xlsx, RenderContext};
 use cmplan::templates::Templates;
+use cmplan::workbook_layout::{ChecklistRole, CHECKLIST};
 
 fn contoso_plan() -> Plan {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/contoso.toml");
@@ -58,9 +59,23 @@ fn contoso_workbook_matches_the_plan() {
     assert_eq!(rows, expected.len());
     for (i, (id, phase)) in expected.iter().enumerate() {
         let r = i as u32 + 1;
-        assert_eq!(&text(checklist.get_value((r, 1))), id, "row {}", r + 1);
-        assert_eq!(&text(checklist.get_value((r, 2))), phase, "row {}", r + 1);
-        assert_eq!(text(checklist.get_value((r, 10))), "Not started");
+        let col = |role| u32::from(CHECKLIST.col(role));
+        assert_eq!(
+            &text(checklist.get_value((r, col(ChecklistRole::Id)))),
+            id,
+            "row {}",
+            r + 1
+        );
+        assert_eq!(
+            &text(checklist.get_value((r, col(ChecklistRole::Phase)))),
+            phase,
+            "row {}",
+            r + 1
+        );
+        assert_eq!(
+            text(checklist.get_value((r, col(ChecklistRole::Status)))),
+            "Not started"
+        );
     }
 
     // Every estimate is a live formula whose cached result is the engine's number.

@@ -7,7 +7,13 @@ use std::io::Cursor;
 use calamine::{open_workbook_from_rs, Data, Reader, SheetVisible, Xlsx};
 use cmplan::model::{SecurityMode, SiteType, SiteVersion, TargetMedia};
 use cmplan::plan::*;
-use cmplan::render::xlsx::{self, CHECKLIST_HEADERS, PLAN_MARKER, TRUNCATION_MARKER};
+use cmplan::render::xlsx::{self, PLAN_MARKER, TRUNCATION_MARKER};
+use cmplan::workbook_layout::{ChecklistRole, CHECKLIST};
+
+/// Column (0-based) of a Checklist role, from the one layout definition.
+fn cl(role: ChecklistRole) -> u32 {
+    u32::from(CHECKLIST.col(role))
+}
 use cmplan::render::RenderContext;
 
 // ---------------------------------------------------------------------------------------------
@@ -362,11 +368,32 @@ fn checklist_has_one_row_per_task_in_plan_order() {
         ]
     );
     let sheet = wb.worksheet_range("Checklist").unwrap();
-    let headers: Vec<String> = (0..14).map(|c| text(sheet.get_value((0, c)))).collect();
-    assert_eq!(headers, CHECKLIST_HEADERS);
+    let width = sheet.end().unwrap().1 + 1;
+    let headers: Vec<String> = (0..width).map(|c| text(sheet.get_value((0, c)))).collect();
+    // What the person ticking needs first; no schedule, so no planned dates.
+    assert_eq!(
+        headers,
+        [
+            "ID",
+            "Task",
+            "Status",
+            "Owner",
+            "Completed on",
+            "Notes",
+            "Site",
+            "Server",
+            "Wave",
+            "Phase",
+            "Depends on",
+            "Expected result",
+            "Details",
+            "Reference"
+        ]
+    );
+    assert_eq!(headers, &CHECKLIST.headers()[..headers.len()]);
 
     let ids: Vec<String> = (1..=sheet.end().unwrap().0)
-        .map(|r| text(sheet.get_value((r, 1))))
+        .map(|r| text(sheet.get_value((r, 0))))
         .collect();
     assert_eq!(
         ids,
@@ -380,20 +407,25 @@ fn checklist_has_one_row_per_task_in_plan_order() {
             "SITE-UPG-NYC"
         ]
     );
-    // #, phase, site, dependencies, status as the plan has them.
-    assert_eq!(number(sheet.get_value((7, 0))), 7.0);
+    // Wave, phase, site, dependencies, status as the plan has them.
+    assert_eq!(number(sheet.get_value((7, cl(ChecklistRole::Wave)))), 1.0);
     assert_eq!(
-        text(sheet.get_value((4, 2))),
+        text(sheet.get_value((4, cl(ChecklistRole::Phase)))),
         "Upgrade the central site * \"CEN\"?"
     );
     assert_eq!(
-        text(sheet.get_value((3, 3))),
+        text(sheet.get_value((3, cl(ChecklistRole::Site)))),
         "",
         "hierarchy-wide task has no site"
     );
-    assert_eq!(text(sheet.get_value((6, 3))), "PAR");
-    assert_eq!(text(sheet.get_value((6, 9))), "SITE-UPG-LON");
-    let statuses: Vec<String> = (1..=7).map(|r| text(sheet.get_value((r, 10)))).collect();
+    assert_eq!(text(sheet.get_value((6, cl(ChecklistRole::Site)))), "PAR");
+    assert_eq!(
+        text(sheet.get_value((6, cl(ChecklistRole::DependsOn)))),
+        "SITE-UPG-LON"
+    );
+    let statuses: Vec<String> = (1..=7)
+        .map(|r| text(sheet.get_value((r, cl(ChecklistRole::Status)))))
+        .collect();
     assert_eq!(
         statuses,
         [
@@ -407,15 +439,19 @@ fn checklist_has_one_row_per_task_in_plan_order() {
         ]
     );
     // The remediation task says which blocker it removes.
-    assert!(text(sheet.get_value((1, 7))).starts_with("Remedies blocker CHK-SECMODE."));
+    assert!(text(sheet.get_value((1, cl(ChecklistRole::Details))))
+        .starts_with("Remedies blocker CHK-SECMODE."));
 }
 
 #[test]
 fn recorded_progress_is_written_back_with_real_dates() {
     let mut wb = open(&render(&contoso()));
     let sheet = wb.worksheet_range("Checklist").unwrap();
-    assert_eq!(text(sheet.get_value((1, 11))), "Ann Admin");
-    match sheet.get_value((1, 12)) {
+    assert_eq!(
+        text(sheet.get_value((1, cl(ChecklistRole::Owner)))),
+        "Ann Admin"
+    );
+    match sheet.get_value((1, cl(ChecklistRole::CompletedOn))) {
         Some(Data::DateTime(d)) => {
             assert!(d.is_datetime());
             assert_eq!(
@@ -427,9 +463,12 @@ fn recorded_progress_is_written_back_with_real_dates() {
         other => panic!("Completed on is not a date: {other:?}"),
     }
     // Not a date: kept as the engineer wrote it.
-    assert_eq!(text(sheet.get_value((2, 12))), "next week");
+    assert_eq!(
+        text(sheet.get_value((2, cl(ChecklistRole::CompletedOn)))),
+        "next week"
+    );
     // A 40,000-character note is cut at Excel's limit, with a marker.
-    let notes = text(sheet.get_value((2, 13)));
+    let notes = text(sheet.get_value((2, cl(ChecklistRole::Notes))));
     assert_eq!(notes.encode_utf16().count(), 32_767);
     assert!(notes.ends_with(TRUNCATION_MARKER));
 }
@@ -441,8 +480,14 @@ fn hostile_text_is_stored_as_text_not_formulas() {
     assert_eq!(text(sites.get_value((5, 0))), "NYC");
     assert_eq!(text(sites.get_value((5, 1))), HOSTILE_NAME);
     let checklist = wb.worksheet_range("Checklist").unwrap();
-    assert_eq!(text(checklist.get_value((3, 5))), HOSTILE_TITLE);
-    assert_eq!(text(checklist.get_value((1, 13))), HOSTILE_NOTES);
+    assert_eq!(
+        text(checklist.get_value((3, cl(ChecklistRole::Task)))),
+        HOSTILE_TITLE
+    );
+    assert_eq!(
+        text(checklist.get_value((1, cl(ChecklistRole::Notes)))),
+        HOSTILE_NOTES
+    );
 
     // None of those cells carries a formula.
     let formulas = wb.worksheet_formula("Sites").unwrap();
@@ -571,7 +616,7 @@ fn summary_counts_are_countifs_formulas_with_cached_results() {
         assert_eq!(number(summary.get_value((r, 1))), count, "{label}");
         assert_eq!(
             formulas.get_value((r, 1)).unwrap(),
-            &format!("COUNTIFS(Checklist!$K$2:$K$8,\"{label}\")")
+            &format!("COUNTIFS(Checklist!$C$2:$C$8,\"{label}\")")
         );
     }
 
@@ -586,7 +631,7 @@ fn summary_counts_are_countifs_formulas_with_cached_results() {
     assert_eq!(number(summary.get_value((central, 1))), 1.0);
     assert_eq!(
         formulas.get_value((central, 1)).unwrap(),
-        "COUNTIFS(Checklist!$C$2:$C$8,\"=Upgrade the central site ~* \"\"CEN\"\"~?\")"
+        "COUNTIFS(Checklist!$J$2:$J$8,\"=Upgrade the central site ~* \"\"CEN\"\"~?\")"
     );
     let children = row_labelled(&summary, "Upgrade child sites");
     assert_eq!(number(summary.get_value((children, 1))), 3.0);
@@ -612,7 +657,7 @@ fn summary_counts_are_countifs_formulas_with_cached_results() {
             73_600.0,
             "SUM(Sites!$I$2:$I$8)",
         ),
-        ("Tasks", 7.0, "COUNTA(Checklist!$B$2:$B$8)"),
+        ("Tasks", 7.0, "COUNTA(Checklist!$A$2:$A$8)"),
         ("Blockers", 1.0, "COUNTIFS(Findings!$B$2:$B$5,\"blocker\")"),
         ("Warnings", 2.0, "COUNTIFS(Findings!$B$2:$B$5,\"warning\")"),
     ] {
@@ -753,7 +798,7 @@ fn status_dropdown_date_validation_and_properties_are_in_the_package() {
     let sheet = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     let status = xml_element(&sheet, "<dataValidation type=\"list\"")
         .expect("the Status column has a list validation");
-    assert!(status.contains("sqref=\"K2:K8\""), "{status}");
+    assert!(status.contains("sqref=\"C2:C8\""), "{status}");
     assert!(
         status.contains(
             "<formula1>\"Not started,In progress,Done,Blocked,Not applicable\"</formula1>"
@@ -762,28 +807,35 @@ fn status_dropdown_date_validation_and_properties_are_in_the_package() {
     );
     let date = xml_element(&sheet, "<dataValidation type=\"date\"")
         .expect("Completed on has a date validation");
-    assert!(date.contains("sqref=\"M2:M8\""), "{date}");
+    assert!(date.contains("sqref=\"E2:E8\""), "{date}");
 
-    // Frozen header, autofilter, print setup.
-    assert!(sheet.contains(
-        "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-    ));
+    // Frozen header row and ID + Task columns, autofilter, print setup.
+    assert!(
+        sheet.contains(
+            "<pane xSplit=\"2\" ySplit=\"1\" topLeftCell=\"C2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+        ),
+        "{}",
+        &sheet[..2000]
+    );
     assert!(sheet.contains("<autoFilter ref=\"A1:N8\"/>"));
     assert!(sheet.contains("orientation=\"landscape\""));
     assert!(sheet.contains(
         "<oddFooter>&amp;LRevision 1 · 2027-03-01&amp;CPage &amp;P of &amp;N</oddFooter>"
     ));
-    assert!(sheet.contains("<fitToPage fitToHeight=\"0\"/>") || sheet.contains("fitToPage=\"1\""));
-    // Rows are as tall as their wrapped text, up to Excel's 409 points: the 40,000-character note
-    // makes row 3 the tallest possible; the 35-character phase title takes three lines of its
-    // 16-character column on row 5.
+    // Printed at a set scale, not fitted to the page width.
+    assert!(
+        !sheet.contains("fitToPage"),
+        "the Checklist is not shrunk to fit"
+    );
+    // A Checklist row shows at most three lines unless its Task needs more: the
+    // 40,000-character note of row 3 stays whole in its cell, the row three lines tall.
     let row_tag = |r: u32| {
         let at = sheet.find(&format!("<row r=\"{r}\" ")).unwrap();
         &sheet[at..at + sheet[at..].find('>').unwrap()]
     };
-    assert!(row_tag(3).contains("ht=\"408.75\""), "{}", row_tag(3));
-    assert!(row_tag(5).contains("ht=\"45\""), "{}", row_tag(5));
-    assert!(!row_tag(1).contains("ht="), "the header keeps its height");
+    assert!(row_tag(3).contains("ht=\"45\""), "{}", row_tag(3));
+    // "Completed on" wraps onto two lines of its narrow column: the header row is two lines tall.
+    assert!(row_tag(1).contains("ht=\"30\""), "{}", row_tag(1));
     let workbook = zip_entry(&bytes, "xl/workbook.xml");
     assert!(
         workbook.contains("_xlnm.Print_Titles"),

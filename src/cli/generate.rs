@@ -94,6 +94,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let ctx = RenderContext {
         templates,
         paper: args.paper,
+        diagram_file: Some(format!("{stem}-hierarchy.svg")),
     };
     let carried = previous
         .as_ref()

@@ -35,7 +35,7 @@ pub struct Plan {
     /// In execution order; tasks inside a phase too.
     pub phases: Vec<Phase>,
     /// Tasks of the previous revision that disappeared but had recorded status.
-    pub removed_tasks: Vec<RemovedTask>,
+    pub removed_tasks: Vec<RecordedTask>,
     /// Present when the plan was regenerated over a previous revision.
     pub changes: Option<RevisionChanges>,
     /// The upgrade waves, in order (see `plan::waves`).
@@ -117,6 +117,13 @@ pub struct PlanScope {
     pub documents: Vec<String>,
     /// Number of tasks in the whole plan.
     pub plan_tasks: usize,
+    /// Number of phases in the whole plan.
+    #[serde(default)]
+    pub plan_phases: usize,
+    /// The whole plan's number (1-based) of each phase of this document, in order: a wave or
+    /// site document keeps the full plan's phase numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phase_numbers: Vec<usize>,
     /// First planned start and last planned end of the document's tasks (only with
     /// `plan.start`).
     #[serde(default)]
@@ -403,15 +410,19 @@ pub struct Progress {
     pub notes: String,
 }
 
-/// A task of the previous revision that is no longer in the plan but had recorded status:
-/// kept (on the workbook's "Removed tasks" sheet) so nothing recorded is lost.
+/// What the engineers recorded against one task (or sub-item) ID in a workbook. Read back from
+/// a previous workbook by regeneration; a recorded task that is no longer in the plan stays in
+/// `Plan::removed_tasks` (the workbook's "Removed tasks" sheet) so nothing recorded is lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RemovedTask {
+pub struct RecordedTask {
     pub id: String,
     pub title: String,
     pub site: Option<String>,
     pub progress: Progress,
 }
+
+/// The name the plan used before recorded and removed tasks became one type.
+pub type RemovedTask = RecordedTask;
 
 /// "Changes since revision N": the diff against the previous revision, flattened for printing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -130,6 +130,8 @@ pub fn summary(plan: &Plan, documents: Vec<String>) -> Plan {
         prerequisites: Vec::new(),
         documents,
         plan_tasks: plan.tasks().count(),
+        plan_phases: plan.phases.len(),
+        phase_numbers: Vec::new(),
         planned_start: plan.schedule.as_ref().map(|s| s.start.clone()),
         planned_end: plan.schedule.as_ref().map(|s| s.end.clone()),
     });
@@ -146,16 +148,21 @@ fn restrict(
     finding: impl Fn(&super::model::Finding) -> bool,
 ) -> Plan {
     let mut view = plan.clone();
-    view.phases = plan
+    let (phase_numbers, phases): (Vec<usize>, Vec<Phase>) = plan
         .phases
         .iter()
-        .map(|p| Phase {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            tasks: p.tasks.iter().filter(|t| keep(t)).cloned().collect(),
+        .enumerate()
+        .map(|(i, p)| {
+            let phase = Phase {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                tasks: p.tasks.iter().filter(|t| keep(t)).cloned().collect(),
+            };
+            (i + 1, phase)
         })
-        .filter(|p| !p.tasks.is_empty())
-        .collect();
+        .filter(|(_, p)| !p.tasks.is_empty())
+        .unzip();
+    view.phases = phases;
     let in_view: HashSet<&str> = view.tasks().map(|t| t.id.as_str()).collect();
     // Outside tasks the part waits for, in plan order, each with the tasks that need it.
     let mut needed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -243,6 +250,8 @@ fn restrict(
         prerequisites,
         documents: Vec::new(),
         plan_tasks: plan.tasks().count(),
+        plan_phases: plan.phases.len(),
+        phase_numbers,
         planned_start: view.tasks().filter_map(|t| t.planned_start.clone()).min(),
         planned_end: view.tasks().filter_map(|t| t.planned_end.clone()).max(),
     });

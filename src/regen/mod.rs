@@ -17,12 +17,12 @@ pub use diff::{diff, PlanDiff};
 pub use report::{render_json, render_md, render_text, DiffFormat};
 pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
 
-use crate::plan::{Plan, RemovedTask};
+use crate::plan::{Plan, RecordedTask};
 
 /// What carrying over did, for the message printed after `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CarryOver {
-    /// Tasks of the new plan that received recorded status.
+    /// Tasks (and sub-items) of the new plan that received recorded status.
     pub carried: usize,
     /// Recorded tasks no longer in the plan (now in `plan.removed_tasks`).
     pub removed: usize,
@@ -31,7 +31,7 @@ pub struct CarryOver {
 /// Puts the recorded status of `previous` onto the tasks of `plan` with the same ID; recorded
 /// tasks without a match become `plan.removed_tasks`, in the previous workbook's order.
 pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver {
-    let by_id: HashMap<&str, &workbook::RecordedTask> = previous
+    let by_id: HashMap<&str, &RecordedTask> = previous
         .records
         .iter()
         .map(|r| (r.id.as_str(), r))
@@ -45,18 +45,21 @@ pub fn carry_progress(plan: &mut Plan, previous: &PreviousWorkbook) -> CarryOver
                 matched.insert(task.id.clone());
                 result.carried += 1;
             }
+            // Sub-items are tracked on rows of their own, by their own IDs.
+            for item in &mut task.items {
+                if let Some(r) = by_id.get(item.id.as_str()) {
+                    item.progress = Some(r.progress.clone());
+                    matched.insert(item.id.clone());
+                    result.carried += 1;
+                }
+            }
         }
     }
     plan.removed_tasks = previous
         .records
         .iter()
         .filter(|r| !matched.contains(&r.id))
-        .map(|r| RemovedTask {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            site: r.site.clone(),
-            progress: r.progress.clone(),
-        })
+        .cloned()
         .collect();
     result.removed = plan.removed_tasks.len();
     result

@@ -10,24 +10,14 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Xlsx};
 
-use crate::plan::{Plan, Progress, TaskStatus};
-
-// The layout is the workbook renderer's: one definition of the sheet names and the marker in A1 of
-// the hidden plan sheet (which identifies our workbooks and the layout version).
-pub use crate::render::xlsx::{
-    CHECKLIST_SHEET, PLAN_MARKER, PLAN_SHEET, REMOVED_TASKS_SHEET as REMOVED_SHEET, SUMMARY_SHEET,
+use crate::plan::{Plan, Progress, RecordedTask, TaskStatus};
+use crate::workbook_layout::{
+    ChecklistRole, RemovedRole, CHECKLIST, PLAN_MARKER, PLAN_SHEET, REMOVED_TASKS, REVISION_LABEL,
+    SUMMARY_SHEET,
 };
+
 /// How far down a header row is looked for.
 const HEADER_SEARCH_ROWS: u32 = 10;
-
-/// Status recorded against one task (by ID) in the previous workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordedTask {
-    pub id: String,
-    pub title: String,
-    pub site: Option<String>,
-    pub progress: Progress,
-}
 
 /// What a previous workbook holds for regeneration.
 #[derive(Debug, Clone)]
@@ -35,8 +25,9 @@ pub struct PreviousWorkbook {
     pub path: PathBuf,
     pub revision: u32,
     pub plan: Plan,
-    /// Tasks with something recorded, Checklist rows first (in sheet order), then rows of the
-    /// Removed tasks sheet not on the Checklist. One entry per ID.
+    /// Tasks (and sub-items, `TASK-ID/SUFFIX`) with something recorded, Checklist rows first
+    /// (in sheet order), then rows of the Removed tasks sheet not on the Checklist. One entry
+    /// per ID.
     pub records: Vec<RecordedTask>,
 }
 
@@ -126,41 +117,42 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
         reason: format!("the plan stored in its `{PLAN_SHEET}` sheet cannot be read: {e}"),
     })?;
 
-    if !names.iter().any(|n| n == CHECKLIST_SHEET) {
+    let checklist_sheet = CHECKLIST.sheet;
+    if !names.iter().any(|n| n == checklist_sheet) {
         return Err(PreviousError::Damaged {
             path: p(),
-            reason: format!("it has no `{CHECKLIST_SHEET}` sheet"),
+            reason: format!("it has no `{checklist_sheet}` sheet"),
         });
     }
     let checklist = book
-        .worksheet_range(CHECKLIST_SHEET)
+        .worksheet_range(checklist_sheet)
         .map_err(|e| PreviousError::Damaged {
             path: p(),
-            reason: format!("its `{CHECKLIST_SHEET}` sheet cannot be read: {e}"),
+            reason: format!("its `{checklist_sheet}` sheet cannot be read: {e}"),
         })?;
-    let mut records = read_status_rows(&checklist, "Task").ok_or_else(|| PreviousError::Damaged {
-        path: p(),
-        reason: format!(
-            "its `{CHECKLIST_SHEET}` sheet has no header row with `ID` and `Status` in the first {HEADER_SEARCH_ROWS} rows"
-        ),
-    })?;
+    let mut records =
+        read_status_rows(&checklist, &StatusHeaders::checklist()).ok_or_else(|| {
+            PreviousError::Damaged {
+                path: p(),
+                reason: format!(
+                    "its `{checklist_sheet}` sheet has no header row with `{}` and `{}` in the first {HEADER_SEARCH_ROWS} rows",
+                    CHECKLIST.header(ChecklistRole::Id),
+                    CHECKLIST.header(ChecklistRole::Status),
+                ),
+            }
+        })?;
 
     // Removed tasks kept by an earlier regeneration stay kept: from their sheet (the user may
     // have edited them there), else from the stored plan.
     let mut removed = Vec::new();
-    if names.iter().any(|n| n == REMOVED_SHEET) {
-        if let Ok(range) = book.worksheet_range(REMOVED_SHEET) {
-            removed = read_status_rows(&range, "Task").unwrap_or_default();
+    if names.iter().any(|n| n == REMOVED_TASKS.sheet) {
+        if let Ok(range) = book.worksheet_range(REMOVED_TASKS.sheet) {
+            removed = read_status_rows(&range, &StatusHeaders::removed()).unwrap_or_default();
         }
     }
     for r in &plan.removed_tasks {
         if !removed.iter().any(|x: &RecordedTask| x.id == r.id) {
-            removed.push(RecordedTask {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                site: r.site.clone(),
-                progress: r.progress.clone(),
-            });
+            removed.push(r.clone());
         }
     }
     for r in removed {
@@ -170,9 +162,13 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
     }
     // Titles and sites as the previous plan had them, where the sheet lacks them.
     for r in &mut records {
-        if let Some(t) = plan.task(&r.id) {
+        let task_id = r.id.split_once('/').map_or(r.id.as_str(), |(task, _)| task);
+        if let Some(t) = plan.task(task_id) {
             if r.title.is_empty() {
-                r.title = t.title.clone();
+                r.title = match t.items.iter().find(|i| i.id == r.id) {
+                    Some(item) => item.text.clone(),
+                    None => t.title.clone(),
+                };
             }
             if r.site.is_none() {
                 r.site = t.site.clone();
@@ -196,6 +192,45 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
     })
 }
 
+/// The header texts the reader looks for on a sheet of tracked rows, from the layout.
+struct StatusHeaders {
+    id: &'static str,
+    status: &'static str,
+    owner: &'static str,
+    completed_on: &'static str,
+    notes: &'static str,
+    title: &'static str,
+    site: &'static str,
+}
+
+impl StatusHeaders {
+    fn checklist() -> StatusHeaders {
+        let h = |role| CHECKLIST.header(role);
+        StatusHeaders {
+            id: h(ChecklistRole::Id),
+            status: h(ChecklistRole::Status),
+            owner: h(ChecklistRole::Owner),
+            completed_on: h(ChecklistRole::CompletedOn),
+            notes: h(ChecklistRole::Notes),
+            title: h(ChecklistRole::Task),
+            site: h(ChecklistRole::Site),
+        }
+    }
+
+    fn removed() -> StatusHeaders {
+        let h = |role| REMOVED_TASKS.header(role);
+        StatusHeaders {
+            id: h(RemovedRole::Id),
+            status: h(RemovedRole::Status),
+            owner: h(RemovedRole::Owner),
+            completed_on: h(RemovedRole::CompletedOn),
+            notes: h(RemovedRole::Notes),
+            title: h(RemovedRole::Task),
+            site: h(RemovedRole::Site),
+        }
+    }
+}
+
 /// The `Revision` row of the Summary sheet (label in A, number in B).
 fn summary_revision(range: &Range<Data>) -> Option<u32> {
     let (r0, c0) = range.start()?;
@@ -204,7 +239,7 @@ fn summary_revision(range: &Range<Data>) -> Option<u32> {
     }
     let (r1, _) = range.end()?;
     (r0..=r1).find_map(|r| {
-        if cell_text(range.get_value((r, 0))).eq_ignore_ascii_case("revision") {
+        if cell_text(range.get_value((r, 0))).eq_ignore_ascii_case(REVISION_LABEL) {
             match range.get_value((r, 1)) {
                 Some(Data::Float(f)) if *f >= 0.0 => Some(*f as u32),
                 Some(Data::Int(i)) if *i >= 0 => Some(*i as u32),
@@ -219,21 +254,21 @@ fn summary_revision(range: &Range<Data>) -> Option<u32> {
 
 /// Reads every row with something recorded (a status other than Not started, an owner, a
 /// completion date or notes). `None` when no header row with `ID` and `Status` is found.
-fn read_status_rows(range: &Range<Data>, title_header: &str) -> Option<Vec<RecordedTask>> {
+fn read_status_rows(range: &Range<Data>, h: &StatusHeaders) -> Option<Vec<RecordedTask>> {
     let (r0, c0) = range.start()?;
     let (r1, c1) = range.end()?;
     let header_row = (r0..=r1.min(r0.max(HEADER_SEARCH_ROWS - 1))).find(|&r| {
-        (c0..=c1).any(|c| is_header(range, r, c, "ID"))
-            && (c0..=c1).any(|c| is_header(range, r, c, "Status"))
+        (c0..=c1).any(|c| is_header(range, r, c, h.id))
+            && (c0..=c1).any(|c| is_header(range, r, c, h.status))
     })?;
     let col = |name: &str| (c0..=c1).find(|&c| is_header(range, header_row, c, name));
-    let id_col = col("ID")?;
-    let status_col = col("Status")?;
-    let owner_col = col("Owner");
-    let completed_col = col("Completed on");
-    let notes_col = col("Notes");
-    let title_col = col(title_header);
-    let site_col = col("Site");
+    let id_col = col(h.id)?;
+    let status_col = col(h.status)?;
+    let owner_col = col(h.owner);
+    let completed_col = col(h.completed_on);
+    let notes_col = col(h.notes);
+    let title_col = col(h.title);
+    let site_col = col(h.site);
     let text = |r: u32, c: Option<u32>| {
         c.map(|c| cell_text(range.get_value((r, c))).trim().to_string())
             .unwrap_or_default()

@@ -20,6 +20,9 @@ const GAP_X: f64 = 28.0;
 /// Between a primary's box and its secondaries.
 const GAP_Y: f64 = 18.0;
 const TIER_GAP: f64 = 48.0;
+/// Left lane of a panel whose primary has child primaries: the line down to them runs in it,
+/// clear of the secondaries' grid to its right.
+const TRUNK_LANE: f64 = 32.0;
 /// Padding of the panel that groups a primary with its secondaries.
 const PAD: f64 = 6.0;
 const MARGIN: f64 = 20.0;
@@ -48,6 +51,17 @@ pub struct DiagramLayout {
     pub groups: Vec<NodeBox>,
     /// (parent code, child code)
     pub edges: Vec<(String, String)>,
+    /// The connecting lines, drawn as they are by every format.
+    pub connectors: Vec<Connector>,
+}
+
+/// A connecting line: a polyline from a parent's box towards its child (or, `child: None`, a
+/// rail or bus shared by a primary's secondaries).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connector {
+    pub parent: String,
+    pub child: Option<String>,
+    pub points: Vec<(f64, f64)>,
 }
 
 struct Tree<'a> {
@@ -119,6 +133,7 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
         boxes: Vec::new(),
         groups: Vec::new(),
         edges: Vec::new(),
+        connectors: Vec::new(),
     };
     let Some(central) = plan.sites.first() else {
         return out;
@@ -131,8 +146,23 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
         .iter()
         .filter(|s| s.site_type == SiteType::Primary)
         .collect();
+    let has_kids = |code: &str| tree.primaries.get(code).is_some_and(|k| !k.is_empty());
+    // The width of a primary's box and secondaries, and where in it they sit: with child
+    // primaries, the box at the left and the grid right of the trunk lane.
+    let content = |code: &str| -> (f64, f64, f64) {
+        let bw = secondary_block(n_secondaries(code)).0;
+        if bw == 0.0 {
+            (PRIMARY_W, 0.0, 0.0)
+        } else if has_kids(code) {
+            let cw = PRIMARY_W.max(TRUNK_LANE + bw);
+            (cw, 0.0, TRUNK_LANE)
+        } else {
+            let cw = PRIMARY_W.max(bw);
+            (cw, (cw - PRIMARY_W) / 2.0, (cw - bw) / 2.0)
+        }
+    };
     for s in primaries.iter().rev() {
-        let own = PRIMARY_W.max(secondary_block(n_secondaries(&s.code)).0) + 2.0 * PAD;
+        let own = content(&s.code).0 + 2.0 * PAD;
         let children: f64 = tree.primaries.get(s.code.as_str()).map_or(0.0, |c| {
             c.iter().map(|k| width[k.code.as_str()]).sum::<f64>()
                 + GAP_X * (c.len().saturating_sub(1)) as f64
@@ -143,7 +173,9 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
     while let Some((site, left)) = stack.pop() {
         let w = width[site.code.as_str()];
         let top = tier_y.get(&site.depth).copied().unwrap_or(MARGIN + TITLE_H);
-        let x = left + (w - PRIMARY_W) / 2.0;
+        let (cw, box_dx, grid_dx) = content(&site.code);
+        let cl = left + (w - cw) / 2.0;
+        let x = cl + box_dx;
         out.boxes.push(NodeBox {
             code: site.code.clone(),
             x,
@@ -154,19 +186,55 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
         out.width = out.width.max(left + w + MARGIN);
         if let Some(secs) = tree.secondaries.get(site.code.as_str()) {
             let (bw, bh) = secondary_block(secs.len());
-            let gx = left + (w - bw) / 2.0;
+            let gx = cl + grid_dx;
             let gy = top + PRIMARY_H + GAP_Y;
+            // Secondaries hang from a rail below the box and a bus left of each column; the
+            // rail drops from the box above the first bus (clear of the trunk lane).
+            let rail_y = top + PRIMARY_H + GAP_Y / 2.0;
+            let drop_x = if has_kids(&site.code) {
+                gx + COL_GAP / 2.0
+            } else {
+                x + PRIMARY_W / 2.0
+            };
+            let mut buses: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
             for (i, sec) in secs.iter().enumerate() {
                 let col = i / SECONDARIES_PER_COLUMN;
                 let row = i % SECONDARIES_PER_COLUMN;
-                out.boxes.push(NodeBox {
+                let b = NodeBox {
                     code: sec.code.clone(),
                     x: gx + COL_GAP + col as f64 * (SECONDARY_W + COL_GAP),
                     y: gy + row as f64 * (SECONDARY_H + ROW_GAP),
                     w: SECONDARY_W,
                     h: SECONDARY_H,
+                };
+                let bus = b.x - COL_GAP / 2.0;
+                let mid = b.y + b.h / 2.0;
+                let e = buses.entry(col).or_insert((bus, mid));
+                e.1 = e.1.max(mid);
+                out.connectors.push(Connector {
+                    parent: site.code.clone(),
+                    child: Some(sec.code.clone()),
+                    points: vec![(bus, mid), (b.x, mid)],
                 });
+                out.boxes.push(b);
                 out.edges.push((site.code.clone(), sec.code.clone()));
+            }
+            let rail_left = buses.values().map(|b| b.0).fold(drop_x, f64::min);
+            let rail_right = buses.values().map(|b| b.0).fold(drop_x, f64::max);
+            let shared = |points| Connector {
+                parent: site.code.clone(),
+                child: None,
+                points,
+            };
+            out.connectors
+                .push(shared(vec![(drop_x, top + PRIMARY_H), (drop_x, rail_y)]));
+            if rail_right > rail_left {
+                out.connectors
+                    .push(shared(vec![(rail_left, rail_y), (rail_right, rail_y)]));
+            }
+            for (bus, low) in buses.values() {
+                out.connectors
+                    .push(shared(vec![(*bus, rail_y), (*bus, *low)]));
             }
             let gl = gx.min(x) - PAD;
             let gr = (gx + bw).max(x + PRIMARY_W) + PAD;
@@ -183,10 +251,32 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
                 + GAP_X * (kids.len() - 1) as f64;
             let mut l = left + (w - total) / 2.0;
             let mut placed = Vec::new();
+            // The trunk leaves the box's bottom edge in the lane left of the secondaries (or
+            // at its centre when it has none) and turns towards each child between the tiers.
+            let trunk_x = if n_secondaries(&site.code) > 0 {
+                x + TRUNK_LANE / 2.0
+            } else {
+                x + PRIMARY_W / 2.0
+            };
             for k in kids {
                 placed.push((*k, l));
                 out.edges.push((site.code.clone(), k.code.clone()));
-                l += width[k.code.as_str()] + GAP_X;
+                let kw = width[k.code.as_str()];
+                let (kcw, kdx, _) = content(&k.code);
+                let kx = l + (kw - kcw) / 2.0 + kdx + PRIMARY_W / 2.0;
+                let ky = tier_y.get(&k.depth).copied().unwrap_or(top);
+                let turn = ky - TIER_GAP / 2.0;
+                out.connectors.push(Connector {
+                    parent: site.code.clone(),
+                    child: Some(k.code.clone()),
+                    points: vec![
+                        (trunk_x, top + PRIMARY_H),
+                        (trunk_x, turn),
+                        (kx, turn),
+                        (kx, ky),
+                    ],
+                });
+                l += kw + GAP_X;
             }
             stack.extend(placed.into_iter().rev());
         }
@@ -249,8 +339,6 @@ pub fn render_svg(plan: &Plan) -> String {
     let l = layout(plan);
     let sites: BTreeMap<&str, &SitePlan> =
         plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
-    let boxes: BTreeMap<&str, &NodeBox> = l.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
-    let groups: BTreeMap<&str, &NodeBox> = l.groups.iter().map(|b| (b.code.as_str(), b)).collect();
     let title = format!("{} — site hierarchy", plan.title);
     // Wide enough for the title and the legend, whatever the tree.
     let width = l
@@ -299,61 +387,14 @@ pub fn render_svg(plan: &Plan) -> String {
             g.x, g.y, g.w, g.h
         );
     }
-    // Connectors. Child primaries hang from the bottom of their parent's panel, so the line
-    // never crosses the parent's secondaries; secondaries hang from a rail and a bus per column.
+    // Connectors, as the layout drew them.
     let stroke = r##"fill="none" stroke="#8a96a3" stroke-width="1.2""##;
-    let mut rails: BTreeMap<&str, Vec<&NodeBox>> = BTreeMap::new();
-    for (parent, child) in &l.edges {
-        let (Some(p), Some(c)) = (boxes.get(parent.as_str()), boxes.get(child.as_str())) else {
-            continue;
-        };
-        let secondary = sites
-            .get(child.as_str())
-            .is_some_and(|s| s.site_type == SiteType::Secondary);
-        if secondary {
-            rails.entry(parent.as_str()).or_default().push(c);
-            continue;
+    for c in &l.connectors {
+        let mut d = String::new();
+        for (i, (x, y)) in c.points.iter().enumerate() {
+            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
         }
-        let x1 = p.x + p.w / 2.0;
-        let y1 = groups.get(parent.as_str()).map_or(p.y + p.h, |g| g.y + g.h);
-        let (x2, y2) = (c.x + c.w / 2.0, c.y - PAD);
-        let mid = y1 + (y2 - y1) / 2.0;
-        let _ = writeln!(
-            svg,
-            r##"<path d="M{x1:.1} {y1:.1} V{mid:.1} H{x2:.1} V{:.1}" {stroke}/>"##,
-            c.y
-        );
-    }
-    for (parent, secs) in &rails {
-        let Some(p) = boxes.get(parent) else { continue };
-        let cx = p.x + p.w / 2.0;
-        let rail_y = p.y + p.h + GAP_Y / 2.0;
-        let buses: Vec<f64> = secs.iter().map(|c| c.x - COL_GAP / 2.0).collect();
-        let left = buses.iter().copied().fold(cx, f64::min);
-        let right = buses.iter().copied().fold(cx, f64::max);
-        let _ = writeln!(
-            svg,
-            r##"<path d="M{cx:.1} {:.1} V{rail_y:.1} M{left:.1} {rail_y:.1} H{right:.1}" {stroke}/>"##,
-            p.y + p.h
-        );
-        let mut bottom: BTreeMap<i64, f64> = BTreeMap::new();
-        for (c, bus) in secs.iter().zip(&buses) {
-            let mid = c.y + c.h / 2.0;
-            let e = bottom.entry((*bus * 10.0) as i64).or_insert(mid);
-            *e = e.max(mid);
-            let _ = writeln!(
-                svg,
-                r##"<path d="M{bus:.1} {mid:.1} H{:.1}" {stroke}/>"##,
-                c.x
-            );
-        }
-        for (bus, low) in bottom {
-            let _ = writeln!(
-                svg,
-                r##"<path d="M{:.1} {rail_y:.1} V{low:.1}" {stroke}/>"##,
-                bus as f64 / 10.0
-            );
-        }
+        let _ = writeln!(svg, r##"<path d="{d}" {stroke}/>"##);
     }
     for b in &l.boxes {
         let Some(site) = sites.get(b.code.as_str()) else {

@@ -3,6 +3,8 @@
 //! Same text as `-f md` (so a custom template changes it too), with a small inline stylesheet
 //! for screen and print: no scripts, fonts or other external assets.
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::markdown::{self, parser_options, PAGE_BREAK};
@@ -15,21 +17,29 @@ body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 10.
 h1 { font-size: 1.6em; border-bottom: 2px solid #1f4e79; padding-bottom: .2em; margin-top: 1.6em; color: #1f4e79; }
 h2 { font-size: 1.25em; margin-top: 1.4em; color: #1f4e79; }
 table { border-collapse: collapse; margin: .8em 0; width: 100%; }
-th, td { border: 1px solid #9aa5b1; padding: .3em .5em; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #9aa5b1; padding: .3em .5em; vertical-align: top; overflow-wrap: break-word; }
 th { background: #dde6f0; text-align: left; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .92em; }
-li { margin: .25em 0; overflow-wrap: anywhere; }
+li { margin: .25em 0; overflow-wrap: break-word; }
 ul:has(> li > input[type=checkbox]) { list-style: none; padding-left: 1em; }
 li > input[type=checkbox] { margin-right: .5em; transform: scale(1.2); }
-a { color: #1f4e79; overflow-wrap: anywhere; }
+a { color: #1f4e79; overflow-wrap: break-word; }
+figure.diagram { margin: 1em 0; overflow-x: auto; }
+figure.diagram svg { max-width: 100%; height: auto; }
 .pagebreak { break-after: page; page-break-after: always; }
 nav.toc { border: 1px solid #9aa5b1; padding: .4em 1.2em; margin: 1.5em 0; }
 nav.toc h2 { margin-top: .3em; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h1 + *, h2 + *, h3 + * { break-before: avoid; page-break-before: avoid; }
+  table, figure { break-inside: auto; }
+  figure.diagram svg { max-height: 240mm; }
+  tr.signoff td { height: 9mm; }
+  table.signoff { break-inside: avoid; page-break-inside: avoid; }
+  p:has(+ table.signoff) { break-after: avoid; page-break-after: avoid; }
   li { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -38,7 +48,106 @@ nav.toc h2 { margin-top: .3em; }
 
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     let text = markdown::render(plan, ctx)?;
-    Ok(html_document(&plan.title, &text, paper_name(ctx.paper)))
+    Ok(render_text(plan, &text, ctx))
+}
+
+/// The page from Markdown already rendered for this plan (`render_all` writes it once).
+pub fn render_text(plan: &Plan, markdown_text: &str, ctx: &RenderContext) -> String {
+    let page = html_document(&plan.title, markdown_text, paper_name(ctx.paper));
+    with_diagram(page, &super::diagram::render_svg(plan))
+}
+
+/// The hierarchy diagram inline, right after the Hierarchy section's introduction (before its
+/// site list); at the end of the page when a custom template has no such section.
+fn with_diagram(page: String, svg: &str) -> String {
+    // The SVG document without its XML prologue, as an element of the page.
+    let svg = svg.find("<svg").map_or(svg, |at| &svg[at..]).replacen(
+        "<svg ",
+        "<svg role=\"img\" aria-label=\"Site hierarchy diagram\" ",
+        1,
+    );
+    let figure = format!("<figure class=\"diagram\">\n{svg}</figure>\n");
+    let at = page
+        .find("<h1 id=\"hierarchy\"")
+        .and_then(|h| page[h..].find("</p>\n").map(|p| h + p + "</p>\n".len()))
+        .or_else(|| page.rfind("</body>"));
+    match at {
+        Some(at) => format!("{}{}{}", &page[..at], figure, &page[at..]),
+        None => page,
+    }
+}
+
+/// Characters after which a long token (FQDN, UNC path, task ID, URL) may break, as in the PDF.
+fn breaks_after(c: char) -> bool {
+    matches!(c, '.' | '\\' | '-' | '_' | '/')
+}
+
+/// Tokens at most this long never break: site codes, numbers, dates, server names.
+const UNBREAKABLE_CHARS: usize = 12;
+
+/// The anchor of a task's item: `task-` and its ID (characters other than letters, digits, `-`
+/// and `_` as `-`).
+fn task_anchor(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("task-{safe}")
+}
+
+/// Text as HTML: a `<wbr>` after each break character of a long token (short tokens, e.g. a site
+/// code, `16,940`, `2027-03-01`, get none and, with `overflow-wrap: break-word`, stay whole), and
+/// each mention of a task ID in `task_ids` a link to that task. `None`: the text needs neither.
+fn text_html(text: &str, task_ids: &HashSet<String>) -> Option<String> {
+    let long = |t: &str| t.chars().count() > UNBREAKABLE_CHARS && t.chars().any(breaks_after);
+    // A token without the punctuation around it: `(SITE-UPG-LON),` → `SITE-UPG-LON`.
+    let core = |t: &str| -> (usize, usize) {
+        let start = t.len() - t.trim_start_matches(['(', '[', '"']).len();
+        let end = t
+            .trim_end_matches([',', '.', ';', ':', ')', ']', '"'])
+            .len();
+        (start, end.max(start))
+    };
+    let is_task = |t: &str| {
+        let (a, b) = core(t);
+        task_ids.contains(&t[a..b])
+    };
+    if !text.split_whitespace().any(|t| long(t) || is_task(t)) {
+        return None;
+    }
+    let breakable = |out: &mut String, token: &str| {
+        let split = long(token);
+        let chars: Vec<char> = token.chars().collect();
+        for (j, &c) in chars.iter().enumerate() {
+            escape_html(out, c.encode_utf8(&mut [0; 4]));
+            if split && breaks_after(c) && j + 1 < chars.len() {
+                out.push_str("<wbr>");
+            }
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 32);
+    for (i, token) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if is_task(token) {
+            let (a, b) = core(token);
+            escape_html(&mut out, &token[..a]);
+            out.push_str(&format!("<a href=\"#{}\">", task_anchor(&token[a..b])));
+            breakable(&mut out, &token[a..b]);
+            out.push_str("</a>");
+            escape_html(&mut out, &token[b..]);
+        } else {
+            breakable(&mut out, token);
+        }
+    }
+    Some(out)
 }
 
 /// The CSS `@page` size of a paper.
@@ -95,8 +204,57 @@ pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
         i += 1;
     }
 
+    // Tasks are task-list items that start with their ID in bold: each gets an anchor, and
+    // every other mention of a task ID (After: lines, findings, prerequisites) links to it.
+    let mut task_ids: HashSet<String> = HashSet::new();
+    for w in events.windows(3) {
+        if let (Event::TaskListMarker(_), Event::Start(Tag::Strong), Event::Text(id)) =
+            (&w[0], &w[1], &w[2])
+        {
+            task_ids.insert(id.to_string());
+        }
+    }
+    // Long tokens get the PDF's break opportunities; code keeps its text as written.
+    let no_links = HashSet::new();
+    let mut in_code = false;
+    let mut after_marker = 0u8;
+    let mut out_events = Vec::with_capacity(events.len() + task_ids.len());
+    for event in events {
+        // 1: just after a task-list marker; 2: in the bold that follows; 3: its ID text.
+        after_marker = match (&event, after_marker) {
+            (Event::TaskListMarker(_), _) => 1,
+            (Event::Start(Tag::Strong), 1) => 2,
+            (Event::Text(_), 2) => 3,
+            _ => 0,
+        };
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                out_events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out_events.push(event);
+            }
+            Event::Text(ref t) if after_marker == 3 => {
+                let anchor = format!("<span id=\"{}\"></span>", task_anchor(t));
+                out_events.push(Event::InlineHtml(CowStr::from(anchor)));
+                match text_html(t, &no_links) {
+                    Some(html) => out_events.push(Event::InlineHtml(CowStr::from(html))),
+                    None => out_events.push(event),
+                }
+            }
+            Event::Text(ref t) if !in_code => match text_html(t, &task_ids) {
+                Some(html) => out_events.push(Event::InlineHtml(CowStr::from(html))),
+                None => out_events.push(event),
+            },
+            other => out_events.push(other),
+        }
+    }
+    let events = out_events.into_iter();
     let mut body = String::with_capacity(markdown_text.len() * 2);
-    html::push_html(&mut body, events.into_iter());
+    html::push_html(&mut body, events);
+    let body = mark_signoff_rows(body);
 
     let mut nav = String::new();
     if !sections.is_empty() {
@@ -123,6 +281,35 @@ pub fn html_document(title: &str, markdown_text: &str, paper: &str) -> String {
          <meta name=\"generator\" content=\"cmplan\">\n<title>{title_escaped}</title>\n\
          <style>{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
+}
+
+/// Rows of a sign-off table (header `Role | Name | Date | Signature`) get the class `signoff`,
+/// so print keeps them tall enough to sign.
+fn mark_signoff_rows(body: String) -> String {
+    const HEAD: &str = "<th>Role</th>";
+    if !body.contains(HEAD) {
+        return body;
+    }
+    let mut out = String::with_capacity(body.len() + 1024);
+    let mut rest = body.as_str();
+    while let Some(at) = rest.find("<table>") {
+        let end = rest[at..].find("</table>").map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..at]);
+        let table = &rest[at..end];
+        if table.contains(HEAD) && table.contains("<th>Signature</th>") {
+            out.push_str(
+                &table
+                    .replacen("<table>", "<table class=\"signoff\">", 1)
+                    .replace("<tbody>\n<tr>", "<tbody>\n<tr class=\"signoff\">")
+                    .replace("</tr>\n<tr>", "</tr>\n<tr class=\"signoff\">"),
+            );
+        } else {
+            out.push_str(table);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `Phase 1: Resolve findings` → `phase-1-resolve-findings` (ASCII letters and digits kept,
@@ -199,5 +386,55 @@ mod tests {
         );
         assert_eq!(unique_slug("Über €", &mut used), "ber");
         assert_eq!(unique_slug("***", &mut used), "section");
+    }
+}
+
+#[cfg(test)]
+mod break_tests {
+    use super::*;
+
+    #[test]
+    fn short_tokens_never_break_and_long_ones_break_after_separators() {
+        let none = HashSet::new();
+        assert_eq!(text_html("LON 16,940 2027-03-01 NYC-MP01", &none), None);
+        assert_eq!(
+            text_html("on lon-sql01.corp.contoso.com <x>", &none).unwrap(),
+            "on lon-<wbr>sql01.<wbr>corp.<wbr>contoso.<wbr>com &lt;x&gt;"
+        );
+    }
+
+    #[test]
+    fn task_ids_get_anchors_and_mentions_link_to_them() {
+        let html = html_document(
+            "T",
+            "# T\n\n<!-- pagebreak -->\n\n# P\n\n- [ ] **SITE-UPG-LON** Upgrade LON\n- [ ] **KEYX** Swap keys\\\n  *After:* SITE-UPG-LON, KEYX-X\n",
+            "A4",
+        );
+        assert!(
+            html.contains("<span id=\"task-SITE-UPG-LON\"></span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span id=\"task-KEYX\"></span>"));
+        assert!(
+            html.contains("<a href=\"#task-SITE-UPG-LON\">SITE-UPG-LON</a>, KEYX-X"),
+            "{html}"
+        );
+        // The bold ID itself is not a link to itself.
+        assert!(!html.contains("<strong><a"));
+    }
+
+    #[test]
+    fn signoff_rows_are_marked_and_the_diagram_is_inline() {
+        let html = html_document(
+            "T",
+            "# T\n\n<!-- pagebreak -->\n\n# Hierarchy\n\nIntro.\n\n- LON\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Lead | | | |\n| Owner | | | |\n",
+            "A4",
+        );
+        assert_eq!(html.matches("<tr class=\"signoff\">").count(), 2);
+        let page = with_diagram(html, "<?xml version=\"1.0\"?>\n<svg width=\"1\"></svg>\n");
+        let figure = page.find("<figure class=\"diagram\">").unwrap();
+        assert!(page.find("<p>Intro.</p>").unwrap() < figure);
+        assert!(figure < page.find("<li>LON</li>").unwrap());
+        assert!(!page.contains("<?xml"));
     }
 }

@@ -33,6 +33,68 @@ pub fn parser_options() -> pulldown_cmark::Options {
 pub const MAIN_TEMPLATE: &str = "plan.md.hbs";
 const SUFFIX: &str = ".md.hbs";
 
+/// The Markdown file as a person reads it (on GitHub, in an editor): the text with a contents
+/// list of its sections, linked to their headings, and a link to the hierarchy diagram, after
+/// the title block. (The PDF and HTML build their own contents from the text.)
+pub fn document(text: &str, diagram_file: Option<&str>) -> String {
+    let Some(title_end) = text.find(PAGE_BREAK) else {
+        return text.to_string();
+    };
+    let mut list = String::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut fenced = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if line.starts_with("```") || line.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        if let Some(heading) = line.strip_prefix("# ").filter(|_| !fenced) {
+            let slug = github_slug(heading, &mut used);
+            // The title block's heading is the plan title, not a section.
+            if start > title_end {
+                list.push_str(&format!("1. [{}](#{slug})\n", heading.trim()));
+            }
+        }
+    }
+    if !list.is_empty() {
+        list.insert_str(0, "**Contents**\n\n");
+    }
+    if let Some(file) = diagram_file {
+        list.push_str(&format!(
+            "\nThe hierarchy diagram is in [{file}]({}), beside this document.\n",
+            file.replace(' ', "%20")
+        ));
+    }
+    if list.is_empty() {
+        return text.to_string();
+    }
+    format!("{}{}\n{}", &text[..title_end], list, &text[title_end..])
+}
+
+/// The anchor GitHub gives a heading: lower case, Markdown escapes and punctuation dropped,
+/// spaces as hyphens, `-1`, `-2`… after repeats.
+fn github_slug(heading: &str, used: &mut Vec<String>) -> String {
+    let base: String = heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    let repeats = used.iter().filter(|u| **u == base).count();
+    used.push(base.clone());
+    match repeats {
+        0 => base,
+        n => format!("{base}-{n}"),
+    }
+}
+
 /// The Markdown text of the plan.
 pub fn render(plan: &Plan, ctx: &RenderContext) -> Result<String, RenderError> {
     let sources = template_sources(ctx)?;
@@ -684,9 +746,17 @@ pub fn view(plan: &Plan) -> Value {
     }
     let mut wave_seen = std::collections::BTreeSet::new();
     if let Some(Value::Array(phases)) = obj.get_mut("phases") {
+        // A part of the plan (a wave, a site) keeps the whole plan's phase numbers.
+        let numbers = plan
+            .scope
+            .as_ref()
+            .map_or(&[][..], |s| &s.phase_numbers[..]);
         for (i, (phase, plan_phase)) in phases.iter_mut().zip(&plan.phases).enumerate() {
             let p = phase.as_object_mut().expect("a phase is an object");
-            p.insert("number".into(), json!(i + 1));
+            p.insert(
+                "number".into(),
+                json!(numbers.get(i).copied().unwrap_or(i + 1)),
+            );
             // The first phase of each wave opens with the wave's brief for the change board.
             let opens = plan_phase
                 .tasks
@@ -804,6 +874,8 @@ pub fn view(plan: &Plan) -> Value {
                 .map(|w| w.sites.clone())
                 .unwrap_or_default();
             s.insert("sites_upgraded".into(), json!(english_list(&upgraded)));
+            let numbers: Vec<String> = scope.phase_numbers.iter().map(|n| n.to_string()).collect();
+            s.insert("phase_numbers_list".into(), json!(english_list(&numbers)));
             if let Some(Value::Array(pre)) = s.get_mut("prerequisites") {
                 for (p, task) in pre.iter_mut().zip(&scope.prerequisites) {
                     let p = p.as_object_mut().expect("a task is an object");
@@ -834,7 +906,12 @@ pub fn view(plan: &Plan) -> Value {
             obj.insert("schedule".into(), Value::Null);
         }
     }
-    obj.insert("phase_count".into(), json!(plan.phases.len()));
+    // The summary of a split plan counts the phases it summarises (its tasks are elsewhere).
+    let phase_count = match &plan.scope {
+        Some(scope) if scope.kind == "summary" => scope.plan_phases,
+        _ => plan.phases.len(),
+    };
+    obj.insert("phase_count".into(), json!(phase_count));
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     obj.insert(
         "has_removed_tasks".into(),

@@ -28,6 +28,9 @@ pub enum Paper {
 pub struct RenderContext {
     pub templates: Templates,
     pub paper: Paper,
+    /// The file name of the hierarchy diagram written beside the documents, for the Markdown
+    /// document's link to it (`None`: no link).
+    pub diagram_file: Option<String>,
 }
 
 /// An output format, as named on the command line (`-f md,pdf,xlsx,json,html`).
@@ -81,7 +84,8 @@ impl RenderError {
 /// Renders the plan in one format, to bytes (the caller writes them atomically).
 pub fn render(format: Format, plan: &Plan, ctx: &RenderContext) -> Result<Vec<u8>, RenderError> {
     match format {
-        Format::Md => markdown::render(plan, ctx).map(String::into_bytes),
+        Format::Md => markdown::render(plan, ctx)
+            .map(|text| markdown::document(&text, ctx.diagram_file.as_deref()).into_bytes()),
         Format::Html => html::render(plan, ctx).map(String::into_bytes),
         Format::Json => json::render(plan),
         Format::Pdf => pdf::render(plan, ctx),
@@ -109,13 +113,10 @@ pub fn render_all(
         let mut others = Vec::with_capacity(formats.len());
         for &format in formats {
             others.push(match format {
-                Format::Md => Ok(text.clone().into_bytes()),
-                Format::Html => {
-                    Ok(
-                        html::html_document(&plan.title, &text, html::paper_name(ctx.paper))
-                            .into_bytes(),
-                    )
+                Format::Md => {
+                    Ok(markdown::document(&text, ctx.diagram_file.as_deref()).into_bytes())
                 }
+                Format::Html => Ok(html::render_text(plan, &text, ctx).into_bytes()),
                 Format::Pdf => pdf::render_text(plan, &text, ctx),
                 Format::Json => json::render(plan),
                 // Joined below, in its place in the order.

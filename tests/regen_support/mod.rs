@@ -10,7 +10,10 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use cmplan::model::{SecurityMode, SiteType, SiteVersion, TargetMedia};
 use cmplan::plan::*;
 
-pub const CHECKLIST_HEADERS: [&str; 14] = [
+/// The Checklist header row as cmplan wrote it before the layout put the tracking columns first
+/// (`#`, ID, …, Status in K). Workbooks in this layout are still in use: the reader must keep
+/// carrying their status, so the fixture below deliberately keeps it.
+pub const OLD_CHECKLIST_HEADERS: [&str; 14] = [
     "#",
     "ID",
     "Phase",
@@ -267,9 +270,9 @@ pub fn entry<'a>(id: &'a str, status: &'a str) -> Entry<'a> {
     }
 }
 
-/// A workbook in the layout the xlsx renderer writes (the parts regeneration reads): Checklist
-/// with the 14 headers on row 1, Summary with Revision, hidden `cmplan-plan` with the JSON in
-/// chunks.
+/// A workbook in the earlier layout of the xlsx renderer (the parts regeneration reads):
+/// Checklist with [`OLD_CHECKLIST_HEADERS`] on row 1, Summary with Revision, hidden `cmplan-plan`
+/// with the JSON in chunks.
 pub fn write_workbook(plan: &Plan) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -281,7 +284,7 @@ pub fn write_workbook(plan: &Plan) -> Vec<u8> {
 
     let ws = wb.add_worksheet();
     ws.set_name("Checklist").unwrap();
-    for (c, h) in CHECKLIST_HEADERS.iter().enumerate() {
+    for (c, h) in OLD_CHECKLIST_HEADERS.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (i, (t, phase)) in plan

@@ -1,7 +1,7 @@
 //! The hierarchy diagram as a page of its own at the end of the PDF: the SVG diagram's layout
 //! (`render::diagram::layout`) scaled to fit the page and drawn with the layout's items (fills,
-//! lines, text). Labels shrink with the drawing and are left out once they would be too small to
-//! read; the full-size SVG is written next to the PDF.
+//! lines, text). Labels shrink with the drawing and are left out once they would be smaller than
+//! 6 pt; the full-size SVG is written next to the PDF.
 
 use std::collections::BTreeMap;
 
@@ -15,8 +15,10 @@ use crate::render::diagram::{self, group_digits, NodeBox};
 pub const TITLE: &str = "Hierarchy diagram";
 /// SVG pixels to PDF points at most (a 200 px site box is 150 pt wide).
 const MAX_SCALE: f32 = 0.75;
-/// Smallest label drawn, in points: the page is vector, so a reader can zoom in on small ones.
-const MIN_LABEL: f32 = 2.5;
+/// Smallest label drawn, in points: text below 6 pt does not print legibly. A hierarchy too
+/// large for that on one page is drawn as boxes and lines only, and the note sends readers to
+/// the full-size SVG (tiling it over several pages is still to be done).
+const MIN_LABEL: f32 = 6.0;
 
 fn rgb(hex: u32) -> Rgb {
     let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
@@ -103,67 +105,25 @@ pub fn page(plan: &Plan, g: Geometry) -> Option<(Anchor, Page)> {
 
     let sites: BTreeMap<&str, &SitePlan> =
         plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
-    let boxes: BTreeMap<&str, &NodeBox> = l.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
-    let groups: BTreeMap<&str, &NodeBox> = l.groups.iter().map(|b| (b.code.as_str(), b)).collect();
     let connector = rgb(0x8a96a3);
-    let line = |page: &mut Page, (x1, y1): (f32, f32), (x2, y2): (f32, f32)| {
-        page.items.push(Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width: (1.2 * scale).max(0.3),
-            color: connector,
-        });
+    // The connectors as the diagram's layout drew them, scaled onto the page.
+    let point = |(x, y): (f64, f64)| {
+        (
+            left + (x as f32 - min_x) * scale,
+            top + (y as f32 - min_y) * scale,
+        )
     };
-    // Connectors as in the SVG: a child primary hangs from the bottom of its parent's panel;
-    // secondaries hang from a rail under their primary.
-    let mut rails: BTreeMap<&str, Vec<&NodeBox>> = BTreeMap::new();
-    for (parent, child) in &l.edges {
-        let (Some(p), Some(c)) = (boxes.get(parent.as_str()), boxes.get(child.as_str())) else {
-            continue;
-        };
-        if sites
-            .get(child.as_str())
-            .is_some_and(|s| s.site_type == SiteType::Secondary)
-        {
-            rails.entry(parent.as_str()).or_default().push(c);
-            continue;
-        }
-        let (px_, py, pw, ph) = at(p);
-        let x1 = px_ + pw / 2.0;
-        let y1 = groups.get(parent.as_str()).map_or(py + ph, |gr| {
-            let (_, gy, _, gh) = at(gr);
-            gy + gh
-        });
-        let (cx, cy, cw, _) = at(c);
-        let x2 = cx + cw / 2.0;
-        let mid = y1 + (cy - y1) / 2.0;
-        line(&mut page, (x1, y1), (x1, mid));
-        line(&mut page, (x1, mid), (x2, mid));
-        line(&mut page, (x2, mid), (x2, cy));
-    }
-    for (parent, secs) in &rails {
-        let Some(p) = boxes.get(parent) else { continue };
-        let (x, y, w, h) = at(p);
-        let cx = x + w / 2.0;
-        let rail = y + h + px(9.0);
-        let buses: Vec<f32> = secs.iter().map(|c| at(c).0 - px(8.0)).collect();
-        let left = buses.iter().copied().fold(cx, f32::min);
-        let right = buses.iter().copied().fold(cx, f32::max);
-        line(&mut page, (cx, y + h), (cx, rail));
-        line(&mut page, (left, rail), (right, rail));
-        let mut lowest: BTreeMap<i64, f32> = BTreeMap::new();
-        for (c, bus) in secs.iter().zip(&buses) {
-            let (sx, sy, _, sh) = at(c);
-            let mid = sy + sh / 2.0;
-            line(&mut page, (*bus, mid), (sx, mid));
-            let e = lowest.entry((*bus * 100.0) as i64).or_insert(mid);
-            *e = e.max(mid);
-        }
-        for (bus, low) in lowest {
-            let bus = bus as f32 / 100.0;
-            line(&mut page, (bus, rail), (bus, low));
+    for c in &l.connectors {
+        for pair in c.points.windows(2) {
+            let ((x1, y1), (x2, y2)) = (point(pair[0]), point(pair[1]));
+            page.items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: (1.2 * scale).max(0.3),
+                color: connector,
+            });
         }
     }
 

@@ -1,0 +1,291 @@
+//! The Summary sheet: the title block and counts, each a formula over the sheet it summarises.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+// ---------------------------------------------------------------------------------------------
+
+/// Rows of the title block; the last one is "Database MB per client", which the Sites formulas
+/// read (so a what-if on that one cell recomputes every estimate).
+pub(super) fn summary_title_rows(plan: &Plan) -> Vec<(&'static str, TitleValue<'_>)> {
+    let mut rows = vec![("Title", TitleValue::Text(&plan.title))];
+    if let Some(org) = &plan.organisation {
+        rows.push(("Organisation", TitleValue::Text(org)));
+    }
+    if let Some(change) = &plan.change_reference {
+        rows.push(("Change reference", TitleValue::Text(change)));
+    }
+    if let Some(by) = &plan.prepared_by {
+        rows.push(("Prepared by", TitleValue::Text(by)));
+    }
+    rows.push(("Target", TitleValue::Text(&plan.target_name)));
+    rows.push(("Plan date", TitleValue::Date(&plan.date)));
+    rows.push((REVISION_LABEL, TitleValue::Number(f64::from(plan.revision))));
+    rows.push(("Input SHA-256", TitleValue::Text(&plan.input_digest)));
+    if let Some(schedule) = &plan.schedule {
+        rows.push(("Planned start", TitleValue::Date(&schedule.start)));
+        rows.push(("Planned end", TitleValue::Date(&schedule.end)));
+        rows.push((
+            "Working days",
+            TitleValue::Number(f64::from(schedule.working_days)),
+        ));
+    }
+    rows.push((
+        "Database MB per client",
+        TitleValue::Number(plan.database_mb_per_client),
+    ));
+    rows
+}
+
+pub(super) enum TitleValue<'a> {
+    Text(&'a str),
+    Date(&'a str),
+    Number(f64),
+}
+
+pub(super) fn summary(
+    plan: &Plan,
+    ctx: &RenderContext,
+    s: &Styles,
+    layout: &Layout,
+) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(SUMMARY_SHEET)?;
+    const WIDTHS: [f64; 3] = [42.0, 44.0, 10.0];
+    for (col, width) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
+    }
+
+    let mut row = 0u32;
+    for (label, value) in summary_title_rows(plan) {
+        ws.write_string_with_format(row, 0, label, &s.label)?;
+        let value_format = if row == 0 { &s.title } else { &s.wrap };
+        // Values of the title block sit at the left of their column, like the texts among them.
+
+        match value {
+            TitleValue::Text(text) => {
+                put(&mut ws, row, 1, text, value_format)?;
+                // The title is set larger: give it a little more room per line.
+                let width = if row == 0 {
+                    WIDTHS[1] * 0.75
+                } else {
+                    WIDTHS[1]
+                };
+                fit_row(&mut ws, row, &[0.0, width], &[(1, text)])?;
+            }
+            TitleValue::Date(text) => match parse_date(text) {
+                Some(date) => {
+                    let format = s.date.clone().set_align(FormatAlign::Left);
+                    ws.write_datetime_with_format(row, 1, &date, &format)?;
+                }
+                None => put(&mut ws, row, 1, text, &s.wrap)?,
+            },
+            TitleValue::Number(n) => {
+                let left = s.mb(n).clone().set_align(FormatAlign::Left);
+                ws.write_number_with_format(row, 1, n, &left)?;
+            }
+        }
+        row += 1;
+    }
+
+    // Hierarchy totals, each a formula over the sheet it summarises.
+    row += 1;
+    ws.write_string_with_format(row, 0, "Hierarchy totals", &s.section)?;
+    ws.write_blank(row, 1, &s.section)?;
+    row += 1;
+    let t = &plan.totals;
+    let site_col = |role| sheet_range(SITES.sheet, SITES.col(role), 1, layout.sites_last);
+    let count_sites = |site_type: &str| {
+        plan.sites
+            .iter()
+            .filter(|x| x.site_type.as_str() == site_type)
+            .count() as f64
+    };
+    let severity_count =
+        |sev: Severity| plan.findings.iter().filter(|f| f.severity == sev).count() as f64;
+    let severity_range = sheet_range(
+        FINDINGS.sheet,
+        FINDINGS.col(FindingRole::Severity),
+        1,
+        layout.findings_last,
+    );
+    let tasks_only = layout.tasks_only(plan);
+    let totals: Vec<(&str, Option<String>, f64, f64)> = vec![
+        (
+            "Sites",
+            Some(format!("COUNTA({})", site_col(SiteRole::Code))),
+            plan.sites.len() as f64,
+            t.sites as f64,
+        ),
+        (
+            "Primary sites",
+            Some(format!(
+                "COUNTIFS({},\"primary\")",
+                site_col(SiteRole::Type)
+            )),
+            count_sites("primary"),
+            t.primary_sites as f64,
+        ),
+        (
+            "Secondary sites",
+            Some(format!(
+                "COUNTIFS({},\"secondary\")",
+                site_col(SiteRole::Type)
+            )),
+            count_sites("secondary"),
+            t.secondary_sites as f64,
+        ),
+        (
+            "Sites to upgrade",
+            Some(format!(
+                "COUNTIFS({},\"no\")",
+                site_col(SiteRole::AlreadyUpgraded)
+            )),
+            plan.sites.iter().filter(|x| !x.already_upgraded).count() as f64,
+            t.sites_to_upgrade as f64,
+        ),
+        (
+            "Advanced Clients",
+            Some(format!("SUM({})", site_col(SiteRole::Clients))),
+            plan.sites.iter().map(|x| x.clients as f64).sum(),
+            t.clients as f64,
+        ),
+        (
+            "Legacy Clients",
+            Some(format!("SUM({})", site_col(SiteRole::LegacyClients))),
+            plan.sites.iter().map(|x| x.legacy_clients as f64).sum(),
+            t.legacy_clients as f64,
+        ),
+        (
+            "Database growth MB (all site databases)",
+            Some(format!("SUM({})", site_col(SiteRole::DatabaseGrowth))),
+            plan.sites.iter().map(|x| x.database_growth_mb).sum(),
+            t.database_growth_mb,
+        ),
+        (
+            "Tasks",
+            Some(if tasks_only.is_empty() {
+                format!("COUNTA({})", layout.checklist_range(ChecklistRole::Id))
+            } else {
+                format!("COUNTIFS({})", &tasks_only[1..])
+            }),
+            plan.tasks().count() as f64,
+            t.tasks as f64,
+        ),
+        (
+            "Blocker-remediation tasks (highlighted)",
+            None,
+            plan.tasks().filter(|x| !x.remedies.is_empty()).count() as f64,
+            plan.tasks().filter(|x| !x.remedies.is_empty()).count() as f64,
+        ),
+        (
+            "Blockers",
+            Some(format!("COUNTIFS({severity_range},\"blocker\")")),
+            severity_count(Severity::Blocker),
+            t.blockers as f64,
+        ),
+        (
+            "Warnings",
+            Some(format!("COUNTIFS({severity_range},\"warning\")")),
+            severity_count(Severity::Warning),
+            t.warnings as f64,
+        ),
+        (
+            "Information",
+            Some(format!("COUNTIFS({severity_range},\"info\")")),
+            severity_count(Severity::Info),
+            t.infos as f64,
+        ),
+    ];
+    for (label, formula, computed, value) in totals {
+        ws.write_string_with_format(row, 0, label, &s.label)?;
+        match formula {
+            Some(f) => checked_formula(&mut ws, row, 1, &f, computed, value, s.mb(value))?,
+            None => {
+                ws.write_number_with_format(row, 1, value, s.mb(value))?;
+            }
+        }
+        row += 1;
+    }
+
+    // Counts by status.
+    let statuses: Vec<TaskStatus> = plan
+        .tasks()
+        .map(|t| {
+            t.progress
+                .as_ref()
+                .map_or(TaskStatus::NotStarted, |p| p.status)
+        })
+        .collect();
+    let status_range = layout.checklist_range(ChecklistRole::Status);
+    row += 1;
+    ws.write_string_with_format(row, 0, "Tasks by status", &s.section)?;
+    ws.write_string_with_format(row, 1, "Tasks", &s.section)?;
+    row += 1;
+    for status in TaskStatus::ALL {
+        let n = statuses.iter().filter(|x| **x == status).count();
+        ws.write_string_with_format(row, 0, status.label(), &s.label)?;
+        let f = format!(
+            "COUNTIFS({status_range},\"{}\"{tasks_only})",
+            status.label()
+        );
+        formula_cell(&mut ws, row, 1, &f, n as f64, &s.integer)?;
+        row += 1;
+    }
+
+    // Counts by phase: total and done.
+    let phase_range = layout.checklist_range(ChecklistRole::Phase);
+    row += 1;
+    ws.write_string_with_format(row, 0, "Tasks by phase", &s.section)?;
+    ws.write_string_with_format(row, 1, "Tasks", &s.section)?;
+    ws.write_string_with_format(row, 2, "Done", &s.section)?;
+    row += 1;
+    for phase in &plan.phases {
+        put(&mut ws, row, 0, &phase.title, &s.label_wrap)?;
+        fit_row(&mut ws, row, &WIDTHS, &[(0, &phase.title)])?;
+        let total = phase.tasks.len() as f64;
+        let done = phase
+            .tasks
+            .iter()
+            .filter(|t| t.progress.as_ref().map(|p| p.status) == Some(TaskStatus::Done))
+            .count() as f64;
+        match countifs_criterion(&phase.title) {
+            Some(criterion) => {
+                let f = format!("COUNTIFS({phase_range},{criterion}{tasks_only})");
+                formula_cell(&mut ws, row, 1, &f, total, &s.integer)?;
+                let f = format!(
+                    "COUNTIFS({phase_range},{criterion},{status_range},\"Done\"{tasks_only})"
+                );
+                formula_cell(&mut ws, row, 2, &f, done, &s.integer)?;
+            }
+            None => {
+                ws.write_number_with_format(row, 1, total, &s.integer)?;
+                ws.write_number_with_format(row, 2, done, &s.integer)?;
+            }
+        }
+        row += 1;
+    }
+
+    print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
+    // A two-column page reads best upright.
+    ws.set_portrait();
+    Ok(ws)
+}
+
+/// A COUNTIFS criterion matching exactly `text`: `=` so a leading `<`, `>` or `=` is not an
+/// operator, `~` before the wildcards `*` `?` `~`, quotes doubled. `None` when Excel's 255-character
+/// criterion limit is exceeded (the caller then writes a plain number).
+pub(super) fn countifs_criterion(text: &str) -> Option<String> {
+    let mut escaped = String::from("=");
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '~') {
+            escaped.push('~');
+        }
+        escaped.push(c);
+    }
+    if escaped.encode_utf16().count() > 255 {
+        return None;
+    }
+    Some(format!("\"{}\"", escaped.replace('"', "\"\"")))
+}

@@ -1,0 +1,323 @@
+//! The Checklist of examples/contoso.toml as the person ticking it works with it, on screen and on
+//! paper: read back with calamine for the cells and from the package's XML for what calamine does
+//! not expose (frozen panes, row heights, column widths, print setup).
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use cmplan::plan::{self, Plan, PlanOptions};
+use cmplan::render::{xlsx, Paper, RenderContext};
+use cmplan::templates::Templates;
+use cmplan::workbook_layout::{column_letter, ChecklistRole, CHECKLIST};
+
+fn contoso_plan() -> Plan {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/contoso.toml");
+    let env = cmplan::input::load(&path).expect("contoso.toml is valid");
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    plan::build(&env, &opts).expect("the engine plans contoso")
+}
+
+fn text(v: Option<&Data>) -> String {
+    match v {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// One file of the xlsx package (a zip), inflated; found through the central directory (the
+/// local headers may leave their sizes to a trailing descriptor).
+fn zip_entry(zip: &[u8], name: &str) -> String {
+    let u16_at = |at: usize| u16::from_le_bytes([zip[at], zip[at + 1]]) as usize;
+    let u32_at = |at: usize| u32::from_le_bytes(zip[at..at + 4].try_into().unwrap()) as usize;
+    let eocd = (0..=zip.len() - 22)
+        .rev()
+        .find(|&i| u32_at(i) == 0x0605_4b50)
+        .expect("end of central directory");
+    let mut at = u32_at(eocd + 16);
+    for _ in 0..u16_at(eocd + 10) {
+        let method = u16_at(at + 10);
+        let size = u32_at(at + 20);
+        let name_len = u16_at(at + 28);
+        let local = u32_at(at + 42);
+        if &zip[at + 46..at + 46 + name_len] == name.as_bytes() {
+            let data = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+            let raw = &zip[data..data + size];
+            let mut out = String::new();
+            match method {
+                0 => out = String::from_utf8(raw.to_vec()).unwrap(),
+                8 => {
+                    flate2::read::DeflateDecoder::new(raw)
+                        .read_to_string(&mut out)
+                        .unwrap();
+                }
+                m => panic!("compression method {m}"),
+            }
+            return out;
+        }
+        at += 46 + name_len + u16_at(at + 30) + u16_at(at + 32);
+    }
+    panic!("{name} is not in the package")
+}
+
+/// The value of `attr` in the first `<tag …>` of `xml`.
+fn attr(xml: &str, tag: &str, attr: &str) -> Option<String> {
+    let at = xml.find(&format!("<{tag} "))?;
+    let element = &xml[at..at + xml[at..].find('>')?];
+    let key = format!(" {attr}=\"");
+    let start = element.find(&key)? + key.len();
+    Some(element[start..start + element[start..].find('"')?].to_string())
+}
+
+/// `<col min max width>` of a sheet, as width per 0-based column.
+fn column_widths(sheet: &str) -> Vec<f64> {
+    let mut widths = Vec::new();
+    for part in sheet.split("<col ").skip(1) {
+        let element = &part[..part.find('>').unwrap()];
+        let get = |k: &str| {
+            let key = format!("{k}=\"");
+            let s = element.find(&key).unwrap() + key.len();
+            element[s..s + element[s..].find('"').unwrap()].to_string()
+        };
+        let (min, max): (usize, usize) = (get("min").parse().unwrap(), get("max").parse().unwrap());
+        let width: f64 = get("width").parse().unwrap();
+        if widths.len() < max {
+            widths.resize(max, 8.43);
+        }
+        for w in &mut widths[min - 1..max] {
+            *w = width;
+        }
+    }
+    widths
+}
+
+/// Row heights in points by 1-based row number (rows without `ht` are one line, 15 pt).
+fn row_heights(sheet: &str) -> std::collections::HashMap<u32, f64> {
+    sheet
+        .split("<row ")
+        .skip(1)
+        .filter_map(|part| {
+            let element = &part[..part.find('>').unwrap()];
+            let r = element
+                .split("r=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            let ht = element
+                .split(" ht=\"")
+                .nth(1)
+                .map_or(15.0, |h| h.split('"').next().unwrap().parse().unwrap());
+            Some((r, ht))
+        })
+        .collect()
+}
+
+fn render(plan: &Plan, paper: Paper) -> Vec<u8> {
+    let ctx = RenderContext {
+        paper,
+        ..RenderContext::default()
+    };
+    xlsx::render(plan, &ctx).unwrap()
+}
+
+#[test]
+fn the_checklist_puts_what_the_person_ticks_first_and_keeps_id_and_task_in_view() {
+    let plan = contoso_plan();
+    let bytes = render(&plan, Paper::A4);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let sheet = wb.worksheet_range("Checklist").unwrap();
+    let headers: Vec<String> = (0..=sheet.end().unwrap().1)
+        .map(|c| text(sheet.get_value((0, c))))
+        .collect();
+    assert_eq!(
+        headers[..10],
+        [
+            "ID",
+            "Task",
+            "Status",
+            "Owner",
+            "Completed on",
+            "Notes",
+            "Site",
+            "Server",
+            "Wave",
+            "Phase"
+        ]
+    );
+    // The writer, the reader and this test share one layout definition.
+    assert_eq!(headers, CHECKLIST.headers()[..headers.len()]);
+
+    let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    // Header row and the ID + Task columns frozen.
+    assert_eq!(attr(&xml, "pane", "xSplit").as_deref(), Some("2"));
+    assert_eq!(attr(&xml, "pane", "ySplit").as_deref(), Some("1"));
+    assert_eq!(attr(&xml, "pane", "state").as_deref(), Some("frozen"));
+
+    // Wave present without a schedule, and equal to the plan's.
+    let wave = u32::from(CHECKLIST.col(ChecklistRole::Wave));
+    let tasks: Vec<_> = plan.tasks().collect();
+    for (i, task) in tasks.iter().enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(text(sheet.get_value((r, 0))), task.id);
+        assert_eq!(
+            sheet.get_value((r, wave)),
+            Some(&Data::Float(f64::from(task.wave))),
+            "{}",
+            task.id
+        );
+    }
+    assert!(
+        tasks.iter().any(|t| t.wave > 1),
+        "contoso has several waves"
+    );
+}
+
+#[test]
+fn rows_show_a_task_in_one_to_three_lines_and_dependencies_are_never_split() {
+    let plan = contoso_plan();
+    let bytes = render(&plan, Paper::A4);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let sheet = wb.worksheet_range("Checklist").unwrap();
+    let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    let widths = column_widths(&xml);
+    let heights = row_heights(&xml);
+    let task_col = CHECKLIST.col(ChecklistRole::Task) as usize;
+    let deps_col = CHECKLIST.col(ChecklistRole::DependsOn) as usize;
+    let ids: std::collections::HashSet<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
+
+    let mut tallest: f64 = 0.0;
+    for (i, task) in plan.tasks().enumerate() {
+        let r = i as u32 + 2;
+        let height = heights.get(&r).copied().unwrap_or(15.0);
+        tallest = tallest.max(height);
+        // More than three lines only when the task's own title needs them.
+        let title_lines = (task.title.chars().count() as f64 / widths[task_col]).ceil();
+        assert!(
+            height <= 45.0 || title_lines > 3.0,
+            "{}: row {r} is {height} pt",
+            task.id
+        );
+
+        // Depends on: whole IDs on each line, each line within the column's width, so no
+        // viewer has to wrap (and split an ID at a hyphen).
+        let cell = text(sheet.get_value((r - 1, deps_col as u32)));
+        let listed: Vec<&str> = cell
+            .lines()
+            .flat_map(|line| line.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(listed, task.depends_on, "{}", task.id);
+        for id in &listed {
+            assert!(ids.contains(id), "{id}");
+        }
+        for line in cell.lines() {
+            assert!(
+                (line.chars().count() as f64) < widths[deps_col],
+                "{}: `{line}` is wider than its column ({})",
+                task.id,
+                widths[deps_col]
+            );
+        }
+    }
+    // A 1080p screen shows about 60 rows of 15 pt: most tasks take one or two lines (the
+    // previous layout averaged 71 pt, 7-9 tasks a screen).
+    assert!(tallest <= 45.0, "tallest row {tallest} pt");
+    let average: f64 = (2..=plan.tasks().count() as u32 + 1)
+        .map(|r| heights.get(&r).copied().unwrap_or(15.0))
+        .sum::<f64>()
+        / plan.tasks().count() as f64;
+    assert!(average <= 35.0, "average row {average} pt");
+    // No header clipped: the header row is as tall as its most-wrapped header.
+    for (c, col) in CHECKLIST.columns.iter().take(14).enumerate() {
+        let longest_word = col
+            .header
+            .split(' ')
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap();
+        assert!(
+            widths[c] >= longest_word as f64,
+            "{} is narrower than its header's longest word",
+            col.header
+        );
+    }
+}
+
+#[test]
+fn the_printed_checklist_is_landscape_at_least_9_pt_with_its_header_repeated() {
+    let plan = contoso_plan();
+    for (paper, long_side_pt) in [(Paper::A4, 841.89), (Paper::Letter, 792.0)] {
+        let bytes = render(&plan, paper);
+        let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        assert_eq!(
+            attr(&xml, "pageSetup", "orientation").as_deref(),
+            Some("landscape")
+        );
+        assert!(!xml.contains("fitToPage"), "a set scale, not fit-to-width");
+        let scale: f64 = attr(&xml, "pageSetup", "scale")
+            .expect("a print scale")
+            .parse()
+            .unwrap();
+        // Calibri 11 pt at that scale.
+        assert!(11.0 * scale / 100.0 >= 9.0, "{scale}%");
+        // Row numbers and column letters are not printed.
+        assert!(!xml.contains("headings=\"1\""));
+        assert!(xml.contains("Page &amp;P of &amp;N"), "page n of N");
+
+        // The print area's columns fit the page between the margins at that scale.
+        let workbook = zip_entry(&bytes, "xl/workbook.xml");
+        let area = workbook
+            .split("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">")
+            .nth(1)
+            .expect("the Checklist has a print area")
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(area.starts_with("Checklist!$A$1:$"), "{area}");
+        let last_letter: String = area
+            .trim_start_matches("Checklist!$A$1:$")
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase())
+            .collect();
+        let widths = column_widths(&xml);
+        let cols = (0..widths.len() as u16)
+            .position(|c| column_letter(c) == last_letter)
+            .unwrap()
+            + 1;
+        // The columns a person fills in are all on paper.
+        assert!(
+            cols > CHECKLIST.col(ChecklistRole::Notes) as usize,
+            "{area}"
+        );
+        let pt: f64 = widths[..cols]
+            .iter()
+            // The package stores Excel's width plus its padding: 7 pixels a unit at 96 dpi.
+            .map(|w| (7.0 * w).round() * 0.75)
+            .sum();
+        let left: f64 = attr(&xml, "pageMargins", "left").unwrap().parse().unwrap();
+        let right: f64 = attr(&xml, "pageMargins", "right").unwrap().parse().unwrap();
+        let printable = long_side_pt - 72.0 * (left + right);
+        assert!(
+            pt * scale / 100.0 <= printable,
+            "{pt} pt at {scale}% is wider than {printable} pt"
+        );
+        assert!(
+            workbook.contains(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Checklist!$1:$1"
+            ),
+            "header row repeated on every printed page"
+        );
+        // Printed cells have borders.
+        let styles = zip_entry(&bytes, "xl/styles.xml");
+        assert!(styles.contains("<left style=\"thin\">"), "cell borders");
+    }
+}
