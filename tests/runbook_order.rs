@@ -332,3 +332,31 @@ fn no_document_carries_internal_markers() {
         }
     }
 }
+
+/// Every `[Sn]` cited in the Markdown resolves to a References entry with a URL; the
+/// assumptions are listed.
+#[test]
+fn citations_resolve_and_assumptions_are_listed() {
+    use cmplan::render::{render, Format, RenderContext};
+    let plan = load("examples/contoso.toml");
+    let md =
+        String::from_utf8(render(Format::Md, &plan, &RenderContext::default()).unwrap()).unwrap();
+    let refs = &md[md.find("# References").expect("a References section")..];
+    let mut rest = md.as_str();
+    while let Some(i) = rest.find("\\[S") {
+        let after = &rest[i + 2..];
+        let end = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap();
+        let id = &after[..end];
+        assert!(
+            refs.contains(&format!("- **{id}** ")),
+            "{id} is not in References"
+        );
+        rest = &after[end..];
+    }
+    assert!(plan.references.iter().all(|r| r.url.starts_with("http")));
+    assert!(md.contains("# Assumptions"));
+    assert!(plan
+        .assumptions
+        .iter()
+        .any(|a| a.key == "database-headroom" && a.value.starts_with("20 %")));
+}

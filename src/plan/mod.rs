@@ -6,6 +6,7 @@
 //! - `estimates`: database growth per site and per SQL Server (§5);
 //! - `texts`: the task-text catalogue and its placeholders.
 
+pub mod assumptions;
 pub mod disk;
 pub mod estimates;
 pub mod findings;
@@ -135,6 +136,8 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         changes: None,
         // What the diff between revisions compares for servers (regen::diff).
         servers: inventory::server_inventory(env),
+        assumptions: Vec::new(),
+        references: Vec::new(),
         waves: Vec::new(),
         scope: None,
         schedule: None,
@@ -145,6 +148,8 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
             .filter(|&k| ctx.servers[k].in_scope)
             .and_then(|k| disk::need(&ctx, &est, k));
     }
+    plan.assumptions = assumptions::list(&plan, env.estimates.headroom_percent);
+    plan.references = assumptions::references(&plan);
     waves::assign(&mut plan);
     if let Some(s) = &env.schedule {
         schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));

@@ -48,6 +48,12 @@ pub struct Plan {
     /// The calendar the dates were planned on; `None` without `plan.start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleSummary>,
+    /// Values without a Microsoft source, each with why and how to override it.
+    #[serde(default)]
+    pub assumptions: Vec<super::assumptions::Assumption>,
+    /// Every source a task or finding cites.
+    #[serde(default)]
+    pub references: Vec<Source>,
     /// Every server of the description with what a reviewer compares between revisions
     /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
     /// Filled by `plan::inventory::server_inventory`; absent in older plan JSON, hence the default.

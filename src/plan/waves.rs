@@ -167,7 +167,7 @@ fn brief(plan: &Plan, w: &Wave, site_of: &HashMap<&str, &super::model::SitePlan>
         "Each remediation stops the services it changes while it runs (stated in its task); sites keep working between changes.".to_string()
     } else {
         format!(
-            "While {} is upgraded: no software distribution, inventory or status processing at the site or for the sites below it, and no console access to it; clients keep working with what they have and queue their data. Data from child sites queues at the parent until the resync gate is passed.",
+            "While each of {} is upgraded: no software distribution, inventory or status processing at that site or for the sites below it, and no console access to it; clients keep working with what they have and queue their data. Data from child sites queues at the parent until the resync gate is passed.",
             w.sites.join(", ")
         )
     };

@@ -181,6 +181,8 @@ pub fn small_plan() -> Plan {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        assumptions: Vec::new(),
+        references: Vec::new(),
         servers: vec![ServerSummary {
             name: "NYC-SMS01".into(),
             site: Some("NYC".into()),
