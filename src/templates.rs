@@ -38,6 +38,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../templates/signoff.md.hbs"),
     ),
     (
+        "assumptions.md.hbs",
+        include_str!("../templates/assumptions.md.hbs"),
+    ),
+    (
         "approval.md.hbs",
         include_str!("../templates/approval.md.hbs"),
     ),

@@ -75,6 +75,8 @@ fn sections_phases_page_breaks_and_sign_offs() {
             "Phase 1: Prepare the hierarchy",
             "Phase 2: Upgrade the central site",
             "Phase 3: Upgrade the child sites",
+            "Assumptions",
+            "References",
             "Approval",
         ]
     );
@@ -93,7 +95,8 @@ fn sections_phases_page_breaks_and_sign_offs() {
         assert!(text.contains(&heading), "{heading}");
     }
     assert!(doc.html.iter().all(|h| h == "<!-- pagebreak -->"));
-    assert_eq!(doc.html.len(), 3 + plan.phases.len());
+    // (one more break before Assumptions and References)
+    assert_eq!(doc.html.len(), 4 + plan.phases.len());
 
     // One sign-off table per phase, then the change board's approval table last.
     let sign_off_header = ["Role", "Name", "Date", "Signature"];
@@ -338,7 +341,7 @@ fn html_is_one_self_contained_page() {
     assert!(!page.contains("<b>html"));
     assert_eq!(
         page.matches("class=\"pagebreak\"").count(),
-        3 + plan.phases.len()
+        4 + plan.phases.len()
     );
     // Sign-off tables carry a class (print keeps them whole and their rows tall).
     assert!(page.matches("<table").count() >= 8);

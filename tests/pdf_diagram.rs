@@ -60,7 +60,7 @@ fn contoso_diagram_page_draws_every_site_with_its_wave() {
             assert!(text.contains(&label), "{label} missing");
             assert!(text.contains(&s.name), "{} missing", s.name);
         }
-        assert!(text.contains("6 blockers"), "LON's blockers");
+        assert!(text.contains("5 blockers"), "LON's blockers");
         // One box per site plus one panel per primary with secondaries (CEN has none here).
         assert_eq!(assert_inside(&page, g), plan.sites.len() + 2);
     }

@@ -76,7 +76,8 @@ fn custom_tasks_follow_each_task_of_their_kind_per_scope() {
         let ids: Vec<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
         ids[pos(&plan, id) + 1].to_string()
     };
-    assert_eq!(after("PREP-ADSCHEMA"), "CUSTOM-CAB");
+    // A kind of an earlier release resolves to the kind that now does its work.
+    assert_eq!(after("AD-SCHEMA"), "CUSTOM-CAB");
     for code in ["CEN", "NYC", "LON", "PAR"] {
         // Declaration order is kept when two custom tasks follow the same task.
         assert_eq!(
@@ -159,7 +160,7 @@ fn sites_already_on_configmgr_2007_get_no_upgrade_tasks() {
                 && [
                     "SITE-UPG",
                     "SITE-VERIFY",
-                    "DB-TEST",
+                    "PREPARE",
                     "CLIENT-UPG",
                     "POST-CHECK",
                     "FP-REMOVE"
@@ -188,9 +189,18 @@ fn sites_already_on_configmgr_2007_get_no_upgrade_tasks() {
         phl.depends_on
     );
     assert!(
-        phl.depends_on.contains(&"KEYX-NYC-PHL".to_string()),
+        plan.task("PREPARE-PHL")
+            .unwrap()
+            .depends_on
+            .contains(&"KEY-EXCHANGE".to_string()),
         "keys are still exchanged with NYC"
     );
+    assert!(plan
+        .task("KEY-EXCHANGE")
+        .unwrap()
+        .items
+        .iter()
+        .any(|i| i.id == "KEY-EXCHANGE/NYC-PHL"));
     assert_eq!(
         plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id,
         "SITE-UPG-LON"
@@ -263,12 +273,12 @@ fn windows_and_sql_server_2008_need_sp1_media() {
         .any(|f| f.code == "CHK-OS" && f.server.as_deref() == Some("PAR-SMS01")));
     assert!(media.iter().all(|f| f.source.id == "S6"));
     assert_eq!(
-        plan.tasks().next().unwrap().id,
+        plan.tasks().nth(1).unwrap().id,
         "PREP-MEDIA",
-        "hierarchy-wide fixes come first"
+        "the media decision comes right after the strategy"
     );
     assert!(plan.task("PREP-MEDIA").unwrap().depends_on.is_empty());
-    assert!(pos(&plan, "PREP-MEDIA") < pos(&plan, "DB-TEST-CEN"));
+    assert!(pos(&plan, "PREP-MEDIA") < pos(&plan, "PREPARE-CEN"));
     let upg = plan.task("SITE-UPG-PAR").unwrap();
     assert!(upg.depends_on.contains(&"PREP-MEDIA".to_string()));
 }
@@ -283,15 +293,11 @@ fn an_extended_published_schema_needs_no_manual_keys_and_no_slp() {
     let plan = build(&env);
     assert!(!plan
         .tasks()
-        .any(|t| t.kind == "KEYX" || t.kind == "ROLE-SLP" || t.kind == "PREP-ADSCHEMA"));
+        .any(|t| t.kind == "KEY-EXCHANGE" || t.kind == "ROLE-SLP" || t.kind == "AD-SCHEMA"));
     assert!(!plan
         .findings
         .iter()
         .any(|f| ["CHK-KEYX", "CHK-SLP", "CHK-SCHEMA"].contains(&f.code.as_str())));
-    assert!(
-        plan.task("PREP-KEYX-NYC").is_some(),
-        "secure key exchange is still required"
-    );
 
     env.active_directory = ActiveDirectory {
         schema_extended: SchemaExtension::Sms2003,
@@ -299,12 +305,12 @@ fn an_extended_published_schema_needs_no_manual_keys_and_no_slp() {
     };
     let plan = build(&env);
     assert!(
-        plan.task("KEYX-CEN-NYC").is_some(),
+        plan.task("KEY-EXCHANGE").is_some(),
         "not publishing: keys by hand"
     );
     assert!(plan.task("ROLE-SLP-CEN").is_none());
     assert!(plan
-        .task("PREP-ADSCHEMA")
+        .task("AD-SCHEMA")
         .unwrap()
         .details
         .contains("SMS 2003 only"));
@@ -315,7 +321,7 @@ fn task_texts_come_from_a_user_folder_when_given() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("tasks.toml"),
-        "[phases]\nchildren = \"Roll out to the regions\"\n\n[tasks.\"SITE-UPG:secondary\"]\ntitle = \"Upgrade branch {site} via {parent}\"\n",
+        "[phases]\nchildren = \"Old phase name, ignored\"\nsite = \"Roll out to {site}\"\n\n[tasks.\"SITE-UPG:secondary\"]\ntitle = \"Upgrade branch {site} via {parent}\"\n",
     )
     .unwrap();
     let opts = PlanOptions {
@@ -330,10 +336,10 @@ fn task_texts_come_from_a_user_folder_when_given() {
     assert_eq!(
         plan.phases
             .iter()
-            .find(|p| p.id == "children")
+            .find(|p| p.id == "site-NYC")
             .unwrap()
             .title,
-        "Roll out to the regions"
+        "Roll out to NYC with BOS and PHL"
     );
     assert!(plan
         .task("SITE-UPG-NYC")
@@ -415,9 +421,7 @@ fn load_example(name: &str) -> Environment {
 #[test]
 fn a_single_site_needs_no_key_exchange_and_fits_its_disk() {
     let plan = build(&load_example("minimal.toml"));
-    assert!(!plan
-        .tasks()
-        .any(|t| t.kind == "PREP-KEYX" || t.kind == "KEYX"));
+    assert!(!plan.tasks().any(|t| t.kind == "KEY-EXCHANGE"));
     assert_eq!(plan.totals.blockers, 0);
     assert_eq!(plan.sites[0].formula, "2 MB × 250 clients = 500 MB");
     assert_eq!(plan.sql_servers[0].shortfall_mb, Some(0.0));
@@ -440,7 +444,8 @@ fn fabrikam_is_planned_from_the_middle_of_its_upgrade() {
         .filter(|t| t.kind == "SITE-RESYNC")
         .map(|t| t.site.as_deref().unwrap())
         .collect();
-    assert_eq!(primaries, ["APA", "EUR", "BER", "NAM", "CHI", "TOR"]);
+    // Tier by tier: the tier-1 regions, then the tier-2 sites.
+    assert_eq!(primaries, ["APA", "EUR", "NAM", "BER", "CHI", "TOR"]);
     // TOR's standard security holds up its parent NAM; SMS 2.0 needs SMS 2003 first.
     assert!(pos(&plan, "SECMODE-TOR") < pos(&plan, "SITE-UPG-NAM"));
     let path = plan
@@ -451,13 +456,13 @@ fn fabrikam_is_planned_from_the_middle_of_its_upgrade() {
     assert_eq!(path.rule, "R1.4");
     assert!(plan.task("SMS-SP-TOR").unwrap().title.contains("SMS 2.0"));
     // Schema extended for SMS 2003 and sites publishing: keys travel through AD.
-    assert!(!plan.tasks().any(|t| t.kind == "KEYX"));
+    assert!(!plan.tasks().any(|t| t.kind == "KEY-EXCHANGE"));
     // Company-specific steps: once after the last backup, and after every site's upgrade.
     assert_eq!(
         plan.task("CUSTOM-CAB-APPROVAL").unwrap().depends_on,
-        vec!["PREP-BACKUP-TOR".to_string()]
+        vec!["BACKUP-TOR".to_string()]
     );
-    assert!(pos(&plan, "PREP-BACKUP-TOR") < pos(&plan, "CUSTOM-CAB-APPROVAL"));
+    assert!(pos(&plan, "BACKUP-TOR") < pos(&plan, "CUSTOM-CAB-APPROVAL"));
     for code in ["APA", "SIN", "EUR", "MUC", "TOR"] {
         assert_eq!(
             pos(&plan, &format!("CUSTOM-NOTIFY-SITE-{code}")),

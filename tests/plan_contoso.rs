@@ -78,7 +78,7 @@ fn lon_switches_to_advanced_security_before_the_central_site_is_upgraded() {
 fn lon_sql01_is_upgraded_and_unreplicated_before_the_tests_and_upgrades_of_lon_and_par() {
     let plan = build(&contoso());
     for fix in ["SQL-UPG-LON-SQL01", "SQLREPL-OFF-LON-SQL01"] {
-        for then in ["DB-TEST-LON", "DB-TEST-PAR", "SITE-UPG-LON", "SITE-UPG-PAR"] {
+        for then in ["PREPARE-LON", "PREPARE-PAR", "SITE-UPG-LON", "SITE-UPG-PAR"] {
             assert_before(&plan, fix, then);
         }
     }
@@ -88,8 +88,12 @@ fn lon_sql01_is_upgraded_and_unreplicated_before_the_tests_and_upgrades_of_lon_a
         task(&plan, "SQL-UPG-LON-SQL01").server.as_deref(),
         Some("LON-SQL01")
     );
-    // NYC's SQL Server 2005 SP1 needs SP2 (UNCONFIRMED minimum) before NYC's test.
-    assert_before(&plan, "SQL-UPG-NYC-SMS01", "DB-TEST-NYC");
+    // NYC's SQL Server 2005 SP1 needs SP2 (an assumed minimum) before NYC's test.
+    assert_before(&plan, "SQL-UPG-NYC-SMS01", "PREPARE-NYC");
+    // The SQL Server upgrade waits for the SMS service pack of the site it hosts (K13), and
+    // the switch to advanced security for the computer-account rights (K12).
+    assert_before(&plan, "SMS-SP-LON", "SQL-UPG-LON-SQL01");
+    assert_before(&plan, "SQL-RIGHTS-LON-SQL01", "SECMODE-LON");
 }
 
 #[test]
@@ -103,8 +107,10 @@ fn nyc_removes_its_osd_feature_pack_before_its_upgrade_and_keeps_itmu() {
         t.details
     );
     assert_eq!(t.remedies, vec!["CHK-FP".to_string()]);
-    // ITMU is upgraded once, after the highest site that has it (CEN) is verified.
-    assert_before(&plan, "SITE-VERIFY-CEN", "ITMU-UPG-CEN");
+    // ITMU is upgraded once, after the highest site that has it (CEN) is verified and its
+    // sync host has a Configuration Manager 2007 client.
+    assert_before(&plan, "SITE-VERIFY-CEN", "ITMU-CLIENT-CEN");
+    assert_before(&plan, "ITMU-CLIENT-CEN", "ITMU-UPG-CEN");
     assert!(plan.task("ITMU-UPG-NYC").is_none());
 }
 
@@ -136,7 +142,6 @@ fn remote_mp_without_webdav_and_windows_2000_secondary_are_blockers_with_fixes()
         ("CHK-LEGACY", "LON"),
         ("CHK-SQLREPL", "LON"),
         ("CHK-SQLVER", "LON"),
-        ("CHK-KEYX", "NYC"),
         ("CHK-CAP", "LON"),
         ("CHK-DISK-DB", "NYC"),
         ("CHK-DISK-DB", "LON"),
@@ -193,37 +198,41 @@ fn database_growth_and_sql_server_shortfalls_match_the_reference_numbers() {
     );
 
     // The database test states its scratch space when the size is known.
-    let cen = task(&plan, "DB-TEST-CEN");
+    let item = |task_id: &str, id: &str| {
+        task(&plan, task_id)
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap_or_else(|| panic!("no item {id}"))
+            .text
+            .clone()
+    };
+    let cen = item("PREPARE-CEN", "PREPARE-CEN/TESTDBUPGRADE");
     assert!(
-        cen.details
-            .contains("18,000 MB (current database) + 35,400 MB (growth) = 53,400 MB"),
+        cen.contains("18,000 MB (current database) + 35,400 MB (growth) = 53,400 MB"),
         "{}",
-        cen.details
+        cen
     );
-    assert!(task(&plan, "DB-TEST-NYC")
-        .details
-        .contains("16,940 MB growth"));
-    assert!(task(&plan, "PREP-DISK-DB-NYC-SMS01")
-        .details
-        .contains("2,604 MB"));
+    assert!(item("PREPARE-NYC", "PREPARE-NYC/TESTDBUPGRADE").contains("16,940 MB"));
+    // NYC-SMS01 hosts the site server and the database: both needs come from the same disk.
+    assert!(item("PREPARE-NYC", "PREPARE-NYC/NYC-SMS01")
+        .contains("= 35,688 MB needed, 14,336 MB free: free or add 21,352 MB"));
 }
 
 #[test]
-fn the_hierarchy_is_walked_top_down_with_resync_gates() {
+fn the_hierarchy_is_upgraded_tier_by_tier_with_resync_gates() {
     let plan = build(&contoso());
     let upgrades: Vec<&str> = plan
         .tasks()
         .filter(|t| t.kind == "SITE-UPG")
         .map(|t| t.site.as_deref().unwrap())
         .collect();
-    // Central first; each child primary, then its secondaries, then its child primaries.
-    assert_eq!(upgrades, ["CEN", "LON", "MAN", "PAR", "NYC", "BOS", "PHL"]);
-    assert_before(&plan, "SITE-UPG-LON", "SITE-RESYNC-LON");
-    // The next sibling waits for the previous child primary's resync gate.
-    assert_before(&plan, "SITE-RESYNC-PAR", "SITE-UPG-NYC");
-    assert_before(&plan, "SITE-VERIFY-NYC", "SITE-UPG-BOS");
-    assert_before(&plan, "CONSOLE-KEEP-CEN", "SITE-UPG-LON");
-    assert_before(&plan, "PREREQ-RECHECK-BOS", "SITE-UPG-BOS");
+    // Central first; then tier 1 (LON, NYC) each with its secondaries; then tier 2 (PAR).
+    assert_eq!(upgrades, ["CEN", "LON", "MAN", "NYC", "BOS", "PHL", "PAR"]);
+    assert_before(&plan, "SITE-RESYNC-LON", "PREPARE-NYC");
+    assert_before(&plan, "SITE-RESYNC-NYC", "PREPARE-PAR");
+    assert_before(&plan, "POST-CHECK-NYC", "PREPARE-BOS");
+    assert_before(&plan, "CONSOLE-UPG", "POST-CHECK-CEN");
     assert!(plan.task("SITE-RESYNC-CEN").is_none() && plan.task("SITE-RESYNC-BOS").is_none());
     for code in ["CEN", "NYC", "BOS", "PHL", "LON", "PAR", "MAN"] {
         assert_before(
@@ -231,11 +240,9 @@ fn the_hierarchy_is_walked_top_down_with_resync_gates() {
             &format!("SITE-UPG-{code}"),
             &format!("SITE-VERIFY-{code}"),
         );
-        assert_before(
-            &plan,
-            &format!("SITE-VERIFY-{code}"),
-            &format!("CLIENT-UPG-{code}"),
-        );
+        assert_before(&plan, "KEY-EXCHANGE", &format!("PREPARE-{code}"));
+    }
+    for code in ["CEN", "NYC", "LON", "PAR"] {
         assert_before(
             &plan,
             &format!("SITE-VERIFY-{code}"),
@@ -243,15 +250,7 @@ fn the_hierarchy_is_walked_top_down_with_resync_gates() {
         );
         assert_before(
             &plan,
-            &format!(
-                "KEYX-{}",
-                match code {
-                    "CEN" => continue,
-                    "NYC" | "LON" => format!("CEN-{code}"),
-                    "BOS" | "PHL" => format!("NYC-{code}"),
-                    _ => format!("LON-{code}"),
-                }
-            ),
+            &format!("BACKUP-{code}"),
             &format!("SITE-UPG-{code}"),
         );
     }
@@ -259,37 +258,56 @@ fn the_hierarchy_is_walked_top_down_with_resync_gates() {
     assert_eq!(
         phases,
         [
-            "remediate",
-            "prepare",
-            "central",
-            "children",
-            "roles",
-            "consoles",
-            "clients",
-            "post"
+            "decisions",
+            "preparation",
+            "remediation",
+            "site-CEN",
+            "site-LON",
+            "site-NYC",
+            "site-PAR",
+            "after"
         ]
     );
-    let consoles: Vec<&str> = plan
-        .tasks()
-        .filter(|t| t.kind == "CONSOLE-UPG")
-        .map(|t| t.id.as_str())
+    let consoles: Vec<&str> = task(&plan, "CONSOLE-UPG")
+        .items
+        .iter()
+        .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(consoles, ["CONSOLE-UPG-ADM-WS01", "CONSOLE-UPG-ADM-WS02"]);
+    assert_eq!(consoles, ["CONSOLE-UPG/ADM-WS01", "CONSOLE-UPG/ADM-WS02"]);
     assert!(
         plan.task("ROLE-SLP-CEN").is_some(),
         "schema not extended and no SLP"
     );
-    assert_before(&plan, "ROLE-SUP-CEN", "ROLE-SUP-NYC");
+    let sups: Vec<&str> = task(&plan, "ROLE-SUP")
+        .items
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(sups, ["ROLE-SUP/CEN", "ROLE-SUP/NYC"], "top first");
+    let download = task(&plan, "PREP-DOWNLOAD");
     assert!(
-        plan.task("PREP-DOWNLOAD-CEN").is_none(),
+        !download.details.contains("CEN-SMS01"),
         "CEN-SMS01 has Internet access"
     );
-    assert!(plan.task("PREP-DOWNLOAD-NYC").is_some());
+    assert!(download.details.contains("NYC-SMS01"));
+    let nyc = task(&plan, "PREPARE-NYC");
+    let mp = nyc
+        .items
+        .iter()
+        .find(|i| i.id == "PREPARE-NYC/NYC-MP01")
+        .unwrap();
     assert!(
-        plan.task("PREP-PERMS-NYC-MP01").is_some() && plan.task("PREP-PERMS-CEN-SQL01").is_some()
+        mp.text.contains("computer account of NYC-SMS01"),
+        "{}",
+        mp.text
     );
+    let sms = nyc
+        .items
+        .iter()
+        .find(|i| i.id == "PREPARE-NYC/NYC-SMS01")
+        .unwrap();
     assert!(
-        plan.task("PREP-PERMS-NYC-SMS01").is_none(),
+        !sms.text.contains("computer account"),
         "SQL on the site server itself"
     );
 }
@@ -329,72 +347,37 @@ fn every_blocker_has_a_remediation_task_placed_before_the_upgrades_of_its_site()
     assert_eq!(sev, sorted);
     let lon = plan.sites.iter().find(|s| s.code == "LON").unwrap();
     assert_eq!(
-        lon.blockers, 6,
-        "path, security, legacy, key exchange, replication, SQL version"
+        lon.blockers, 5,
+        "path, security, legacy, replication, SQL version (key exchange is preparation, not a blocker)"
     );
-    // PAR's own key exchange plus the two on the SQL Server it shares with LON.
+    // The two on the SQL Server it shares with LON.
     let par = plan.sites.iter().find(|s| s.code == "PAR").unwrap();
-    assert_eq!(par.blockers, 3);
+    assert_eq!(par.blockers, 2);
+    assert!(plan
+        .findings
+        .iter()
+        .all(|f| f.code != "CHK-KEYX" || (f.severity == Severity::Warning && f.site.is_none())));
 }
-
-/// The 23 rows of the seed checklist (S1) and the task kind each became. If a kind disappears
-/// from the engine, or stops appearing in Contoso's plan, this fails for that row.
-const SEED: [(u8, &str); 23] = [
-    (1, "PREP-HW"),
-    (2, "PREP-OS"),
-    (3, "PREP-SW"),
-    (4, "PREP-OSUPD"),
-    (5, "PREP-SQLUPD"),
-    (6, "PREP-DISK-SITE"),
-    (7, "PREP-DISK-DB"),
-    (8, "PREP-SQL"),
-    (9, "DB-TEST"),
-    (10, "PREP-KEYX"),
-    (11, "PREP-PERMS"),
-    (12, "PREP-ADSCHEMA"),
-    (13, "PREP-PREREQ"),
-    (14, "PREREQ-FIX"),
-    (15, "PREP-DOWNLOAD"),
-    (16, "PREP-REBOOT"),
-    (17, "SITE-UPG"),
-    (18, "SITE-VERIFY"),
-    (19, "SITE-UPG"),
-    (20, "ROLE-NEW"),
-    (21, "CONSOLE-UPG"),
-    (22, "CLIENT-UPG"),
-    (23, "POST-CHECK"),
-];
 
 #[test]
 fn every_seed_checklist_row_maps_to_a_task_kind_present_in_the_plan() {
-    use cmplan::plan::tasks::{KINDS, SEED_ROWS};
+    use cmplan::model::SEED_ROWS;
     let plan = build(&contoso());
     assert_eq!(SEED_ROWS.len(), 23);
-    for (row, kind) in SEED {
-        let mapped = SEED_ROWS.iter().find(|r| r.row == row).unwrap();
+    for row in SEED_ROWS {
         assert!(
-            mapped.kinds.contains(&kind),
-            "seed row {row} no longer maps to {kind}"
-        );
-        assert!(
-            KINDS.iter().any(|k| k.kind == kind),
-            "seed row {row}: kind {kind} is gone"
-        );
-        assert!(
-            plan.tasks().any(|t| t.kind == kind),
-            "seed row {row}: no {kind} task in the plan"
+            row.kinds
+                .iter()
+                .any(|k| plan.tasks().any(|t| t.kind == k.as_str())),
+            "seed row {}: no task of {:?} in the plan",
+            row.row,
+            row.kinds
         );
     }
     // Row 17 is the central site, row 19 the children.
     assert_eq!(
         plan.tasks().find(|t| t.kind == "SITE-UPG").unwrap().id,
         "SITE-UPG-CEN"
-    );
-    let central = task(&plan, "SITE-UPG-CEN");
-    assert!(central.title.contains("Setup Wizard"), "{}", central.title);
-    assert_eq!(
-        task(&plan, "PREP-REBOOT-CEN-SMS01").expected_result,
-        "No files are flagged as pending restart before beginning the installation process."
     );
 }
 

@@ -200,6 +200,7 @@ fn hierarchy() -> impl Strategy<Value = Gen> {
                         feature_packs: packs,
                         children: Vec::new(),
                         depth: 0,
+                        wave: None,
                     });
                     let roles: Vec<Role> = ROLES
                         .iter()
@@ -280,6 +281,7 @@ fn environment(g: &Gen, sites: Vec<Site>, servers: Vec<Server>) -> Environment {
         },
         Estimates {
             database_mb_per_client: g.mb_per_client,
+            headroom_percent: cmplan::model::DEFAULT_HEADROOM_PERCENT,
         },
         (0..g.consoles)
             .map(|k| Console {
@@ -335,14 +337,8 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
             prop_assert!(upg(code).is_none(), "{} is done yet has an upgrade", code);
             prop_assert!(!plan.tasks().any(|t| t.site.as_deref() == Some(code)
                 && t.kind != "CUSTOM"
-                && [
-                    "SITE-UPG",
-                    "SITE-VERIFY",
-                    "CLIENT-UPG",
-                    "POST-CHECK",
-                    "DB-TEST"
-                ]
-                .contains(&t.kind.as_str())));
+                && ["SITE-UPG", "SITE-VERIFY", "POST-CHECK", "PREPARE"]
+                    .contains(&t.kind.as_str())));
             continue;
         }
         let me = upg(code);
@@ -355,17 +351,36 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
                 prop_assert!(verify < me, "{} upgraded before {} was verified", code, p);
             }
         }
-        if let Some(c) = order.get(format!("CLIENT-UPG-{code}").as_str()) {
-            prop_assert!(me < *c, "clients of {} before their site", code);
+        if let Some(c) = order.get("CLIENT-UPG") {
+            prop_assert!(me < *c, "clients before the upgrade of {}", code);
         }
         let verify = order[format!("SITE-VERIFY-{code}").as_str()];
-        let post = order[format!("POST-CHECK-{code}").as_str()];
-        prop_assert!(
-            me < verify && verify < post,
-            "{}: upgrade, verify, post-check out of order",
-            code
-        );
+        prop_assert!(me < verify, "{}: upgrade before verify", code);
+        if s.is_primary() {
+            let post = order[format!("POST-CHECK-{code}").as_str()];
+            prop_assert!(verify < post, "{}: verify before post-check", code);
+        }
     }
+    // Every site's runbook items lie between the previous upgrade and its own, in its wave.
+    let ups: Vec<&cmplan::plan::Task> = plan.tasks().filter(|t| t.kind == "SITE-UPG").collect();
+    for (k, up) in ups.iter().enumerate() {
+        let site = up.site.as_deref().unwrap();
+        let own = order[up.id.as_str()];
+        let prev = k.checked_sub(1).map(|p| order[ups[p].id.as_str()]);
+        for kind in ["PREPARE", "BACKUP"] {
+            let id = format!("{kind}-{site}");
+            if let Some(&at) = order.get(id.as_str()) {
+                prop_assert!(
+                    at < own && prev.is_none_or(|p| p < at),
+                    "{} outside its runbook",
+                    id
+                );
+                prop_assert_eq!(plan.task(&id).unwrap().wave, up.wave);
+            }
+        }
+    }
+    let waves: Vec<u32> = plan.tasks().map(|t| t.wave).collect();
+    prop_assert!(waves.windows(2).all(|w| w[0] <= w[1]), "waves decrease");
     // Every blocker has a fix in the plan, before the upgrade of the site it concerns.
     for f in &plan.findings {
         prop_assert!(

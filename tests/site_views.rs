@@ -107,7 +107,8 @@ fn the_nyc_checklist_has_every_task_of_nyc_and_its_secondaries_and_nothing_of_lo
         "SITE-UPG-BOS",
         "OS-UPG-PHL-SEC01",
         "WEBDAV-NYC-MP01",
-        "CLIENT-UPG-NYC",
+        "PREPARE-NYC",
+        "SITE-RESYNC-NYC",
     ] {
         assert!(listed.contains(id), "{id}");
     }
@@ -129,10 +130,10 @@ fn the_nyc_checklist_has_every_task_of_nyc_and_its_secondaries_and_nothing_of_lo
     assert!(md.contains("**Upgraded in:** wave 3"));
     let gate = md
         .lines()
-        .find(|l| l.starts_with("| SITE-RESYNC-PAR |"))
-        .expect("PAR's resync gate is a prerequisite");
-    assert!(gate.ends_with("| SITE-UPG-NYC |"), "{gate}");
-    assert!(md.contains("| SITE-VERIFY-CEN | CEN | 1 |"));
+        .find(|l| l.starts_with("| SITE-RESYNC-LON |"))
+        .expect("LON's resync gate is a prerequisite");
+    assert!(gate.contains("PREPARE-NYC"), "{gate}");
+    assert!(md.contains("| POST-CHECK-CEN | CEN | 1 |"));
 
     // The JSON checklist carries the same tasks and says what it is.
     let json: serde_json::Value =
@@ -172,7 +173,7 @@ fn per_site_writes_one_checklist_per_primary_and_an_unknown_site_is_a_usage_erro
     );
     // The central site's checklist carries the hierarchy-wide tasks.
     let cen = std::fs::read_to_string(dir.path().join("contoso-CEN.md")).unwrap();
-    assert!(task_items(&cen).contains(&"PREP-ADSCHEMA".to_string()));
+    assert!(task_items(&cen).contains(&"AD-SCHEMA".to_string()));
     // PAR's database is on LON-SQL01: its SQL Server upgrade is in PAR's checklist too.
     let par = std::fs::read_to_string(dir.path().join("contoso-PAR.md")).unwrap();
     assert!(task_items(&par).contains(&"SQL-UPG-LON-SQL01".to_string()));
@@ -257,7 +258,10 @@ fn the_hierarchy_diagram_is_written_beside_the_documents() {
     assert!(svg.trim_end().ends_with("</svg>"));
     assert_eq!(svg.matches("<g><title>").count(), 7, "one box per site");
     assert!(svg.contains("<title>NYC New York</title>"));
-    assert!(svg.contains(">4 blockers<"), "NYC's blockers");
+    assert!(
+        svg.contains(">3 blockers<"),
+        "NYC's blockers (key exchange is preparation)"
+    );
     assert!(svg.contains(">wave 3<"));
     // Not for the JSON alone.
     let json_only = tempfile::tempdir().unwrap();

@@ -62,10 +62,9 @@ fn check_waves(plan: &Plan) {
                     .unwrap()
             };
             assert!(pos(&s.code) > pos(parent));
-            // A child primary is in a later wave unless the walk reached it late (after a
-            // deeper subtree), when it shares its parent's wave.
-            if s.site_type == cmplan::model::SiteType::Primary && w == pw {
-                assert!(pw > s.depth as u32, "{} shares wave {w} too early", s.code);
+            // A child primary has a wave of its own unless the planner said otherwise.
+            if s.site_type == cmplan::model::SiteType::Primary {
+                assert!(w > pw, "{} shares wave {w} with its parent", s.code);
             }
         }
         assert_eq!(
@@ -84,13 +83,28 @@ fn check_waves(plan: &Plan) {
         plan.waves.last().map(|w| w.number),
         plan.tasks().last().map(|t| t.wave)
     );
-    // At most one wave per tier, plus preparation and the final wave.
-    let deepest = plan.sites.iter().map(|s| s.depth).max().unwrap_or(0);
-    assert!(
-        plan.waves.len() <= deepest + 2,
-        "{} waves",
-        plan.waves.len()
-    );
+    // One wave per primary runbook (a secondary goes with its parent), plus the one after
+    // the sites; each wave's label names the sites it upgrades and none says "tier".
+    let units = plan
+        .sites
+        .iter()
+        .filter(|s| !s.already_upgraded)
+        .filter(|s| {
+            s.site_type == cmplan::model::SiteType::Primary
+                || s.parent
+                    .as_deref()
+                    .is_none_or(|p| sites[p].already_upgraded)
+        })
+        .count();
+    assert!(plan.waves.len() <= units + 1, "{} waves", plan.waves.len());
+    for w in &plan.waves {
+        assert!(
+            w.sites.iter().all(|c| w.title.contains(c.as_str())),
+            "{}",
+            w.title
+        );
+        assert!(!w.title.contains("tier"));
+    }
 }
 
 #[test]
@@ -108,24 +122,35 @@ fn contoso_waves_follow_the_hierarchy_and_the_sequence() {
             ("CEN", Some(1)),
             ("LON", Some(2)),
             ("MAN", Some(2)),
-            ("PAR", Some(3)),
-            // NYC is tier 1 but waits for PAR's resync gate (siblings are sequential).
+            ("PAR", Some(4)),
+            // Tier by tier: NYC (tier 1) before PAR (tier 2).
             ("NYC", Some(3)),
             ("BOS", Some(3)),
             ("PHL", Some(3)),
         ]
     );
-    assert_eq!(plan.waves.len(), 4);
-    assert_eq!(plan.waves[0].title, "Preparation and the central site");
+    let titles: Vec<&str> = plan.waves.iter().map(|w| w.title.as_str()).collect();
     assert_eq!(
-        plan.waves[3].title,
-        "Roles, consoles, clients and post-upgrade checks"
+        titles,
+        [
+            "hierarchy preparation, then CEN",
+            "LON with MAN",
+            "NYC with BOS, PHL",
+            "PAR",
+            "after the sites: roles, clients, software updates, close-out"
+        ]
     );
-    // Remediation and preparation are in wave 1; clients and checks in the last wave.
+    // Decisions, preparation and the remediations gating CEN open wave 1; clients are last.
     assert_eq!(plan.task("SECMODE-LON").unwrap().wave, 1);
-    assert_eq!(plan.task("DB-TEST-PAR").unwrap().wave, 1);
-    assert_eq!(plan.task("CLIENT-UPG-CEN").unwrap().wave, 4);
-    assert_eq!(plan.task("POST-CHECK-PHL").unwrap().wave, 4);
+    assert_eq!(plan.task("PREPARE-PAR").unwrap().wave, 4);
+    assert_eq!(plan.task("CLIENT-UPG").unwrap().wave, 5);
+    let brief = plan.waves[0].brief.as_ref().unwrap();
+    assert_eq!(brief.risk, "high");
+    assert!(
+        brief.point_of_no_return.contains("first child site"),
+        "{}",
+        brief.point_of_no_return
+    );
 }
 
 #[test]
@@ -146,7 +171,7 @@ fn the_json_plan_carries_the_waves() {
     let plan = contoso();
     let json: serde_json::Value =
         serde_json::from_slice(&cmplan::render::json::render(&plan).unwrap()).unwrap();
-    let task = json["phases"][3]["tasks"]
+    let task = json["phases"][5]["tasks"]
         .as_array()
         .unwrap()
         .iter()
@@ -159,6 +184,7 @@ fn the_json_plan_carries_the_waves() {
     assert_eq!(json["sites"][1]["wave"], 2);
     assert_eq!(
         json["waves"][2]["sites"],
-        serde_json::json!(["PAR", "NYC", "BOS", "PHL"])
+        serde_json::json!(["NYC", "BOS", "PHL"])
     );
+    assert_eq!(json["waves"][2]["brief"]["risk"], "medium");
 }

@@ -297,6 +297,8 @@ fn contoso() -> Plan {
         phases,
         removed_tasks: vec![],
         changes: None,
+        assumptions: Vec::new(),
+        references: Vec::new(),
         servers: Vec::new(),
         waves: Vec::new(),
         scope: None,

@@ -20,8 +20,7 @@ pub fn json_schema() -> String {
         .into_root_schema_for::<Description>();
     let mut schema = serde_json::to_value(&schema).expect("a schema serialises");
     // The task kinds `[schedule.days]` accepts, listed for editors' completion.
-    let mut kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
-    kinds.push(crate::plan::tasks::CUSTOM_KIND);
+    let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
     kinds.push(super::validate::SECONDARY_UPGRADE_KIND);
     if let Some(days) = schema.pointer_mut("/definitions/ScheduleTable/properties/days") {
         days["propertyNames"] = serde_json::json!({ "enum": kinds });
@@ -63,6 +62,11 @@ struct PlanTable {
     prepared_by: Option<String>,
     /// Configuration Manager 2007 media used for the upgrade.
     target: TargetMedia,
+    /// Order of the child sites: `tiers` (default: every primary of a tier before any site of the
+    /// next) or `depth-first`.
+    order: Option<crate::model::SiteOrder>,
+    /// A child primary site upgraded first among the child sites, in its own wave.
+    pilot: Option<String>,
     /// First day work may be planned on (YYYY-MM-DD; in TOML also a bare date). With it, every
     /// task gets planned start and end dates and the critical path is marked.
     #[schemars(extend("format" = "date"))]
@@ -126,6 +130,10 @@ struct EstimatesTable {
     /// Extra site-database space per client during the upgrade, in MB (default 2.0).
     #[schemars(extend("exclusiveMinimum" = 0, "default" = 2.0))]
     database_mb_per_client: Option<f64>,
+    /// Extra database space for transaction log, tempdb and autogrowth, as a percentage of the
+    /// database growth (default 20; 0 turns it off).
+    #[schemars(range(min = 0))]
+    headroom_percent: Option<u32>,
 }
 
 #[derive(JsonSchema)]
@@ -171,6 +179,9 @@ struct SiteTable {
     legacy_clients: Option<u64>,
     /// Installed SMS 2003 feature packs: `itmu`, `osd`, `device-management`, or another name.
     feature_packs: Option<Vec<String>>,
+    /// The wave this site is upgraded in (a planner's override; never before its parent's wave).
+    #[schemars(range(min = 1))]
+    wave: Option<u32>,
 }
 
 #[derive(JsonSchema)]

@@ -31,6 +31,8 @@ pub const PLAN_KEYS: &[&str] = &[
     "prepared_by",
     "target",
     "start",
+    "order",
+    "pilot",
 ];
 pub const SCHEDULE_KEYS: &[&str] = &[
     "days",
@@ -54,7 +56,7 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 pub const ACTIVE_DIRECTORY_KEYS: &[&str] = &["schema_extended", "sites_publish"];
-pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client"];
+pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client", "headroom_percent"];
 pub const CONSOLE_KEYS: &[&str] = &["computer"];
 pub const SITE_KEYS: &[&str] = &[
     "code",
@@ -69,6 +71,7 @@ pub const SITE_KEYS: &[&str] = &[
     "clients",
     "legacy_clients",
     "feature_packs",
+    "wave",
 ];
 pub const SERVER_KEYS: &[&str] = &[
     "name",
@@ -226,9 +229,15 @@ pub(crate) fn validate(
                     .number(&f, "database_mb_per_client", true)
                     .map(|n| n.v)
                     .unwrap_or(DEFAULT_DATABASE_MB_PER_CLIENT),
+                headroom_percent: if f.get("headroom_percent").is_some() {
+                    cx.whole(&f, "headroom_percent") as f64
+                } else {
+                    crate::model::DEFAULT_HEADROOM_PERCENT
+                },
             }),
         None => Some(Estimates {
             database_mb_per_client: DEFAULT_DATABASE_MB_PER_CLIENT,
+            headroom_percent: crate::model::DEFAULT_HEADROOM_PERCENT,
         }),
     };
 
@@ -379,6 +388,7 @@ struct RawSite {
     clients: u64,
     legacy_clients: u64,
     feature_packs: Vec<String>,
+    wave: u64,
 }
 
 impl RawSite {
@@ -410,6 +420,7 @@ impl RawSite {
             feature_packs: self.feature_packs.clone(),
             children: Vec::new(),
             depth: 0,
+            wave: u32::try_from(self.wave).ok().filter(|w| *w > 0),
         })
     }
 }
@@ -1289,8 +1300,7 @@ impl Cx<'_, '_> {
     fn schedule(&mut self, f: &Fields<'_>) -> Option<Schedule> {
         let mut days = BTreeMap::new();
         if let Some(e) = f.get("days") {
-            let mut kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
-            kinds.push(crate::plan::tasks::CUSTOM_KIND);
+            let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
             kinds.push(SECONDARY_UPGRADE_KIND);
             let what = match self.syntax {
                 Syntax::Toml => "`[schedule.days]` table".to_string(),
@@ -1416,12 +1426,26 @@ impl Cx<'_, '_> {
             TargetMedia::parse,
             TargetMedia::ALL,
         );
+        let order = self.choice(
+            f,
+            "order",
+            false,
+            "site order",
+            crate::model::SiteOrder::parse,
+            crate::model::SiteOrder::ALL,
+        );
+        let pilot = self.site_code(f, "pilot", false);
         Some(PlanInfo {
             title: title?.v,
             organisation: organisation.map(|s| s.v),
             change_reference: change_reference.map(|s| s.v),
             prepared_by: prepared_by.map(|s| s.v),
             target: target?.v,
+            order: order.map_or(crate::model::SiteOrder::Tiers, |o| o.v),
+            pilot: match pilot {
+                CodeRef::Valid(c) => Some(c.v),
+                _ => None,
+            },
         })
     }
 
@@ -1468,6 +1492,7 @@ impl Cx<'_, '_> {
         let database_size_mb = self.number(&f, "database_size_mb", false).map(|n| n.v);
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
+        let wave = self.whole(&f, "wave");
         let feature_packs = self.strings(&f, "feature_packs").unwrap_or_default();
         // Free text like any name: the same character and length rules.
         for pack in feature_packs.iter().filter(|p| !p.v.is_empty()) {
@@ -1492,6 +1517,7 @@ impl Cx<'_, '_> {
             clients,
             legacy_clients,
             feature_packs,
+            wave,
         }
     }
 
@@ -1692,11 +1718,15 @@ impl Cx<'_, '_> {
                 return false;
             }
         };
-        let kinds: Vec<&str> = crate::plan::tasks::KINDS.iter().map(|k| k.kind).collect();
-        if kinds.contains(&kind.v.as_str()) {
+        // Current and retired kind names alike (a retired one resolves to its successor).
+        if crate::model::TaskKind::from_name(&kind.v).is_some() {
             return true;
         }
-        let custom = crate::plan::tasks::CUSTOM_KIND;
+        let kinds: Vec<&str> = crate::model::TaskKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect();
+        let custom = crate::model::CUSTOM_KIND;
         let hint = if kind.v == custom || kind.v.starts_with(&format!("{custom}-")) {
             format!("a custom task cannot be placed against another custom task: give the kind that one is placed against (its `{key}`)")
         } else {

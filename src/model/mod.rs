@@ -8,6 +8,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod kinds;
+
+pub use kinds::{KindScope, Section, SeedRow, TaskKind, CUSTOM_KIND, SEED_ROWS};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +134,10 @@ kebab_enum!(
     }
 );
 kebab_enum!(
+    /// The order in which child sites are upgraded (`plan.order`).
+    SiteOrder { Tiers => "tiers", DepthFirst => "depth-first" }
+);
+kebab_enum!(
     /// Where a company-specific task is inserted: once, or once for each site of a kind.
     CustomTaskScope {
         Hierarchy => "hierarchy",
@@ -159,6 +167,10 @@ pub struct PlanInfo {
     pub change_reference: Option<String>,
     pub prepared_by: Option<String>,
     pub target: TargetMedia,
+    /// `plan.order`: tier by tier (default) or depth-first.
+    pub order: SiteOrder,
+    /// `plan.pilot`: the child primary upgraded first among the child sites, in its own wave.
+    pub pilot: Option<SiteCode>,
 }
 
 /// `[active_directory]`.
@@ -173,7 +185,15 @@ pub struct ActiveDirectory {
 pub struct Estimates {
     /// Extra site-database space per client during the upgrade (seed checklist: 2 MB).
     pub database_mb_per_client: f64,
+    /// Extra database space for transaction log, tempdb and autogrowth, as a percentage of the
+    /// database growth (an assumption; 0 turns it off).
+    pub headroom_percent: f64,
 }
+
+/// Default for `estimates.headroom_percent`: no Microsoft figure exists; during the database
+/// upgrade the transaction log and tempdb grow with the data converted, and autogrowth steps
+/// overshoot, so this plan assumes a fifth of the growth on top of it.
+pub const DEFAULT_HEADROOM_PERCENT: f64 = 20.0;
 
 /// Default for `estimates.database_mb_per_client`: the seed checklist's "2 MB additional space per
 /// client" (upgrade-rules.md D5.1, from S1: a customer example, not an official sizing rule).
@@ -208,6 +228,8 @@ pub struct Site {
     pub children: Vec<SiteCode>,
     /// 0 for the central site.
     pub depth: usize,
+    /// `site.wave`: the planner's choice of wave (never before its parent's).
+    pub wave: Option<u32>,
 }
 
 impl Site {

@@ -12,7 +12,7 @@ use super::sources;
 use super::texts::Vars;
 use super::{fmt_int, fmt_num, os_label, sql_label, version_label, Ctx};
 use crate::model::{
-    OsVersion, Role, SchemaExtension, SecurityMode, SiteVersion, SqlVersion, TargetMedia,
+    OsVersion, Role, SchemaExtension, SecurityMode, SiteVersion, SqlVersion, TargetMedia, TaskKind,
 };
 
 /// Minimum operating system of a site server: Windows Server 2003 SP1 (R2.1, CONFIRMED by S32).
@@ -100,7 +100,7 @@ pub const RULES: &[Rule] = &[
         code: "CHK-OS",
         title: "Supported operating system",
         severity: Blocker,
-        source: "S32",
+        source: "S8",
         rule: "R2.1",
     },
     Rule {
@@ -127,8 +127,8 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "CHK-KEYX",
         title: "Public keys exchanged by hand",
-        severity: Blocker,
-        source: "S18",
+        severity: Warning,
+        source: "S40",
         rule: "R3.9",
     },
     Rule {
@@ -155,6 +155,13 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "CHK-DISK-DB",
         title: "Free disk for the site database growth",
+        severity: Warning,
+        source: "S1",
+        rule: "D5.1",
+    },
+    Rule {
+        code: "CHK-DISK-SERVER",
+        title: "Free disk for everything one computer holds (site server and databases together)",
         severity: Warning,
         source: "S1",
         rule: "D5.1",
@@ -204,7 +211,7 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 #[derive(Debug, Clone)]
 pub(crate) struct Remedy {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: TaskKind,
     pub variant: Option<&'static str>,
     pub site: Option<usize>,
     /// Server name as written in the description.
@@ -296,7 +303,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             SchemaExtension::Sms2003 => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
                 "The Active Directory schema is extended for SMS 2003 only: update it for Configuration Manager 2007 (extadsch.exe), before or after the upgrade; it does not harm SMS 2003.".into(),
-                Some("PREP-ADSCHEMA".into()),
+                Some("AD-SCHEMA".into()),
             ),
             SchemaExtension::None => a.raise(
                 "CHK-SCHEMA", None, None, None, None,
@@ -304,7 +311,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     "The Active Directory schema is not extended: Configuration Manager 2007 clients then need a server locator point to find their site{}. Decide whether to extend it (extadsch.exe) before the upgrade.",
                     if env.sites.len() > 1 { ", and public keys must be exchanged between sites by hand" } else { "" }
                 ),
-                Some("PREP-ADSCHEMA".into()),
+                Some("AD-SCHEMA".into()),
             ),
         }
         let has_slp = env
@@ -325,8 +332,22 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         );
     }
 
+    // Manual key exchange (K1): a preparation step, not a defect, so one warning for the
+    // hierarchy that says why, pointing at the one task that does it.
     let manual_keys = env.active_directory.schema_extended == SchemaExtension::None
         || !env.active_directory.sites_publish;
+    if any_upgrade && manual_keys && env.sites.len() > 1 {
+        let why = if env.active_directory.schema_extended == SchemaExtension::None {
+            "the Active Directory schema is not extended"
+        } else {
+            "the sites do not publish site data to Active Directory"
+        };
+        a.raise(
+            "CHK-KEYX", None, None, None, None,
+            format!("Sites cannot verify each other's public keys through Active Directory because {why}: once secure key exchange is required, the keys of every parent/child pair must be exchanged by hand (preinst /keyforparent, /keyforchild), or a parent keeps rejecting its child's data. The key-exchange preparation task does this, one item per pair."),
+            Some("KEY-EXCHANGE".into()),
+        );
+    }
 
     // Per-site rules, in hierarchy order.
     for i in 0..env.sites.len() {
@@ -377,12 +398,16 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         if let Some((variant, src, message)) = path {
             let id = a.remedy(Remedy {
                 id: format!("SMS-SP-{code}"),
-                kind: "SMS-SP",
+                kind: TaskKind::SmsSp,
                 variant,
                 site: Some(i),
                 server: None,
                 vars: vars(&[("version", version_label(site.version).to_string())]),
-                blocks_upgrade: vec![i],
+                // A child below SMS 2003 SP2 (SMS 2.0 above all) cannot stay under an upgraded
+                // parent: the parent's upgrade waits for it too.
+                blocks_upgrade: std::iter::once(i)
+                    .chain(parent.filter(|&p| ctx.upgrade[p]))
+                    .collect(),
                 blocks_db_test: if site.is_primary() { vec![i] } else { vec![] },
             });
             a.raise(
@@ -408,7 +433,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             };
             let id = a.remedy(Remedy {
                 id: format!("SECMODE-{code}"),
-                kind: "SECMODE",
+                kind: TaskKind::Secmode,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -432,7 +457,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             let id = a.remedy(Remedy {
                 id: format!("LEGACY-{code}"),
-                kind: "LEGACY",
+                kind: TaskKind::Legacy,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -458,7 +483,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             let list = packs.join(", ");
             let id = a.remedy(Remedy {
                 id: format!("FP-REMOVE-{code}"),
-                kind: "FP-REMOVE",
+                kind: TaskKind::FpRemove,
                 variant: None,
                 site: Some(i),
                 server: None,
@@ -471,23 +496,6 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 format!("{code} has SMS 2003 feature packs installed other than ITMU: {list}. Uninstall them before the upgrade (ITMU stays and is upgraded)."),
                 Some(id),
             );
-        }
-
-        // Manual key exchange with the parent (R3.9).
-        if let Some(p) = parent {
-            if manual_keys {
-                let pc = &ctx.site(p).code;
-                let why = if env.active_directory.schema_extended == SchemaExtension::None {
-                    "the Active Directory schema is not extended"
-                } else {
-                    "sites do not publish site data to Active Directory"
-                };
-                a.raise(
-                    "CHK-KEYX", None, None, Some(code.clone()), None,
-                    format!("Secure key exchange will be required and {why}: exchange public keys between {pc} and {code} by hand (preinst /keyforparent, /keyforchild), or {pc} rejects {code}'s data."),
-                    Some(format!("KEYX-{pc}-{code}")),
-                );
-            }
         }
 
         // Site server free disk (D5.5).
@@ -510,7 +518,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 a.raise(
                     "CHK-DISK-SITE", None, None, Some(code.clone()), Some(srv.name.clone()),
                     format!("Site server {} has {} GB free, below the {} GB minimum{with}: free space before the upgrade.", srv.name, fmt_num(gb), fmt_num(min)),
-                    Some(format!("PREP-DISK-SITE-{code}")),
+                    Some(format!("PREPARE-{code}")),
                 );
             }
         }
@@ -631,7 +639,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             OsVersion::Windows2000Sp4 if !db_only => {
                 let id = a.remedy(Remedy {
                     id: format!("OS-UPG-{}", s.id),
-                    kind: "OS-UPG",
+                    kind: TaskKind::OsUpg,
                     variant: Some("win2000"),
                     site: s.home(),
                     server: Some(name.clone()),
@@ -640,14 +648,14 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     blocks_db_test: vec![],
                 });
                 a.raise("CHK-OS", None, None, home.clone(), Some(name.clone()),
-                    format!("{name} runs Windows 2000 Server, which is not supported for site servers or site systems (UNCONFIRMED, R2.1): upgrade it to Windows Server 2003 SP1 or later, or move its roles to another server, before its site is upgraded."),
+                    format!("{name} runs Windows 2000 Server, on which Configuration Manager 2007 supports no site server and no site system role other than the site database server: upgrade it to Windows Server 2003 SP1 or later, rebuild it, or move its roles to another server (a small distribution-only secondary can become a branch distribution point), before its site is upgraded."),
                     Some(id));
             }
             os if os < MIN_SITE_SERVER_OS && !db_only => {
                 let severity = if is_site_server { Blocker } else { Warning };
                 let id = a.remedy(Remedy {
                     id: format!("OS-UPG-{}", s.id),
-                    kind: "OS-UPG",
+                    kind: TaskKind::OsUpg,
                     variant: Some("sp"),
                     site: s.home(),
                     server: Some(name.clone()),
@@ -662,7 +670,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             OsVersion::Windows2008 | OsVersion::Windows2008Sp2 if target == TargetMedia::Rtm => {
                 let id = a.remedy(Remedy {
                     id: "PREP-MEDIA".into(),
-                    kind: "PREP-MEDIA",
+                    kind: TaskKind::PrepMedia,
                     variant: None,
                     site: None,
                     server: None,
@@ -676,7 +684,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             OsVersion::Windows2008R2 => {
                 a.raise("CHK-OS", Some(Warning), Some(("S7", "R2.2")), home.clone(), Some(name.clone()),
-                    format!("{name} runs Windows Server 2008 R2; its support (from Configuration Manager 2007 SP2) is UNCONFIRMED in the reference: check the supported configurations before relying on it."),
+                    format!("{name} runs Windows Server 2008 R2; this plan assumes it is supported from Configuration Manager 2007 SP2 on: check the supported configurations before relying on it."),
                     None);
             }
             _ => {}
@@ -703,7 +711,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             };
             let id = a.remedy(Remedy {
                 id: format!("WEBDAV-{}", s.id),
-                kind: "WEBDAV",
+                kind: TaskKind::Webdav,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -725,7 +733,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             }
             let id = a.remedy(Remedy {
                 id: format!("WEBDAV-{}", s.id),
-                kind: "WEBDAV",
+                kind: TaskKind::Webdav,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -762,7 +770,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
         if srv.sql_replication {
             let id = a.remedy(Remedy {
                 id: format!("SQLREPL-OFF-{}", s.id),
-                kind: "SQLREPL-OFF",
+                kind: TaskKind::SqlreplOff,
                 variant: None,
                 site: s.home(),
                 server: Some(name.clone()),
@@ -780,9 +788,9 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
             let label = sql_label(sql);
             let codes = site_list(ctx, &hosted);
             let (variant, message, src) = if sql < SqlVersion::Sql2005Rtm {
-                (Some("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 (SP2 or later; UNCONFIRMED minimum, R2.9): upgrade SQL Server before the database test and the upgrade."), None)
+                (Some("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005, SP2 or later (the service-pack level is an assumption of this plan, see Assumptions): upgrade SQL Server before the database test and the upgrade."), None)
             } else if sql < MIN_SQL_VERSION {
-                (Some("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (UNCONFIRMED minimum, R2.9): apply the service pack before the database test and the upgrade."), None)
+                (Some("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (an assumption of this plan, see Assumptions): apply the service pack before the database test and the upgrade."), None)
             } else if sql >= SqlVersion::Sql2008Rtm && target == TargetMedia::Rtm {
                 (None, format!("{name} runs {label}, supported only with the Configuration Manager 2007 SP1 complete release: upgrade with SP1 (or later) media instead of {target_name}."), Some(("S6", "R2.10")))
             } else {
@@ -792,7 +800,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 let remedy = match variant {
                     Some(v) => Remedy {
                         id: format!("SQL-UPG-{}", s.id),
-                        kind: "SQL-UPG",
+                        kind: TaskKind::SqlUpg,
                         variant: Some(v),
                         site: s.home(),
                         server: Some(name.clone()),
@@ -802,7 +810,7 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                     },
                     None => Remedy {
                         id: "PREP-MEDIA".into(),
-                        kind: "PREP-MEDIA",
+                        kind: TaskKind::PrepMedia,
                         variant: None,
                         site: None,
                         server: None,
@@ -823,12 +831,23 @@ pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
                 );
             }
         }
+        // Site server and databases on one computer: their needs add up.
+        if let Some(k) = ctx.server_position(&srv.name) {
+            if let Some(d) = super::disk::need(ctx, est, k) {
+                let both = d.parts.len() > 1 && is_site_server;
+                if let Some(short) = d.shortfall_mb.filter(|s| *s > 0.0 && both) {
+                    a.raise("CHK-DISK-SERVER", None, None, home.clone(), Some(name.clone()),
+                        format!("{name} holds the site server and the site database: together they need {}, against {} MB free: short by {} MB. Free or add space before the database test and the upgrade.", d.sum_text(), fmt_num(d.free_mb.unwrap_or(0.0)), fmt_num(short)),
+                        home.as_ref().map(|h| format!("PREPARE-{h}")));
+                }
+            }
+        }
         // Database growth against free space (D5.1, D5.2).
         if let Some(plan) = sql_plans.get(srv.name.as_str()) {
             if let Some(short) = plan.shortfall_mb.filter(|s| *s > 0.0) {
                 a.raise("CHK-DISK-DB", None, None, home.clone(), Some(name.clone()),
                     format!("{name} is short by {} MB for the database growth of {codes}: {}. Free or add space before the database test and the upgrade.", fmt_num(short), plan.formula, codes = site_list(ctx, &plan_sites(ctx, &plan.sites))),
-                    Some(format!("PREP-DISK-DB-{}", s.id)));
+                    home.as_ref().map(|h| format!("PREPARE-{h}")));
             }
         }
     }

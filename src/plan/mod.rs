@@ -6,12 +6,15 @@
 //! - `estimates`: database growth per site and per SQL Server (§5);
 //! - `texts`: the task-text catalogue and its placeholders.
 
+pub mod assumptions;
+pub mod disk;
 pub mod estimates;
 pub mod findings;
+pub mod inventory;
 pub mod model;
 pub mod schedule;
+pub mod sequence;
 pub mod sources;
-pub mod tasks;
 pub mod texts;
 pub mod views;
 pub mod waves;
@@ -49,11 +52,11 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let ctx = Ctx::new(env);
     let est = estimates::estimate(&ctx);
     let analysis = findings::check(&ctx, &est);
-    let phases = tasks::sequence(&ctx, &est, &analysis, &texts)?;
+    let phases = sequence::sequence(&ctx, &est, &analysis, &texts)?;
     let mut findings = analysis.findings;
-    let (phases, custom_findings) = tasks::insert_custom_tasks(&ctx, phases)?;
+    let (phases, custom_findings) = sequence::insert_custom_tasks(&ctx, phases)?;
     findings.extend(custom_findings);
-    let phases = tasks::link_remedies(phases, &mut findings);
+    let phases = sequence::link_remedies(phases, &mut findings);
     findings::sort(&ctx, &mut findings);
 
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
@@ -125,18 +128,28 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         revision: opts.revision,
         database_mb_per_client: env.estimates.database_mb_per_client,
         sites,
-        sql_servers: est.sql_servers,
+        sql_servers: est.sql_servers.clone(),
         totals,
         findings,
         phases,
         removed_tasks: Vec::new(),
         changes: None,
         // What the diff between revisions compares for servers (regen::diff).
-        servers: crate::regen::server_inventory(env),
+        servers: inventory::server_inventory(env),
+        assumptions: Vec::new(),
+        references: Vec::new(),
         waves: Vec::new(),
         scope: None,
         schedule: None,
     };
+    for server in &mut plan.servers {
+        server.disk = ctx
+            .server_position(&server.name)
+            .filter(|&k| ctx.servers[k].in_scope)
+            .and_then(|k| disk::need(&ctx, &est, k));
+    }
+    plan.assumptions = assumptions::list(&plan, env.estimates.headroom_percent);
+    plan.references = assumptions::references(&plan);
     waves::assign(&mut plan);
     if let Some(s) = &env.schedule {
         schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));

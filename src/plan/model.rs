@@ -48,9 +48,15 @@ pub struct Plan {
     /// The calendar the dates were planned on; `None` without `plan.start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleSummary>,
+    /// Values without a Microsoft source, each with why and how to override it.
+    #[serde(default)]
+    pub assumptions: Vec<super::assumptions::Assumption>,
+    /// Every source a task or finding cites.
+    #[serde(default)]
+    pub references: Vec<Source>,
     /// Every server of the description with what a reviewer compares between revisions
     /// (added for regeneration: the "environment edits" summary of a plan diff needs it).
-    /// Filled by `regen::server_inventory`; absent in older plan JSON, hence the default.
+    /// Filled by `plan::inventory::server_inventory`; absent in older plan JSON, hence the default.
     #[serde(default)]
     pub servers: Vec<ServerSummary>,
 }
@@ -61,8 +67,7 @@ pub struct Plan {
 pub struct Wave {
     /// 1-based.
     pub number: u32,
-    /// e.g. "Preparation and the central site", "Child sites, tier 1", "Roles, consoles, clients
-    /// and post-upgrade checks".
+    /// What the wave holds, e.g. "hierarchy preparation, then CEN", "NYC with BOS, PHL".
     pub title: String,
     /// Sites upgraded in this wave (their `SITE-UPG` task is in it), in hierarchy order.
     pub sites: Vec<String>,
@@ -76,6 +81,25 @@ pub struct Wave {
     pub planned_start: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_end: Option<String>,
+    /// What the change board reads before approving the wave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<WaveBrief>,
+}
+
+/// The summary a change board signs for one wave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaveBrief {
+    /// Sites, servers and clients affected.
+    pub scope: String,
+    /// What stops while the window lasts.
+    pub impact: String,
+    /// `low`, `medium` or `high`.
+    pub risk: String,
+    pub risk_reason: String,
+    pub backout: String,
+    pub point_of_no_return: String,
+    /// The test results the board sees before approving.
+    pub evidence: String,
 }
 
 /// What part of the whole plan a document covers, and what it waits for.
@@ -155,6 +179,10 @@ pub struct ServerSummary {
     pub sql_replication: bool,
     pub free_disk_mb: Option<f64>,
     pub roles: Vec<String>,
+    /// What the upgrade takes from this server's free space, part by part (servers that serve
+    /// a site this plan upgrades and hold its site server or a site database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<super::disk::DiskNeed>,
 }
 
 /// One site as the plan sees it, with its disk estimate.

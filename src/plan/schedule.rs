@@ -31,7 +31,7 @@ pub const DEFAULT_CLIENT_DAYS_PER_1000: u32 = 1;
 pub const MAX_CLIENT_UPGRADE_DAYS: u32 = 10_000;
 
 /// Task kinds planned as late as their successors allow rather than as early as possible.
-pub const JUST_IN_TIME: &[&str] = &["PREREQ-RECHECK"];
+pub const JUST_IN_TIME: &[&str] = &["PREPARE"];
 
 /// How the schedule is computed (`plan.start` and `[schedule]` in the description).
 #[derive(Debug, Clone, PartialEq)]
@@ -277,7 +277,11 @@ fn duration(
 ) -> u32 {
     let site = task.site.as_deref();
     if task.kind == "CLIENT-UPG" {
-        let n = site.and_then(|s| clients.get(s)).copied().unwrap_or(0);
+        // One task for the whole hierarchy (its items per site), or one per site.
+        let n = match site {
+            Some(s) => clients.get(s).copied().unwrap_or(0),
+            None => clients.values().sum(),
+        };
         let thousands = u32::try_from(n.div_ceil(1000)).unwrap_or(u32::MAX);
         thousands
             .saturating_mul(config.client_days_per_1000)

@@ -16,7 +16,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("S9", "Configuration Manager In-Place Upgrade", "https://systemscenter.ru/smsv4.en/html/3bd5f7f9-66e1-425d-8da6-4b2ba592860e.htm"),
     ("S10", "Configuration Manager Side-By-Side Upgrade", "https://systemscenter.ru/smsv4.en/html/a3f4d3c8-1acb-460c-a29d-c5348a2c6b50.htm"),
     ("S11", "Upgrade strategies (in-place vs side-by-side)", "https://systemscenter.ru/smsv4.en/html/cf8e50bf-0e77-4e97-8025-7457c83c609c.htm"),
-    ("S12", "How to Test the Site Database Upgrade Process (ja-jp copy)", "https://learn.microsoft.com/ja-jp/previous-versions/system-center/configuration-manager-2007/bb693648(v=technet.10)"),
+    ("S12", "How to Test the Site Database Upgrade Process", "https://learn.microsoft.com/en-us/previous-versions/system-center/configuration-manager-2007/bb693648(v=technet.10)"),
     ("S13", "How to Upgrade to SMS 2003 SP2 (testdbupgrade in SMS 2003)", "http://technet.microsoft.com/en-us/library/cc179870.aspx"),
     ("S14", "About the Setup Prerequisite Checker", "http://systemscenter.ru/smsv4.en/html/4fbdbbcc-0f6d-4f4b-a652-d3decb093949.htm"),
     ("S15", "Setup Prerequisite Checks (bb680951), opening only", "https://www.laitimes.com/article/1bvu9_1db13.html"),
@@ -43,6 +43,13 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("S36", "Installing ConfigMgr 2007 R2 (Unleashed excerpt)", "http://programming4.us/enterprise/14938.aspx"),
     ("S38", "Known issue: mixed-version hierarchies (collections)", "https://systemscenter.ru/smsv4.en/html/161f2ef5-b3ad-4291-8b56-0c288d5dd93f.htm"),
     ("S39", "Component Status Properties (thresholds)", "https://systemscenter.ru/smsv4.en/html/d8577603-020d-42cc-a1c1-890eb0ba2a5e.htm"),
+    ("S40", "SMS 2003: Manually Transferring Site Keys", "http://technet.microsoft.com/en-us/library/cc179904(v=technet.10)"),
+    ("S41", "SMS 2003: Changing the security mode (advanced to standard only by recovery)", "http://technet.microsoft.com/en-us/library/cc179934(v=technet.10)"),
+    ("S42", "SMS 2003: Site server computer account rights on a remote SQL Server", "http://technet.microsoft.com/en-us/library/cc179669.aspx"),
+    ("S43", "SMS 2003 Security FAQ (advanced security under a standard-security parent)", "http://technet.microsoft.com/en-us/cc987808.aspx"),
+    ("S44", "Configuring software updates at the top of the hierarchy first", "http://systemscenter.ru/smsv4.en/html/c031a943-1e8b-487b-b549-790cc3d25f33.htm"),
+    ("S45", "Site-to-site communication: sender addresses and rate limits", "https://systemscenter.ru/smsv4.en/html/09261f9e-4263-4cc4-8217-ed681c24f213.htm"),
+    ("S46", "ITMU for Configuration Manager 2007: the synchronization host", "http://systemscenter.ru/itmu_smsv4.en/html/10ed10ac-e1d5-47e2-9b93-b460e0910e08.htm"),
 ];
 
 /// The source with reference id `id`, if the table has it.

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::tasks::{KINDS, PHASES};
+use super::sequence::PHASES;
 use super::PlanError;
+use crate::model::TaskKind;
 use crate::templates::Templates;
 
 /// Placeholder values for one task: name → text.
@@ -23,6 +24,16 @@ struct TasksFile {
     phases: BTreeMap<String, String>,
     #[serde(default)]
     tasks: BTreeMap<String, TextEntry>,
+    /// Checklist items under a task, keyed `KIND/item`.
+    #[serde(default)]
+    items: BTreeMap<String, ItemEntry>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemEntry {
+    text: Option<String>,
+    expected_result: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -32,6 +43,7 @@ struct TextEntry {
     expected_result: Option<String>,
     details: Option<String>,
     reference: Option<String>,
+    backout: Option<String>,
 }
 
 /// The texts of one task, placeholders filled in.
@@ -41,6 +53,8 @@ pub struct TaskText {
     pub expected_result: String,
     pub details: String,
     pub reference: String,
+    /// How to undo the task's change (kinds that change something).
+    pub backout: Option<String>,
 }
 
 /// The catalogue: embedded defaults, and the user's file over them. A user's entry wins over
@@ -50,6 +64,7 @@ pub struct TaskTexts {
     phases: BTreeMap<String, String>,
     defaults: BTreeMap<String, TextEntry>,
     user: BTreeMap<String, TextEntry>,
+    items: BTreeMap<String, ItemEntry>,
     /// Where a user file came from, for error messages.
     user_file: Option<String>,
 }
@@ -64,6 +79,7 @@ impl TaskTexts {
             phases: base.phases,
             defaults: base.tasks,
             user: BTreeMap::new(),
+            items: base.items,
             user_file: None,
         };
         let (text, from) = templates
@@ -74,6 +90,15 @@ impl TaskTexts {
             let user = parse(&text, &label)?;
             texts.phases.extend(user.phases);
             texts.user = user.tasks;
+            for (k, v) in user.items {
+                let e = texts.items.entry(k).or_default();
+                if v.text.is_some() {
+                    e.text = v.text;
+                }
+                if v.expected_result.is_some() {
+                    e.expected_result = v.expected_result;
+                }
+            }
             texts.user_file = Some(label);
         }
         Ok(texts)
@@ -128,6 +153,7 @@ impl TaskTexts {
         let expected = required("expected_result", field(|e| &e.expected_result))?;
         let details = field(|e| &e.details).cloned().unwrap_or_default();
         let reference = field(|e| &e.reference).cloned().unwrap_or_default();
+        let backout = field(|e| &e.backout).cloned();
         let fill = |text: &str, what: &str| {
             fill(
                 text,
@@ -141,7 +167,33 @@ impl TaskTexts {
             expected_result: fill(&expected, "expected_result")?,
             details: fill(&details, "details")?,
             reference: fill(&reference, "reference")?,
+            backout: match backout {
+                Some(b) => Some(fill(&b, "backout")?),
+                None => None,
+            },
         })
+    }
+
+    /// The text and expected result of the checklist item `key` (`KIND/item`).
+    pub fn item(&self, key: &str, vars: &Vars) -> Result<(String, String), PlanError> {
+        let e = self.items.get(key).ok_or_else(|| {
+            PlanError::TaskTexts(format!("{}: no [items.\"{key}\"]", self.origin()))
+        })?;
+        let what = format!("[items.\"{key}\"]");
+        let text = fill(e.text.as_deref().unwrap_or(""), vars, &what, self.origin())?;
+        let expected = fill(
+            e.expected_result.as_deref().unwrap_or(""),
+            vars,
+            &what,
+            self.origin(),
+        )?;
+        Ok((text, expected))
+    }
+
+    /// A phase title with `{site}`-style placeholders filled in.
+    pub fn phase_title_with(&self, id: &str, vars: &Vars) -> Result<String, PlanError> {
+        let t = self.phase_title(id)?;
+        fill(&t, vars, &format!("[phases] {id}"), self.origin())
     }
 
     /// Whether the catalogue has an entry for `key` (`KIND` or `KIND:variant`).
@@ -155,16 +207,29 @@ fn parse(text: &str, label: &str) -> Result<TasksFile, PlanError> {
         toml::from_str(text).map_err(|e| PlanError::TaskTexts(format!("{label}: {e}")))?;
     for key in file.tasks.keys() {
         let kind = key.split(':').next().unwrap_or(key);
-        if !KINDS.iter().any(|k| k.kind == kind) {
-            let valid: Vec<&str> = KINDS.iter().map(|k| k.kind).collect();
+        // A kind of an earlier release is accepted (and no longer used), so that an old
+        // user catalogue still loads.
+        if TaskKind::from_name(kind).is_none() {
+            let valid: Vec<&str> = TaskKind::ALL.iter().map(|k| k.as_str()).collect();
             return Err(PlanError::TaskTexts(format!(
                 "{label}: [tasks.\"{key}\"]: `{kind}` is not a task kind; the kinds are {}",
                 valid.join(", ")
             )));
         }
     }
+    // Phases of earlier releases are accepted (and no longer used), so an old catalogue loads.
+    const RETIRED_PHASES: &[&str] = &[
+        "remediate",
+        "prepare",
+        "central",
+        "children",
+        "roles",
+        "consoles",
+        "clients",
+        "post",
+    ];
     for id in file.phases.keys() {
-        if !PHASES.contains(&id.as_str()) {
+        if !PHASES.contains(&id.as_str()) && !RETIRED_PHASES.contains(&id.as_str()) {
             return Err(PlanError::TaskTexts(format!(
                 "{label}: [phases] `{id}` is not a phase; the phases are {}",
                 PHASES.join(", ")
@@ -236,8 +301,8 @@ mod tests {
     #[test]
     fn the_embedded_catalogue_has_a_title_for_every_kind_and_phase() {
         let texts = TaskTexts::load(&Templates::embedded()).unwrap();
-        for k in KINDS {
-            assert!(texts.has(k.kind), "tasks.toml has no entry for {}", k.kind);
+        for k in TaskKind::ALL {
+            assert!(texts.has(k.as_str()), "tasks.toml has no entry for {k}");
         }
         for p in PHASES {
             texts.phase_title(p).unwrap();
@@ -273,13 +338,44 @@ mod tests {
             "scratch_mb",
             "children",
             "clients",
+            "order",
+            "how",
+            "pilot",
+            "servers",
+            "why",
+            "point_of_no_return",
+            "version_build",
+            "waiting",
+            // checklist items
+            "child",
+            "parent_server",
+            "child_server",
+            "db_site",
+            "what",
+            "checks",
+            "scratch",
+            "params",
+            "including",
         ];
         let texts = TaskTexts::load(&Templates::embedded()).unwrap();
-        for (key, e) in &texts.defaults {
-            for text in [&e.title, &e.expected_result, &e.details, &e.reference]
-                .into_iter()
-                .flatten()
-            {
+        let tasks = texts.defaults.iter().map(|(k, e)| {
+            (
+                k,
+                vec![
+                    &e.title,
+                    &e.expected_result,
+                    &e.details,
+                    &e.reference,
+                    &e.backout,
+                ],
+            )
+        });
+        let items = texts
+            .items
+            .iter()
+            .map(|(k, e)| (k, vec![&e.text, &e.expected_result]));
+        for (key, fields) in tasks.chain(items) {
+            for text in fields.into_iter().flatten() {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find('{') {
                     let after = &rest[i + 1..];
@@ -307,7 +403,7 @@ mod tests {
             .task(
                 "SITE-UPG",
                 None,
-                &super::super::tasks::common_vars_for_test(),
+                &super::super::sequence::common_vars_for_test(),
             )
             .unwrap();
         assert_eq!(t.title, "Upgrade site NYC (Contoso wording)");

@@ -1,119 +1,18 @@
-//! Upgrade waves: the task sequence cut into numbered stretches that the change board approves,
-//! schedules and hands out as one unit.
-//!
-//! - Wave 1: remediation, preparation and the central site (with the central site's secondaries).
-//! - Then one wave per tier of child primaries, each with its secondaries.
-//! - Last: new roles, consoles, clients and the post-upgrade checks.
-//!
-//! How this relates to the sequence (which stays the engine's pre-order walk, R4.1–R4.5): waves
-//! are *contiguous* stretches of it. Walking the tasks in plan order, a task's wave is the
-//! largest of (a) its tier (1 + the depth of its primary: the site itself, or a secondary's
-//! parent), (b) the wave of the task before it and (c) the waves of the tasks it depends on. So a
-//! task's wave never decreases along a dependency (dependencies point backwards in the plan) nor
-//! along the plan, a site is never in an earlier wave than its parent, and there are at most
-//! (deepest tier + 2) waves however wide the hierarchy. Because siblings are upgraded strictly
-//! one after another (R4.3, the resync gate), a site that the walk reaches after a deeper one
-//! joins that deeper one's wave: in contoso, NYC waits for PAR's resync gate, so NYC (tier 1) is
-//! upgraded in PAR's wave 3; a child primary met that late shares its parent's wave, after it in
-//! the sequence. Wave numbers are then made consecutive (a tier whose sites are all already
-//! upgraded leaves no gap).
+//! Upgrade waves: each wave is one change the board approves (one request for change per
+//! window) and holds whole site runbooks. The engine gives every task its wave as it builds the
+//! sequence (`plan::sequence::order`); this module names the waves after what they hold
+//! ("NYC with BOS, PHL"), and writes the brief the board signs for each: scope, service impact,
+//! risk class with its reason, back-out and point of no return, test evidence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use super::model::{Plan, Wave};
+use super::model::{Plan, Wave, WaveBrief};
+use super::{fmt_int, fmt_num};
 use crate::model::SiteType;
 
-/// What a phase contributes to the wave rule.
-enum Base {
-    /// Remediation, preparation, the central site.
-    First,
-    /// Child-site upgrades: the tier of the task's primary (itself or its parent).
-    Tier,
-    /// Roles, consoles, clients, post-upgrade checks: one wave after everything else.
-    Last,
-    /// A phase this module does not know: stays in the current wave.
-    Current,
-}
-
-fn base_of(phase: &str) -> Base {
-    match phase {
-        "remediate" | "prepare" | "central" => Base::First,
-        "children" => Base::Tier,
-        "roles" | "consoles" | "clients" | "post" => Base::Last,
-        _ => Base::Current,
-    }
-}
-
-/// Assigns `Task::wave`, `SitePlan::wave` and `Plan::waves`. Call once the task sequence is final.
+/// Fills `SitePlan::wave` and `Plan::waves` from the tasks' waves. Call once the task sequence
+/// is final.
 pub fn assign(plan: &mut Plan) {
-    let index: HashMap<&str, usize> = plan
-        .sites
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.code.as_str(), i))
-        .collect();
-    // The primary whose tier a site follows: itself, or a secondary's parent.
-    let primary_of = |code: &str| -> Option<usize> {
-        let i = *index.get(code)?;
-        match plan.sites[i].site_type {
-            SiteType::Primary => Some(i),
-            SiteType::Secondary => plan.sites[i]
-                .parent
-                .as_deref()
-                .and_then(|p| index.get(p).copied()),
-        }
-    };
-    let mut waves: HashMap<String, u32> = HashMap::new();
-    let mut raw: Vec<Vec<u32>> = Vec::with_capacity(plan.phases.len());
-    let mut current = 1u32;
-    let mut last_tasks: Vec<(usize, usize)> = Vec::new();
-    for (p, phase) in plan.phases.iter().enumerate() {
-        let base = base_of(&phase.id);
-        let mut row = Vec::with_capacity(phase.tasks.len());
-        for (t, task) in phase.tasks.iter().enumerate() {
-            let own = match base {
-                Base::First => 1,
-                Base::Current => current,
-                Base::Last => {
-                    last_tasks.push((p, t));
-                    row.push(0);
-                    continue;
-                }
-                // Tier k (depth k - 1) is wave k at the earliest.
-                Base::Tier => match task.site.as_deref().and_then(primary_of) {
-                    Some(i) => plan.sites[i].depth as u32 + 1,
-                    None => current,
-                },
-            };
-            let after = task
-                .depends_on
-                .iter()
-                .filter_map(|d| waves.get(d).copied())
-                .max()
-                .unwrap_or(1);
-            let wave = own.max(current).max(after);
-            current = wave;
-            waves.insert(task.id.clone(), wave);
-            row.push(wave);
-        }
-        raw.push(row);
-    }
-    let last = current + 1;
-    for (p, t) in last_tasks {
-        raw[p][t] = last;
-    }
-    // Consecutive numbers, in order.
-    let used: std::collections::BTreeSet<u32> = raw.iter().flatten().copied().collect();
-    let dense: BTreeMap<u32, u32> = used
-        .into_iter()
-        .enumerate()
-        .map(|(n, w)| (w, n as u32 + 1))
-        .collect();
-    for (phase, row) in plan.phases.iter_mut().zip(&raw) {
-        for (task, w) in phase.tasks.iter_mut().zip(row) {
-            task.wave = dense[w];
-        }
-    }
     let upgrade_wave: HashMap<String, u32> = plan
         .tasks()
         .filter(|t| t.kind == "SITE-UPG")
@@ -141,6 +40,7 @@ fn summarise(plan: &Plan) -> Vec<Wave> {
                     last_task: task.id.clone(),
                     planned_start: None,
                     planned_end: None,
+                    brief: None,
                 });
                 phases_of.push(Vec::new());
             }
@@ -158,212 +58,228 @@ fn summarise(plan: &Plan) -> Vec<Wave> {
             }
         }
     }
-    let mut tier = 0;
+    let site_of: HashMap<&str, &super::model::SitePlan> =
+        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
     for (w, phases) in out.iter_mut().zip(&phases_of) {
         let has = |id: &str| phases.contains(&id);
-        w.title = if has("central") {
-            "Preparation and the central site".to_string()
-        } else if has("remediate") || has("prepare") {
-            if has("children") {
-                "Preparation and the first child sites".to_string()
-            } else {
-                "Preparation".to_string()
+        // Primaries lead, their secondaries follow ("NYC with BOS, PHL").
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for code in &w.sites {
+            let s = site_of[code.as_str()];
+            let parent_here = s.site_type == SiteType::Secondary
+                && s.parent.as_ref().is_some_and(|p| w.sites.contains(p));
+            if parent_here {
+                let p = s.parent.clone().unwrap_or_default();
+                if let Some(g) = groups.iter_mut().find(|g| g.0 == p) {
+                    g.1.push(code.clone());
+                    continue;
+                }
             }
-        } else if has("children") {
-            tier += 1;
-            format!("Child sites, tier {tier}")
-        } else {
-            "Roles, consoles, clients and post-upgrade checks".to_string()
+            groups.push((code.clone(), Vec::new()));
+        }
+        let sites = groups
+            .iter()
+            .map(|(l, f)| {
+                if f.is_empty() {
+                    l.clone()
+                } else {
+                    format!("{l} with {}", f.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        w.title = match (
+            has("decisions") || has("preparation") || has("remediation"),
+            sites.is_empty(),
+        ) {
+            (true, false) => format!("hierarchy preparation, then {sites}"),
+            (true, true) => "hierarchy preparation".to_string(),
+            (false, false) => sites,
+            (false, true) if has("after") => {
+                "after the sites: roles, clients, software updates, close-out".to_string()
+            }
+            (false, true) => "company-specific tasks".to_string(),
         };
+        w.brief = Some(brief(plan, w, &site_of));
     }
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{SecurityMode, SiteVersion, TargetMedia};
-    use crate::plan::model::{Phase, SitePlan, Task, Totals};
-
-    fn site(code: &str, t: SiteType, parent: Option<&str>, depth: usize) -> SitePlan {
-        SitePlan {
-            code: code.into(),
-            name: code.into(),
-            site_type: t,
-            parent: parent.map(Into::into),
-            version: SiteVersion::Sms2003Sp3,
-            security: SecurityMode::Advanced,
-            depth,
-            site_server: format!("{code}-SMS01"),
-            database_server: None,
-            database_size_mb: None,
-            clients: 0,
-            legacy_clients: 0,
-            subtree_clients: 0,
-            database_growth_mb: 0.0,
-            formula: String::new(),
-            already_upgraded: false,
-            blockers: 0,
-            wave: None,
+/// What the board reads before it approves a wave.
+fn brief(plan: &Plan, w: &Wave, site_of: &HashMap<&str, &super::model::SitePlan>) -> WaveBrief {
+    let tasks: Vec<&super::model::Task> = plan.tasks().filter(|t| t.wave == w.number).collect();
+    let mut servers: Vec<String> = Vec::new();
+    for code in &w.sites {
+        let s = site_of[code.as_str()];
+        for n in std::iter::once(&s.site_server).chain(s.database_server.as_ref()) {
+            if !servers.contains(n) {
+                servers.push(n.clone());
+            }
         }
     }
-
-    fn task(kind: &str, site: Option<&str>, deps: &[&str]) -> Task {
-        Task {
-            id: match site {
-                Some(s) => format!("{kind}-{s}"),
-                None => kind.into(),
+    for t in &tasks {
+        if let Some(n) = &t.server {
+            if !servers.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                servers.push(n.clone());
+            }
+        }
+        for it in &t.items {
+            if let Some(n) = &it.server {
+                if !servers.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                    servers.push(n.clone());
+                }
+            }
+        }
+    }
+    let clients: u64 = w
+        .sites
+        .iter()
+        .map(|c| site_of[c.as_str()].clients + site_of[c.as_str()].legacy_clients)
+        .sum();
+    let scope = if w.sites.is_empty() {
+        let changes: Vec<&str> = tasks
+            .iter()
+            .filter(|t| t.backout.is_some())
+            .map(|t| t.id.as_str())
+            .collect();
+        if changes.is_empty() {
+            format!("{} tasks; no site is upgraded in this wave.", tasks.len())
+        } else {
+            format!(
+                "{} tasks; no site is upgraded in this wave. Changes: {}.",
+                tasks.len(),
+                changes.join(", ")
+            )
+        }
+    } else {
+        format!(
+            "sites {}; servers {}; {} clients assigned to or located at these sites.",
+            w.sites.join(", "),
+            if servers.is_empty() {
+                "none".to_string()
+            } else {
+                servers.join(", ")
             },
-            kind: kind.into(),
-            site: site.map(Into::into),
-            server: None,
-            title: String::new(),
-            expected_result: String::new(),
-            details: String::new(),
-            reference: String::new(),
-            depends_on: deps.iter().map(|d| d.to_string()).collect(),
-            remedies: Vec::new(),
-            progress: None,
-            wave: 0,
-            planned_start: None,
-            planned_end: None,
-            critical: false,
-            items: Vec::new(),
-            backout: None,
-        }
-    }
-
-    fn phase(id: &str, tasks: Vec<Task>) -> Phase {
-        Phase {
-            id: id.into(),
-            title: id.into(),
-            tasks,
-        }
-    }
-
-    /// CEN → A (→ A1 primary, AS secondary), CEN → B; pre-order CEN, A, AS, A1, B.
-    fn plan() -> Plan {
-        use SiteType::*;
-        let sites = vec![
-            site("CEN", Primary, None, 0),
-            site("AAA", Primary, Some("CEN"), 1),
-            site("ASS", Secondary, Some("AAA"), 2),
-            site("AA1", Primary, Some("AAA"), 2),
-            site("BBB", Primary, Some("CEN"), 1),
-        ];
-        let phases = vec![
-            phase("prepare", vec![task("PREP-ADSCHEMA", None, &[])]),
-            phase(
-                "central",
-                vec![task("SITE-UPG", Some("CEN"), &["PREP-ADSCHEMA"])],
+            fmt_int(clients)
+        )
+    };
+    let impact = if w.sites.is_empty() {
+        "Each remediation stops the services it changes while it runs (stated in its task); sites keep working between changes.".to_string()
+    } else {
+        format!(
+            "While each of {} is upgraded: no software distribution, inventory or status processing at that site or for the sites below it, and no console access to it; clients keep working with what they have and queue their data. Data from child sites queues at the parent until the resync gate is passed.",
+            w.sites.join(", ")
+        )
+    };
+    let irreversible: Vec<&str> = tasks
+        .iter()
+        .filter(|t| t.kind == "SECMODE")
+        .map(|t| t.id.as_str())
+        .collect();
+    let central = w.sites.iter().any(|c| site_of[c.as_str()].parent.is_none());
+    let db_changes: Vec<&str> = tasks
+        .iter()
+        .filter(|t| matches!(t.kind.as_str(), "SMS-SP" | "SQL-UPG" | "OS-UPG"))
+        .map(|t| t.id.as_str())
+        .collect();
+    let (risk, reason) = if central {
+        (
+            "high",
+            "it upgrades the central site, which every other site reports to".to_string(),
+        )
+    } else if !irreversible.is_empty() {
+        (
+            "high",
+            format!(
+                "{} cannot be undone except by site recovery",
+                irreversible.join(", ")
             ),
-            phase(
-                "children",
-                vec![
-                    task("SITE-UPG", Some("AAA"), &["SITE-UPG-CEN"]),
-                    task("SITE-RESYNC", Some("AAA"), &["SITE-UPG-AAA"]),
-                    task("SITE-UPG", Some("ASS"), &["SITE-UPG-AAA"]),
-                    task("SITE-UPG", Some("AA1"), &["SITE-RESYNC-AAA"]),
-                    task("SITE-RESYNC", Some("AA1"), &["SITE-UPG-AA1"]),
-                    task("SITE-UPG", Some("BBB"), &["SITE-RESYNC-AA1"]),
-                    task("SITE-RESYNC", Some("BBB"), &["SITE-UPG-BBB"]),
-                ],
+        )
+    } else if !db_changes.is_empty() {
+        (
+            "medium",
+            format!(
+                "{} change site databases or servers in place",
+                db_changes.join(", ")
             ),
-            phase(
-                "clients",
-                vec![task("CLIENT-UPG", Some("BBB"), &["SITE-UPG-BBB"])],
-            ),
-        ];
-        Plan {
-            title: "t".into(),
-            organisation: None,
-            change_reference: None,
-            prepared_by: None,
-            target: TargetMedia::Sp1,
-            target_name: String::new(),
-            date: "2027-01-01".into(),
-            input_digest: String::new(),
-            revision: 1,
-            database_mb_per_client: 2.0,
-            sites,
-            sql_servers: Vec::new(),
-            totals: Totals {
-                sites: 5,
-                primary_sites: 4,
-                secondary_sites: 1,
-                sites_to_upgrade: 5,
-                clients: 0,
-                legacy_clients: 0,
-                database_growth_mb: 0.0,
-                tasks: 10,
-                blockers: 0,
-                warnings: 0,
-                infos: 0,
-            },
-            findings: Vec::new(),
-            phases,
-            removed_tasks: Vec::new(),
-            changes: None,
-            servers: Vec::new(),
-            waves: Vec::new(),
-            scope: None,
-            schedule: None,
-        }
-    }
-
-    fn wave(plan: &Plan, id: &str) -> u32 {
-        plan.task(id).unwrap().wave
-    }
-
-    #[test]
-    fn a_later_sibling_joins_the_wave_of_the_deeper_subtree_it_waits_for() {
-        let mut p = plan();
-        assign(&mut p);
-        assert_eq!(wave(&p, "PREP-ADSCHEMA"), 1);
-        assert_eq!(wave(&p, "SITE-UPG-CEN"), 1);
-        assert_eq!(wave(&p, "SITE-UPG-AAA"), 2);
-        assert_eq!(
-            wave(&p, "SITE-UPG-ASS"),
-            2,
-            "a secondary goes with its parent"
-        );
-        assert_eq!(wave(&p, "SITE-UPG-AA1"), 3);
-        // BBB is tier 1 but waits for AA1's resync gate (siblings are sequential).
-        assert_eq!(wave(&p, "SITE-UPG-BBB"), 3);
-        assert_eq!(wave(&p, "CLIENT-UPG-BBB"), 4);
-        let sites: Vec<(String, Option<u32>)> =
-            p.sites.iter().map(|s| (s.code.clone(), s.wave)).collect();
-        assert_eq!(sites[3], ("AA1".to_string(), Some(3)));
-        let titles: Vec<&str> = p.waves.iter().map(|w| w.title.as_str()).collect();
-        assert_eq!(
-            titles,
-            [
-                "Preparation and the central site",
-                "Child sites, tier 1",
-                "Child sites, tier 2",
-                "Roles, consoles, clients and post-upgrade checks"
-            ]
-        );
-        assert_eq!(p.waves[2].sites, ["AA1", "BBB"]);
-        assert_eq!(p.waves.iter().map(|w| w.tasks).sum::<usize>(), 10);
-    }
-
-    #[test]
-    fn an_already_upgraded_tier_leaves_no_gap_in_the_numbers() {
-        let mut p = plan();
-        // CEN and AAA already upgraded: their tasks are gone, AA1 and BBB remain.
-        p.sites[0].already_upgraded = true;
-        p.sites[1].already_upgraded = true;
-        p.phases.remove(1);
-        p.phases[1].tasks.drain(0..3);
-        for t in &mut p.phases[1].tasks {
-            t.depends_on.retain(|d| !d.ends_with("AAA"));
-        }
-        assign(&mut p);
-        let numbers: Vec<u32> = p.waves.iter().map(|w| w.number).collect();
-        assert_eq!(numbers, [1, 2, 3]);
-        assert_eq!(wave(&p, "SITE-UPG-AA1"), 2);
-        assert_eq!(wave(&p, "SITE-UPG-BBB"), 2);
-        assert_eq!(p.sites[1].wave, None);
+        )
+    } else if w
+        .sites
+        .iter()
+        .any(|c| site_of[c.as_str()].site_type == SiteType::Primary)
+    {
+        (
+            "medium",
+            "it upgrades a primary site and its database".to_string(),
+        )
+    } else if !w.sites.is_empty() {
+        (
+            "low",
+            "it upgrades secondary sites only, which are reinstalled if needed".to_string(),
+        )
+    } else {
+        ("low", "no site or database is changed".to_string())
+    };
+    let mut irreversible_all: Vec<String> = irreversible.iter().map(|s| s.to_string()).collect();
+    let backout = if w.sites.is_empty() {
+        "each change states its own back-out under its task.".to_string()
+    } else {
+        "a primary site is restored from the backup taken in this window (Backup SMS Site Server task, SMS 2003 Recovery Expert); a secondary site is reinstalled as SMS 2003; each remediation states its own back-out.".to_string()
+    };
+    let point = tasks
+        .iter()
+        .filter(|t| t.kind == "SITE-UPG")
+        .filter_map(|t| {
+            t.backout
+                .as_deref()
+                .and_then(|b| b.split("Point of no return: ").nth(1))
+                .map(|p| {
+                    format!(
+                        "{}: {}",
+                        t.site.clone().unwrap_or_default(),
+                        p.trim_end_matches('.')
+                    )
+                })
+        })
+        .collect::<Vec<_>>();
+    irreversible_all.sort();
+    let point_of_no_return = if !point.is_empty() {
+        point.join("; ")
+    } else if !irreversible_all.is_empty() {
+        format!(
+            "{} (irreversible except by site recovery)",
+            irreversible_all.join(", ")
+        )
+    } else {
+        "none in this wave".to_string()
+    };
+    let growth: f64 = w
+        .sites
+        .iter()
+        .map(|c| site_of[c.as_str()].database_growth_mb)
+        .sum();
+    let evidence = if w
+        .sites
+        .iter()
+        .any(|c| site_of[c.as_str()].site_type == SiteType::Primary)
+    {
+        format!(
+            "the lab rehearsal (LAB-REHEARSAL) and its measured Setup duration; the testdbupgrade result of each primary site's database in this wave ({} MB growth expected); the prerequisite checker's report, no older than 7 days; the verified backups.",
+            fmt_num(growth)
+        )
+    } else if !w.sites.is_empty() {
+        "the prerequisite checker's report for each secondary site, no older than 7 days."
+            .to_string()
+    } else {
+        "the backups taken before each change.".to_string()
+    };
+    WaveBrief {
+        scope,
+        impact,
+        risk: risk.to_string(),
+        risk_reason: reason,
+        backout,
+        point_of_no_return,
+        evidence,
     }
 }

@@ -869,6 +869,7 @@ fn diff_servers(old: &Plan, new: &Plan) -> Vec<EnvironmentEdit> {
                 sql_replication: false,
                 free_disk_mb: s.free_disk_mb,
                 roles: Vec::new(),
+                disk: None,
             })
             .collect()
     };

@@ -18,24 +18,7 @@ pub use diff::{diff, PlanDiff};
 pub use report::{render_json, render_md, render_text, DiffFormat};
 pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
 
-use crate::model::Environment;
-use crate::plan::{Plan, RecordedTask, ServerSummary};
-
-/// The servers of the description, as the plan keeps them for comparing revisions.
-pub fn server_inventory(env: &Environment) -> Vec<ServerSummary> {
-    env.servers
-        .iter()
-        .map(|s| ServerSummary {
-            name: s.name.clone(),
-            site: s.site.as_ref().map(|c| c.to_string()),
-            os: s.os.to_string(),
-            sql: s.sql.map(|v| v.to_string()),
-            sql_replication: s.sql_replication,
-            free_disk_mb: s.free_disk_gb.map(|gb| gb * 1024.0),
-            roles: s.roles.iter().map(|r| r.to_string()).collect(),
-        })
-        .collect()
-}
+use crate::plan::{Plan, RecordedTask};
 
 /// What carrying over did, for the message printed after `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

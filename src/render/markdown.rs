@@ -762,6 +762,7 @@ pub fn view(plan: &Plan) -> Value {
             s.insert("shortfall_state".into(), json!(shortfall_state));
         }
     }
+    let mut wave_seen = std::collections::BTreeSet::new();
     if let Some(Value::Array(phases)) = obj.get_mut("phases") {
         // A part of the plan (a wave, a site) keeps the whole plan's phase numbers.
         let numbers = plan
@@ -773,6 +774,21 @@ pub fn view(plan: &Plan) -> Value {
             p.insert(
                 "number".into(),
                 json!(numbers.get(i).copied().unwrap_or(i + 1)),
+            );
+            // The first phase of each wave opens with the wave's brief for the change board.
+            let opens = plan_phase
+                .tasks
+                .first()
+                .filter(|t| wave_seen.insert(t.wave))
+                .and_then(|t| plan.waves.iter().find(|w| w.number == t.wave));
+            p.insert(
+                "opens_wave".into(),
+                opens.map_or(Value::Null, |w| {
+                    let mut v = serde_json::to_value(w).expect("a wave serialises");
+                    v["planned_start"] = json!(w.planned_start);
+                    v["planned_end"] = json!(w.planned_end);
+                    v
+                }),
             );
             p.insert("task_count".into(), json!(plan_phase.tasks.len()));
             if let Some(Value::Array(tasks)) = p.get_mut("tasks") {
@@ -791,6 +807,20 @@ pub fn view(plan: &Plan) -> Value {
                     t.insert("planned_start".into(), json!(plan_task.planned_start));
                     t.insert("planned_end".into(), json!(plan_task.planned_end));
                     t.insert("critical".into(), json!(plan_task.critical));
+                    t.insert("backout".into(), json!(plan_task.backout));
+                    let items: Vec<Value> = plan_task
+                        .items
+                        .iter()
+                        .map(|it| {
+                            let mut v = serde_json::to_value(it).expect("an item serialises");
+                            let done =
+                                it.progress.as_ref().map(|p| p.status) == Some(TaskStatus::Done);
+                            v["done"] = json!(done);
+                            v["expected_result"] = json!(it.expected_result);
+                            v
+                        })
+                        .collect();
+                    t.insert("items".into(), Value::Array(items));
                 }
             }
         }

@@ -33,6 +33,7 @@ pub fn site(
         feature_packs: Vec::new(),
         children: Vec::new(),
         depth: 0,
+        wave: None,
     }
 }
 
@@ -58,6 +59,8 @@ pub fn plan_info(target: TargetMedia) -> PlanInfo {
         change_reference: Some("CHG-2027-0042".into()),
         prepared_by: Some("Jane Planner".into()),
         target,
+        order: cmplan::model::SiteOrder::Tiers,
+        pilot: None,
     }
 }
 
@@ -210,6 +213,7 @@ pub fn environment(sites: Vec<Site>, servers: Vec<Server>, custom: Vec<CustomTas
         },
         Estimates {
             database_mb_per_client: 2.0,
+            headroom_percent: cmplan::model::DEFAULT_HEADROOM_PERCENT,
         },
         vec![
             Console {

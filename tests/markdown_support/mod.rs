@@ -304,6 +304,8 @@ pub fn sample_plan() -> Plan {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        assumptions: Vec::new(),
+        references: Vec::new(),
         servers: Vec::new(),
         waves: Vec::new(),
         scope: None,

@@ -181,6 +181,8 @@ pub fn small_plan() -> Plan {
         phases,
         removed_tasks: Vec::new(),
         changes: None,
+        assumptions: Vec::new(),
+        references: Vec::new(),
         servers: vec![ServerSummary {
             name: "NYC-SMS01".into(),
             site: Some("NYC".into()),
@@ -189,6 +191,7 @@ pub fn small_plan() -> Plan {
             sql_replication: false,
             free_disk_mb: Some(14.0 * 1024.0),
             roles: vec!["distribution-point".into()],
+            disk: None,
         }],
         waves: Vec::new(),
         scope: None,
