@@ -37,15 +37,15 @@ fn custom_tasks_before_a_kind_come_first_and_hold_it_back() {
         servers,
         vec![
             custom_before("FREEZE", "SITE-UPG", CustomTaskScope::EachPrimary),
-            custom_before("CAB", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
-            custom("AFTER-SCHEMA", "PREP-ADSCHEMA", CustomTaskScope::Hierarchy),
+            custom_before("CAB", "AD-SCHEMA", CustomTaskScope::Hierarchy),
+            custom("AFTER-SCHEMA", "AD-SCHEMA", CustomTaskScope::Hierarchy),
         ],
     );
     let plan = build(&env);
     let ids: Vec<&str> = plan.tasks().map(|t| t.id.as_str()).collect();
     let next = |id: &str| ids[pos(&plan, id) + 1];
-    assert_eq!(next("CUSTOM-CAB"), "PREP-ADSCHEMA");
-    assert_eq!(next("PREP-ADSCHEMA"), "CUSTOM-AFTER-SCHEMA");
+    assert_eq!(next("CUSTOM-CAB"), "AD-SCHEMA");
+    assert_eq!(next("AD-SCHEMA"), "CUSTOM-AFTER-SCHEMA");
     for site in ["CEN", "LON", "PAR", "NYC"] {
         let freeze = format!("CUSTOM-FREEZE-{site}");
         let upgrade = format!("SITE-UPG-{site}");

@@ -48,13 +48,23 @@ fn contoso_workbook_matches_the_plan() {
     );
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
 
-    // One Checklist row per task, in plan order, each with its phase.
+    // One Checklist row per task, in plan order, each followed by a row per sub-item; each row
+    // with its phase.
     let checklist = wb.worksheet_range("Checklist").unwrap();
     let expected: Vec<(String, String)> = plan
         .phases
         .iter()
-        .flat_map(|p| p.tasks.iter().map(move |t| (t.id.clone(), p.title.clone())))
+        .flat_map(|p| {
+            p.tasks.iter().flat_map(move |t| {
+                std::iter::once((t.id.clone(), p.title.clone()))
+                    .chain(t.items.iter().map(move |i| (i.id.clone(), p.title.clone())))
+            })
+        })
         .collect();
+    assert!(
+        expected.len() > plan.tasks().count(),
+        "contoso has sub-items"
+    );
     let rows = checklist.end().unwrap().0 as usize;
     assert_eq!(rows, expected.len());
     for (i, (id, phase)) in expected.iter().enumerate() {
