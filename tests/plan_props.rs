@@ -384,8 +384,8 @@ fn check_invariants(env: &Environment, plan: &Plan) -> Result<(), TestCaseError>
     // Every blocker has a fix in the plan, before the upgrade of the site it concerns.
     for f in &plan.findings {
         prop_assert!(
-            cmplan::plan::findings::rule(&f.code).is_some(),
-            "{} not in RULES",
+            cmplan::plan::findings::RuleCode::parse(&f.code).is_some(),
+            "{} is not a rule code",
             f.code
         );
         prop_assert!(cmplan::plan::sources::source(&f.source.id).is_some());

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::estimates::{Estimates, MB_PER_GB};
-use super::findings::{SITE_SERVER_MIN_FREE_GB, SITE_SERVER_MIN_FREE_GB_OSD};
+use super::findings::{site_server_min_free_gb, uses_osd};
 use super::Ctx;
 
 /// What one server needs, part by part.
@@ -37,17 +37,11 @@ pub(crate) fn need(ctx: &Ctx, est: &Estimates, k: usize) -> Option<DiskNeed> {
         .filter(|&i| ctx.upgrade[i])
         .collect();
     if !site_of.is_empty() {
-        let osd = site_of.iter().any(|&i| {
-            ctx.site(i)
-                .feature_packs
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case("osd"))
-        });
-        let gb = if osd {
-            SITE_SERVER_MIN_FREE_GB_OSD
-        } else {
-            SITE_SERVER_MIN_FREE_GB
-        };
+        let osd = site_of.iter().any(|&i| uses_osd(ctx.site(i)));
+        let gb = site_of
+            .iter()
+            .map(|&i| site_server_min_free_gb(ctx.site(i)))
+            .fold(0.0, f64::max);
         parts.push(DiskPart {
             what: if osd {
                 "site-server install (with operating system deployment)".to_string()

@@ -5,20 +5,15 @@
 use super::decisions::has_pack;
 use super::order::Unit;
 use super::{id, Item, Seq, Spec};
-use crate::model::{Role, SchemaExtension, TaskKind as K};
+use crate::model::TaskKind as K;
 use crate::plan::{fmt_int, PlanError};
 
 pub(super) fn add(seq: &mut Seq, units: &[Unit], gate: Option<String>) -> Result<(), PlanError> {
     let ctx = seq.ctx;
-    let env = ctx.env;
     seq.phase("after", None, &[])?;
     let gate: Vec<String> = gate.into_iter().collect();
     let central = 0usize;
-    let has_slp = env
-        .servers
-        .iter()
-        .any(|s| s.has_role(Role::ServerLocatorPoint));
-    if env.active_directory.schema_extended == SchemaExtension::None && !has_slp {
+    if crate::plan::findings::slp_needed(ctx) {
         seq.add(
             Spec::new(K::RoleSlp, ctx.site(central).code.to_string())
                 .site(central)
@@ -32,7 +27,7 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], gate: Option<String>) -> Result
         .collect();
     let mut roles = Spec::new(K::RoleNew, "").deps(gate.clone());
     for &i in &primaries {
-        let key = if has_pack(seq, i, "osd") {
+        let key = if crate::plan::findings::uses_osd(ctx.site(i)) {
             "osd"
         } else {
             "site"

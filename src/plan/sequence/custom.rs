@@ -141,21 +141,14 @@ pub(crate) fn insert_custom_tasks(
             placed += 1;
         }
         if placed == 0 {
-            let r = crate::plan::findings::rule("CHK-CUSTOM").expect("CHK-CUSTOM is in RULES");
             let relation = if placed_before { "precedes" } else { "follows" };
-            notes.push(Finding {
-                code: r.code.to_string(),
-                severity: r.severity,
-                site: None,
-                server: None,
-                message: format!(
+            notes.push(crate::plan::findings::finding(
+                crate::plan::findings::RuleCode::Custom,
+                format!(
                     "Custom task `{}` (\"{}\") is not in the plan: it {relation} {kind} tasks, and this plan has none for its scope ({}).",
                     custom.id, custom.title, custom.scope
                 ),
-                source: crate::plan::sources::source(r.source).expect("S1 is in §0"),
-                rule: r.rule.to_string(),
-                remediation_task: None,
-            });
+            ));
         }
     }
     for ((p, t), ids) in waits_for {

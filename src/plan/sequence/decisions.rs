@@ -51,7 +51,6 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
         seq.add(spec)?;
     }
     let ad = &env.active_directory;
-    let keys_through_ad = ad.schema_extended != SchemaExtension::None && ad.sites_publish;
     if ad.schema_extended != SchemaExtension::ConfigMgr2007 || !ad.sites_publish {
         let v = match (ad.schema_extended, ad.sites_publish) {
             (SchemaExtension::None, _) => "none",
@@ -94,12 +93,8 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
         .filter_map(|i| ctx.parent_of(i).map(|p| (p, i)))
         .filter(|&(p, i)| ctx.upgrade[p] || ctx.upgrade[i])
         .collect();
-    if !pairs.is_empty() && !keys_through_ad {
-        let why = if ad.schema_extended == SchemaExtension::None {
-            "the Active Directory schema is not extended"
-        } else {
-            "the sites do not publish to Active Directory"
-        };
+    let manual = crate::plan::findings::manual_key_exchange(ctx).filter(|_| !pairs.is_empty());
+    if let Some(why) = manual {
         let mut spec = Spec::new(K::KeyExchange, "")
             .var("why", why)
             .deps([super::id(K::AdSchema, "")]);
@@ -135,9 +130,5 @@ fn pilot_text(seq: &Seq) -> String {
 }
 
 pub(super) fn has_pack(seq: &Seq, i: usize, pack: &str) -> bool {
-    seq.ctx
-        .site(i)
-        .feature_packs
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(pack))
+    crate::plan::findings::has_feature_pack(seq.ctx.site(i), pack)
 }

@@ -10,30 +10,11 @@ use std::collections::BTreeMap;
 use super::order::{unit_index, Unit};
 use super::{id, Item, Seq, Spec};
 use crate::model::TaskKind as K;
-use crate::plan::findings::{site_list, Analysis};
-use crate::plan::texts::Vars;
+use crate::plan::findings::{site_list, Analysis, Remedy};
 use crate::plan::{Ctx, PlanError};
 
-/// One remediation task to place.
-#[derive(Debug, Clone)]
-pub(crate) struct Rem {
-    pub kind: K,
-    pub scope: String,
-    pub variant: Option<&'static str>,
-    pub site: Option<usize>,
-    pub server: Option<String>,
-    pub vars: Vars,
-    pub blocks_upgrade: Vec<usize>,
-    pub blocks_db_test: Vec<usize>,
-    /// The site whose backup covers it (its own site, or the first site the server serves).
-    pub home: usize,
-}
-
-impl Rem {
-    pub fn id(&self) -> String {
-        id(self.kind, &self.scope)
-    }
-}
+/// One remediation task to place: the remedy the findings raised, one record for both.
+pub(crate) type Rem = Remedy;
 
 /// Where each remediation goes, and what waits for it.
 pub(crate) struct Slots {
@@ -54,26 +35,10 @@ impl Slots {
         let mut hierarchy = Vec::new();
         let mut rems: Vec<Rem> = Vec::new();
         for r in &analysis.remedies {
-            let scope = match (&r.server, r.site) {
-                (Some(s), _) => s.to_uppercase(),
-                (None, Some(i)) => ctx.site(i).code.to_string(),
-                (None, None) => String::new(),
-            };
-            let rem = Rem {
-                kind: r.kind,
-                scope,
-                variant: r.variant,
-                site: r.site,
-                server: r.server.clone(),
-                vars: r.vars.clone(),
-                blocks_upgrade: r.blocks_upgrade.clone(),
-                blocks_db_test: r.blocks_db_test.clone(),
-                home: r.site.unwrap_or(0),
-            };
-            if r.site.is_none() && r.server.is_none() {
-                hierarchy.push(rem);
+            if r.is_hierarchy_wide() {
+                hierarchy.push(r.clone());
             } else {
-                rems.push(rem);
+                rems.push(r.clone());
             }
         }
         // Advanced security needs the site server's computer account to have its rights on a
@@ -97,19 +62,13 @@ impl Slots {
                     x.blocks_upgrade.extend(&r.blocks_upgrade);
                 }
                 None => {
-                    let mut vars = Vars::new();
-                    vars.insert("site_servers", site.site_server.clone());
-                    rights.push(Rem {
-                        kind: K::SqlRights,
-                        scope,
-                        variant: None,
-                        site: Some(i),
-                        server: Some(db.to_string()),
-                        vars,
-                        blocks_upgrade: r.blocks_upgrade.clone(),
-                        blocks_db_test: Vec::new(),
-                        home: r.home,
-                    });
+                    let mut x = Remedy::on_site(ctx, K::SqlRights, i)
+                        .var("site_servers", site.site_server.clone());
+                    x.scope = scope;
+                    x.server = Some(db.to_string());
+                    x.blocks_upgrade = r.blocks_upgrade.clone();
+                    x.home = r.home;
+                    rights.push(x);
                 }
             }
         }
