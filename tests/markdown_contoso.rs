@@ -83,17 +83,28 @@ fn every_contoso_task_once_in_order_and_every_table_square() {
             .unwrap();
         assert!(item.1.contains(url), "{}", finding.code);
     }
-    // The SQL Servers' shortfalls are in the estimates table.
-    let sql = doc.tables.iter().find(|t| t[0][0] == "SQL Server").unwrap();
-    for server in &plan.sql_servers {
-        let row = sql.iter().find(|r| r[0] == server.name).unwrap();
-        let shown = &row[5];
-        match server.shortfall_mb {
-            Some(x) if x > 0.0 => assert_eq!(*shown, markdown::format_number(x)),
-            Some(_) => assert_eq!(shown, "none"),
-            None => assert_eq!(shown, "unknown"),
+    // Each server's disk need, its free space and shortfall are in the disk table, and its
+    // parts with their sum beside it.
+    let disk = doc.tables.iter().find(|t| t[0][0] == "Server").unwrap();
+    let mut with_disk = 0;
+    for server in &plan.servers {
+        let Some(d) = &server.disk else { continue };
+        with_disk += 1;
+        let row = disk.iter().find(|r| r[0] == server.name).unwrap();
+        assert_eq!(row[1], markdown::format_number(d.needed_mb));
+        match d.shortfall_mb {
+            Some(x) if x > 0.0 => assert_eq!(row[3], markdown::format_number(x)),
+            Some(_) => assert_eq!(row[3], "none"),
+            None => assert_eq!(row[3], "unknown"),
         }
+        let item = doc
+            .items
+            .iter()
+            .find(|(_, t)| t.starts_with(&format!("{}:", server.name)))
+            .unwrap_or_else(|| panic!("no disk item for {}", server.name));
+        assert!(item.1.contains(&d.sum_text()), "{}", item.1);
     }
+    assert_eq!(disk.len(), with_disk + 1);
 }
 
 #[test]

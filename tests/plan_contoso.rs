@@ -143,8 +143,8 @@ fn remote_mp_without_webdav_and_windows_2000_secondary_are_blockers_with_fixes()
         ("CHK-SQLREPL", "LON"),
         ("CHK-SQLVER", "LON"),
         ("CHK-CAP", "LON"),
-        ("CHK-DISK-DB", "NYC"),
-        ("CHK-DISK-DB", "LON"),
+        ("CHK-DISK-SERVER", "NYC"),
+        ("CHK-DISK-SERVER", "LON"),
         ("CHK-SLP", "CEN"),
     ] {
         assert!(

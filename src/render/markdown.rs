@@ -703,6 +703,8 @@ fn severity_label(severity: Severity) -> &'static str {
 
 /// The data the templates see: the plan exactly as `-f json` writes it, plus derived fields:
 ///
+/// - root: `disk_servers` (`[{name, parts, sum, needed_mb, free_mb, shortfall_mb, state}]`, the
+///   servers with a disk need; `state` is `short`, `fits` or `unknown`);
 /// - root: `phase_count`, `finding_groups` (`[{severity, label, count, findings}]`, non-empty
 ///   groups only, blockers first), `has_changes`, `has_removed_tasks`;
 /// - each site: `type_label`, `version_label`, `name_of_parent`;
@@ -931,6 +933,28 @@ pub fn view(plan: &Plan) -> Value {
     };
     obj.insert("phase_count".into(), json!(phase_count));
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
+    let disk_servers: Vec<Value> = plan
+        .servers
+        .iter()
+        .filter_map(|s| s.disk.as_ref().map(|d| (s, d)))
+        .map(|(s, d)| {
+            let state = match d.shortfall_mb {
+                Some(x) if x > 0.0 => "short",
+                Some(_) => "fits",
+                None => "unknown",
+            };
+            json!({
+                "name": s.name,
+                "parts": d.parts,
+                "sum": d.sum_text(),
+                "needed_mb": d.needed_mb,
+                "free_mb": d.free_mb,
+                "shortfall_mb": d.shortfall_mb,
+                "state": state,
+            })
+        })
+        .collect();
+    obj.insert("disk_servers".into(), Value::Array(disk_servers));
     obj.insert(
         "has_removed_tasks".into(),
         json!(!plan.removed_tasks.is_empty()),

@@ -1,43 +1,20 @@
 //! Capacity: the supported maximums (clients, secondaries, management and distribution points)
 //! and the free disk the upgrade takes from each computer.
 
-use std::collections::BTreeMap;
-
 use super::{
-    site_list, site_server_min_free_gb, uses_osd, Analysis, RuleCode, MAX_CLIENTS_PER_DP,
-    MAX_CLIENTS_PER_HIERARCHY, MAX_CLIENTS_PER_MP, MAX_CLIENTS_PER_PRIMARY, MAX_DPS_PER_SITE,
-    MAX_SECONDARIES_PER_PRIMARY,
+    site_list, Analysis, RuleCode, MAX_CLIENTS_PER_DP, MAX_CLIENTS_PER_HIERARCHY,
+    MAX_CLIENTS_PER_MP, MAX_CLIENTS_PER_PRIMARY, MAX_DPS_PER_SITE, MAX_SECONDARIES_PER_PRIMARY,
 };
 use crate::model::Role;
 use crate::plan::estimates::Estimates;
-use crate::plan::model::SqlServerPlan;
 use crate::plan::{disk, fmt_int, fmt_num, Ctx};
 
-/// The maximums per site and per hierarchy (R2.7), and each site server's own free disk.
+/// The maximums per site and per hierarchy (R2.7).
 pub(super) fn check_sites(ctx: &Ctx, a: &mut Analysis) {
     let env = ctx.env;
     for i in ctx.upgraded_sites().collect::<Vec<_>>() {
         let site = ctx.site(i);
         let code = site.code.to_string();
-
-        // Site server free disk (D5.5).
-        if let Some(srv) = env.server(&site.site_server) {
-            let min = site_server_min_free_gb(site);
-            if let Some(gb) = srv.free_disk_gb.filter(|gb| *gb < min) {
-                let with = if uses_osd(site) {
-                    " (operating system deployment is in use)"
-                } else {
-                    ""
-                };
-                a.raise(
-                    RuleCode::DiskSite,
-                    format!("Site server {} has {} GB free, below the {} GB minimum{with}: free space before the upgrade.", srv.name, fmt_num(gb), fmt_num(min)),
-                )
-                .site(code.clone())
-                .server(srv.name.clone())
-                .fixed_by(format!("PREPARE-{code}"));
-            }
-        }
 
         if site.is_primary() {
             let secondaries: Vec<usize> = site
@@ -125,45 +102,62 @@ pub(super) fn check_sites(ctx: &Ctx, a: &mut Analysis) {
     }
 }
 
-/// Free disk per computer: what the upgrade takes from it, part by part (D5.1, K17).
+/// Free disk per computer (D5.1, D5.5, K17): what the upgrade takes from it, part by part (the
+/// site-server install, the growth of each site database it hosts, the headroom), against its
+/// free space. One finding per computer, whatever it holds.
 pub(super) fn check_disks(ctx: &Ctx, est: &Estimates, a: &mut Analysis) {
-    let sql_plans: BTreeMap<&str, &SqlServerPlan> = est
-        .sql_servers
-        .iter()
-        .map(|p| (p.name.as_str(), p))
-        .collect();
     for (k, s) in ctx.servers.iter().enumerate().filter(|(_, s)| s.in_scope) {
-        if !s.db_of.iter().any(|&i| ctx.upgrade[i]) {
+        let Some(d) = disk::need(ctx, est, k) else {
             continue;
-        }
-        let name = s.srv.name.clone();
+        };
+        let Some(short) = d.shortfall_mb.filter(|s| *s > 0.0) else {
+            continue;
+        };
+        let name = &s.srv.name;
         let home = s.home().map(|i| ctx.site(i).code.to_string());
-        let is_site_server = !s.site_server_of.is_empty();
-        // Site server and databases on one computer: their needs add up.
-        if let Some(d) = disk::need(ctx, est, k) {
-            let both = d.parts.len() > 1 && is_site_server;
-            if let Some(short) = d.shortfall_mb.filter(|s| *s > 0.0 && both) {
-                a.raise(
-                    RuleCode::DiskServer,
-                    format!("{name} holds the site server and the site database: together they need {}, against {} MB free: short by {} MB. Free or add space before the database test and the upgrade.", d.sum_text(), fmt_num(d.free_mb.unwrap_or(0.0)), fmt_num(short)),
-                )
-                .site(home.clone())
-                .server(name.clone())
-                .fixed_by(home.as_ref().map(|h| format!("PREPARE-{h}")));
-            }
-        }
-        // Database growth against free space (D5.1, D5.2).
-        if let Some(plan) = sql_plans.get(name.as_str()) {
-            if let Some(short) = plan.shortfall_mb.filter(|s| *s > 0.0) {
-                let sites: Vec<usize> = plan.sites.iter().filter_map(|c| ctx.index_of(c)).collect();
-                a.raise(
-                    RuleCode::DiskDatabase,
-                    format!("{name} is short by {} MB for the database growth of {codes}: {}. Free or add space before the database test and the upgrade.", fmt_num(short), plan.formula, codes = site_list(ctx, &sites)),
-                )
-                .site(home.clone())
-                .server(name.clone())
-                .fixed_by(home.as_ref().map(|h| format!("PREPARE-{h}")));
-            }
-        }
+        let site_of: Vec<usize> = s
+            .site_server_of
+            .iter()
+            .copied()
+            .filter(|&i| ctx.upgrade[i])
+            .collect();
+        let db_of: Vec<usize> = s
+            .db_of
+            .iter()
+            .copied()
+            .filter(|&i| ctx.upgrade[i])
+            .collect();
+        let (holds, before) = match (site_of.is_empty(), db_of.is_empty()) {
+            (false, false) => (
+                "holds the site server and the site database: together they need".to_string(),
+                "the database test and the upgrade",
+            ),
+            (false, true) => (
+                format!(
+                    "is the site server of {} and needs",
+                    site_list(ctx, &site_of)
+                ),
+                "the upgrade",
+            ),
+            _ => (
+                format!(
+                    "hosts the site database of {} and needs",
+                    site_list(ctx, &db_of)
+                ),
+                "the database test and the upgrade",
+            ),
+        };
+        a.raise(
+            RuleCode::DiskServer,
+            format!(
+                "{name} {holds} {}, against {} MB free: short by {} MB. Free or add space before {before}.",
+                d.sum_text(),
+                fmt_num(d.free_mb.unwrap_or(0.0)),
+                fmt_num(short)
+            ),
+        )
+        .site(home.clone())
+        .server(name.clone())
+        .fixed_by(home.map(|h| format!("PREPARE-{h}")));
     }
 }

@@ -22,15 +22,32 @@ pub enum RuleCode {
     KeyExchange,
     Schema,
     ServerLocatorPoint,
-    DiskSite,
-    DiskDatabase,
     DiskServer,
     Capacity,
     Parent,
     Upgraded,
     MixedMode,
     Custom,
+    SecurityUnderStandard,
+    Sms20Child,
+    UpdatePointParent,
+    NoManagementPoint,
 }
+
+/// Codes of earlier releases: still understood wherever a user may write one (`explain`), and
+/// mapped to the rule that now reports what they did.
+pub const RETIRED: &[(&str, RuleCode, &str)] = &[
+    (
+        "CHK-DISK-SITE",
+        RuleCode::DiskServer,
+        "The site server's own free disk is now one part of the server's combined disk need.",
+    ),
+    (
+        "CHK-DISK-DB",
+        RuleCode::DiskServer,
+        "The database growth is now one part of the server's combined disk need.",
+    ),
+];
 
 /// What a rule is, for the plan and for `cmplan explain`.
 #[derive(Debug, Clone, Copy)]
@@ -63,14 +80,16 @@ impl RuleCode {
         RuleCode::KeyExchange,
         RuleCode::Schema,
         RuleCode::ServerLocatorPoint,
-        RuleCode::DiskSite,
-        RuleCode::DiskDatabase,
         RuleCode::DiskServer,
         RuleCode::Capacity,
         RuleCode::Parent,
         RuleCode::Upgraded,
         RuleCode::MixedMode,
         RuleCode::Custom,
+        RuleCode::SecurityUnderStandard,
+        RuleCode::Sms20Child,
+        RuleCode::UpdatePointParent,
+        RuleCode::NoManagementPoint,
     ];
 
     pub const fn info(self) -> RuleInfo {
@@ -118,10 +137,6 @@ impl RuleCode {
                 "The schema extension is optional but decides how clients find their site and how sites verify keys; an SMS 2003 extension is updated for Configuration Manager 2007."),
             RuleCode::ServerLocatorPoint => r("CHK-SLP", "Server locator point while the schema is not extended", Warning, "S25", "R7.4",
                 "Without the schema extension, upgraded clients need a server locator point to find their site: one is installed at the central site before any client is upgraded."),
-            RuleCode::DiskSite => r("CHK-DISK-SITE", "Free disk on the site server", Warning, "S8", "D5.5",
-                "The site server has the free space the site-server install needs (a stated assumption)."),
-            RuleCode::DiskDatabase => r("CHK-DISK-DB", "Free disk for the site database growth", Warning, "S1", "D5.1",
-                "The database server has room for the growth of every site database it hosts."),
             RuleCode::DiskServer => r("CHK-DISK-SERVER", "Free disk for everything one computer holds (site server and databases together)", Warning, "S1", "D5.1",
                 "What the upgrade takes from one computer's free space adds up: the site-server install, the database growth of each site it hosts and the headroom for log, tempdb and autogrowth are compared, together, with the free space."),
             RuleCode::Capacity => r("CHK-CAPACITY", "Capacity maximums", Warning, "S30", "R2.7",
@@ -134,6 +149,14 @@ impl RuleCode {
                 "Sites stay in mixed mode while they serve SMS 2003 clients or have a mixed-mode parent."),
             RuleCode::Custom => r("CHK-CUSTOM", "Company-specific task not placed", Info, "S1", "§9",
                 "A custom task whose `after` or `before` kind has no task in this plan for its scope is left out, and said so."),
+            RuleCode::SecurityUnderStandard => r("CHK-SECPARENT", "Advanced-security site under a standard-security parent", Warning, "S43", "K12",
+                "A site in advanced security cannot report to a parent in standard security, so a description with that shape is inconsistent: the planner checks both sites' security mode in Site Properties and corrects the description. Not an input error: the plan is still made."),
+            RuleCode::Sms20Child => r("CHK-SMS20-CHILD", "SMS 2.0 child under a site being upgraded", Blocker, "S5", "K14",
+                "Configuration Manager 2007 interoperates with SMS 2003 sites, not SMS 2.0: a parent's upgrade waits until its SMS 2.0 child runs SMS 2003 SP2 or later (or is decommissioned or replaced side by side)."),
+            RuleCode::UpdatePointParent => r("CHK-SUP-PARENT", "Software update point at the parent first", Warning, "S44", "K15",
+                "A child's software update point synchronises from its parent's: where a site that uses the ITMU gets one and its parent would not, the plan installs one at the parent first."),
+            RuleCode::NoManagementPoint => r("CHK-NO-MP", "Site with clients and no management point described", Warning, "S29", "glossary (MP)",
+                "Advanced Clients need a management point at the primary site they are assigned to. When the description names none for a site with clients, the planner adds it (server.roles), so that the plan checks its IIS and WebDAV before the upgrade, or records why the site has none."),
         }
     }
 
@@ -141,12 +164,20 @@ impl RuleCode {
         self.info().code
     }
 
-    /// The rule with this code (case-insensitive).
+    /// The rule with this code (case-insensitive); a retired code gives the rule that now
+    /// reports what it did.
     pub fn parse(code: &str) -> Option<RuleCode> {
+        let code = code.trim();
         Self::ALL
             .iter()
             .copied()
-            .find(|c| c.as_str().eq_ignore_ascii_case(code.trim()))
+            .find(|c| c.as_str().eq_ignore_ascii_case(code))
+            .or_else(|| {
+                RETIRED
+                    .iter()
+                    .find(|(old, _, _)| old.eq_ignore_ascii_case(code))
+                    .map(|&(_, now, _)| now)
+            })
     }
 }
 

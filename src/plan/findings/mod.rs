@@ -13,7 +13,7 @@ mod hierarchy;
 mod server;
 mod site;
 
-pub use code::{RuleCode, RuleInfo};
+pub use code::{RuleCode, RuleInfo, RETIRED};
 
 use super::estimates::Estimates;
 use super::model::{Finding, Severity};
@@ -255,6 +255,33 @@ pub(crate) fn has_feature_pack(site: &Site, pack: &str) -> bool {
         .any(|p| p.eq_ignore_ascii_case(pack))
 }
 
+/// The upgraded primary sites that get a software update point after the upgrade, top first:
+/// the central site, every site that uses the ITMU, and the upgraded parents of those (a child's
+/// point synchronises from its parent's). Empty when no site uses the ITMU.
+pub(crate) fn software_update_points(ctx: &Ctx) -> Vec<usize> {
+    let itmu: Vec<usize> = ctx
+        .upgraded_sites()
+        .filter(|&i| ctx.site(i).is_primary() && has_feature_pack(ctx.site(i), "itmu"))
+        .collect();
+    if itmu.is_empty() {
+        return Vec::new();
+    }
+    let mut sites: Vec<usize> = ctx
+        .upgraded_sites()
+        .filter(|&i| ctx.site(i).is_central())
+        .collect();
+    for &i in &itmu {
+        let mut at = Some(i);
+        while let Some(s) = at.filter(|&s| ctx.upgrade[s]) {
+            sites.push(s);
+            at = ctx.parent_of(s);
+        }
+    }
+    sites.sort_by_key(|&i| (ctx.site(i).depth, i));
+    sites.dedup();
+    sites
+}
+
 /// Free disk the site-server install needs, in GB (the `site-server-disk` assumption).
 pub(crate) fn site_server_min_free_gb(site: &Site) -> f64 {
     if uses_osd(site) {
@@ -268,6 +295,7 @@ pub(crate) fn site_server_min_free_gb(site: &Site) -> f64 {
 pub(crate) fn check(ctx: &Ctx, est: &Estimates) -> Analysis {
     let mut a = Analysis::default();
     hierarchy::check(ctx, &mut a);
+    hierarchy::check_shape(ctx, &mut a);
     site::check(ctx, &mut a);
     capacity::check_sites(ctx, &mut a);
     server::check(ctx, &mut a);
@@ -325,6 +353,7 @@ mod tests {
             );
             assert!(r.code.starts_with("CHK-"), "{}", r.code);
             assert_eq!(RuleCode::parse(r.code), Some(c));
+            assert!(RETIRED.iter().all(|(old, _, _)| *old != r.code));
             assert_eq!(RuleCode::parse(&r.code.to_lowercase()), Some(c));
         }
         let mut codes: Vec<_> = RuleCode::ALL.iter().map(|r| r.as_str()).collect();

@@ -1,8 +1,8 @@
 //! Per-site rules, in hierarchy order: sites already upgraded, the upgrade path, security mode,
-//! Legacy Clients and feature packs.
+//! Legacy Clients, the management point of a site with clients, and feature packs.
 
 use super::{Analysis, Remedy, RuleCode};
-use crate::model::{SecurityMode, SiteVersion, TargetMedia, TaskKind};
+use crate::model::{Role, SecurityMode, SiteVersion, TargetMedia, TaskKind};
 use crate::plan::{fmt_int, target_name, version_label, Ctx};
 
 fn pack_name(pack: &str) -> String {
@@ -113,6 +113,30 @@ pub(super) fn check(ctx: &Ctx, a: &mut Analysis) {
             )
             .site(code.clone())
             .fixed_by(id);
+        }
+
+        // Advanced Clients need a management point at the primary they are assigned to (the
+        // clients of its secondaries included).
+        if site.is_primary() {
+            let advanced: u64 = site.clients
+                + site
+                    .children
+                    .iter()
+                    .filter_map(|c| ctx.index_of(c.as_str()))
+                    .filter(|&c| !ctx.site(c).is_primary())
+                    .map(|c| ctx.site(c).clients)
+                    .sum::<u64>();
+            let has_mp =
+                ctx.env.servers.iter().any(|s| {
+                    s.site.as_ref() == Some(&site.code) && s.has_role(Role::ManagementPoint)
+                });
+            if advanced > 0 && !has_mp {
+                a.raise(
+                    RuleCode::NoManagementPoint,
+                    format!("{code} has {} Advanced Clients assigned but no management point is described: Advanced Clients need one at their site. The planner adds it to the description (the roles of its server), so that its IIS and WebDAV are checked before the upgrade, or records why {code} has none.", fmt_int(advanced)),
+                )
+                .site(code.clone());
+            }
         }
 
         // Feature packs other than ITMU (R3.6).

@@ -2,7 +2,6 @@
 //! point decision), the client pilot then the clients per site, software update points top
 //! first with the ITMU retired, close-out.
 
-use super::decisions::has_pack;
 use super::order::Unit;
 use super::{id, Item, Seq, Spec};
 use crate::model::TaskKind as K;
@@ -78,28 +77,18 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], gate: Option<String>) -> Result
     } else {
         None
     };
-    let itmu: Vec<usize> = primaries
-        .iter()
-        .copied()
-        .filter(|&i| has_pack(seq, i, "itmu"))
-        .collect();
     let mut last = clients.unwrap_or(pilot);
-    if !itmu.is_empty() {
+    let sup = crate::plan::findings::software_update_points(ctx);
+    if !sup.is_empty() {
         // Top first: a child's software update point synchronises from its parent's.
-        let mut sup = Spec::new(K::RoleSup, "").deps([last.clone()]);
-        let mut wanted: Vec<usize> = primaries
-            .iter()
-            .copied()
-            .filter(|&i| ctx.site(i).is_central() || itmu.contains(&i))
-            .collect();
-        wanted.sort_by_key(|&i| (ctx.site(i).depth, i));
-        for i in wanted {
-            sup = sup.item(
+        let mut spec = Spec::new(K::RoleSup, "").deps([last.clone()]);
+        for i in sup {
+            spec = spec.item(
                 Item::new(ctx.site(i).code.to_string(), "site")
                     .var("site", ctx.site(i).code.to_string()),
             );
         }
-        last = seq.add(sup)?;
+        last = seq.add(spec)?;
     }
     seq.add(Spec::new(K::CloseOut, "").deps([last]))?;
     Ok(())

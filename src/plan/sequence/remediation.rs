@@ -156,6 +156,14 @@ impl Slots {
         }
     }
 
+    /// Whether a remediation homed at `home` in `slot` must precede the upgrade of `site`.
+    pub fn gates(&self, slot: usize, home: usize, site: usize) -> bool {
+        self.by_slot
+            .get(&slot)
+            .and_then(|h| h.get(&home))
+            .is_some_and(|rems| rems.iter().any(|r| r.blocks_upgrade.contains(&site)))
+    }
+
     /// The home sites with remediations in `slot`.
     pub fn homes(&self, slot: usize) -> Vec<usize> {
         self.by_slot

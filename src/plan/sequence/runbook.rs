@@ -30,10 +30,12 @@ pub(super) fn add(
         unit.secondaries(),
     )?;
     let slot = u + 1;
+    // A secondary's remediations go right before it, unless the lead's upgrade waits for them
+    // too (an SMS 2.0 secondary cannot stay under an upgraded parent): then at the start.
     let early: Vec<usize> = slots
         .homes(slot)
         .into_iter()
-        .filter(|h| !unit.secondaries().contains(h))
+        .filter(|&h| !unit.secondaries().contains(&h) || slots.gates(slot, h, lead))
         .collect();
     let gate_deps: Vec<String> = gate.iter().cloned().collect();
     let mut before = add_homes(seq, slots, slot, &early, &gate_deps)?;
@@ -47,7 +49,11 @@ pub(super) fn add(
         let (post, _) = primary(seq, slots, lead, before, itmu_site == Some(lead))?;
         let mut previous = post.clone();
         for &s in unit.secondaries() {
-            let rems = add_homes(seq, slots, slot, &[s], std::slice::from_ref(&previous))?;
+            let rems = if early.contains(&s) {
+                Vec::new()
+            } else {
+                add_homes(seq, slots, slot, &[s], std::slice::from_ref(&previous))?
+            };
             previous = secondary(seq, slots, s, rems, &previous)?;
         }
         last = if ctx.parent_of(lead).is_some() {
