@@ -10,6 +10,7 @@ pub mod date;
 pub mod import;
 pub mod input;
 pub mod model;
+pub mod numbers;
 pub mod output;
 pub mod plan;
 pub mod regen;

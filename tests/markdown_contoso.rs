@@ -91,9 +91,9 @@ fn every_contoso_task_once_in_order_and_every_table_square() {
         let Some(d) = &server.disk else { continue };
         with_disk += 1;
         let row = disk.iter().find(|r| r[0] == server.name).unwrap();
-        assert_eq!(row[1], markdown::format_number(d.needed_mb));
+        assert_eq!(row[1], cmplan::numbers::fmt_num(d.needed_mb));
         match d.shortfall_mb {
-            Some(x) if x > 0.0 => assert_eq!(row[3], markdown::format_number(x)),
+            Some(x) if x > 0.0 => assert_eq!(row[3], cmplan::numbers::fmt_num(x)),
             Some(_) => assert_eq!(row[3], "none"),
             None => assert_eq!(row[3], "unknown"),
         }

@@ -19,6 +19,8 @@ pub mod texts;
 pub mod views;
 pub mod waves;
 
+/// Quantities in texts: the one formatter every document uses.
+pub use crate::numbers::{fmt_int, fmt_num};
 pub use model::*;
 
 use std::collections::BTreeMap;
@@ -358,54 +360,5 @@ pub fn sql_label(v: SqlVersion) -> &'static str {
         SqlVersion::Sql2008Sp1 => "SQL Server 2008 SP1",
         SqlVersion::Sql2008Sp2 => "SQL Server 2008 SP2",
         SqlVersion::Sql2008R2 => "SQL Server 2008 R2",
-    }
-}
-
-/// `16940.0` → `16,940`; `12.5` → `12.5` (sizes are printed as people write them).
-pub fn fmt_num(v: f64) -> String {
-    let rounded = (v * 100.0).round() / 100.0;
-    let neg = rounded < 0.0;
-    let abs = rounded.abs();
-    let int = abs.trunc() as u64;
-    let frac = ((abs - abs.trunc()) * 100.0).round() as u64;
-    let mut s = fmt_int(int);
-    if frac > 0 {
-        let f = format!("{frac:02}");
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
-    }
-    if neg {
-        s.insert(0, '-');
-    }
-    s
-}
-
-/// `8470` → `8,470`.
-pub fn fmt_int(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_printed_with_thousands_separators() {
-        assert_eq!(fmt_int(0), "0");
-        assert_eq!(fmt_int(999), "999");
-        assert_eq!(fmt_int(8470), "8,470");
-        assert_eq!(fmt_int(1234567), "1,234,567");
-        assert_eq!(fmt_num(16940.0), "16,940");
-        assert_eq!(fmt_num(2.5), "2.5");
-        assert_eq!(fmt_num(1234.25), "1,234.25");
-        assert_eq!(fmt_num(-780.0), "-780");
     }
 }

@@ -311,19 +311,6 @@ fn cut(s: &str, max: usize) -> String {
     }
 }
 
-/// Thousands separators for client counts.
-pub fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Characters of `font_size` text that fit in `width` pixels (DejaVu Sans averages about
 /// 0.56 em per character in these labels).
 fn fits(width: f64, font_size: f64) -> usize {
@@ -451,8 +438,8 @@ pub fn render_svg(plan: &Plan) -> String {
                 (
                     format!(
                         "{} clients · subtree {}",
-                        group_digits(site.clients + site.legacy_clients),
-                        group_digits(site.subtree_clients)
+                        crate::numbers::fmt_int(site.clients + site.legacy_clients),
+                        crate::numbers::fmt_int(site.subtree_clients)
                     ),
                     56.0,
                     10.0,
@@ -482,7 +469,7 @@ pub fn render_svg(plan: &Plan) -> String {
         } else {
             let text = format!(
                 "{version} · {} clients",
-                group_digits(site.clients + site.legacy_clients)
+                crate::numbers::fmt_int(site.clients + site.legacy_clients)
             );
             let _ = writeln!(
                 svg,

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use super::fonts::{FontStyle, Fonts};
 use super::layout::{Anchor, Geometry, Item, Page, Rgb, ACCENT, INK, MUTED};
 use crate::model::SiteType;
+use crate::numbers::fmt_int;
 use crate::plan::{Plan, SitePlan};
-use crate::render::diagram::{self, group_digits, NodeBox};
+use crate::render::diagram::{self, NodeBox};
 
 /// The page's heading (also its contents and outline entry).
 pub const TITLE: &str = "Hierarchy diagram";
@@ -154,7 +155,7 @@ pub fn page(plan: &Plan, g: Geometry) -> Option<(Anchor, Page)> {
         }
         let version = crate::plan::version_label(site.version);
         let wave = site.wave.map(|n| format!("  wave {n}")).unwrap_or_default();
-        let clients = group_digits(site.clients + site.legacy_clients);
+        let clients = fmt_int(site.clients + site.legacy_clients);
         let status = match (site.blockers, site.already_upgraded) {
             (0, true) => Some(("already on ConfigMgr 2007".to_string(), 0x2e7d32)),
             (0, false) => None,
@@ -187,7 +188,7 @@ pub fn page(plan: &Plan, g: Geometry) -> Option<(Anchor, Page)> {
             lines.push((
                 format!(
                     "{clients} clients · subtree {}",
-                    group_digits(site.subtree_clients)
+                    fmt_int(site.subtree_clients)
                 ),
                 FontStyle::Regular,
                 10.0,
