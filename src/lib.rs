@@ -7,6 +7,7 @@
 //! `input`: it turns CSV exports of the SMS 2003 site database into description text.
 
 pub mod date;
+pub mod explain;
 pub mod import;
 pub mod input;
 pub mod model;

@@ -193,4 +193,6 @@ fn retired_disk_codes_are_still_understood() {
     use cmplan::plan::findings::RuleCode;
     assert_eq!(RuleCode::parse("CHK-DISK-SITE"), Some(RuleCode::DiskServer));
     assert_eq!(RuleCode::parse("chk-disk-db"), Some(RuleCode::DiskServer));
+    let text = cmplan::explain::explain("CHK-DISK-DB").unwrap();
+    assert!(text.contains("CHK-DISK-SERVER"), "{text}");
 }

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive) and dispatch: one module per subcommand.
 
 mod diff;
+mod explain;
 mod generate;
 mod import;
 mod misc;
@@ -61,6 +62,11 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Say what a finding or diagnostic code means and where its rule comes from.
+    #[command(
+        after_help = "Examples:\n  cmplan explain CHK-DISK-SERVER\n  cmplan explain e021\n  cmplan explain --all > rules.md"
+    )]
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the environment description (for editors and CI).
     #[command(after_help = "Example:\n  cmplan schema > cmplan.schema.json")]
     Schema,
@@ -169,6 +175,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             date,
         } => diff::run(&old, &new, format, date.as_deref()),
+        Command::Explain(args) => explain::run(args),
         Command::Schema => misc::schema(),
         Command::Init { path, force } => misc::init(&path, force),
         Command::Templates(TemplatesCommand::Export { dir, force }) => {
