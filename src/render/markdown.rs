@@ -499,6 +499,7 @@ fn register_helpers(hbs: &mut Handlebars<'_>) {
     hbs.register_helper("num", Box::new(num_helper));
     hbs.register_helper("indent", Box::new(indent_helper));
     hbs.register_helper("source", Box::new(source_helper));
+    hbs.register_helper("link", Box::new(link_helper));
     hbs.register_helper("plural", Box::new(plural_helper));
 }
 
@@ -585,19 +586,35 @@ fn source_helper(
         .collect();
     for (i, url) in urls.iter().enumerate() {
         text.push_str(if i == 0 { " " } else { ", " });
-        let autolink_safe = (url.starts_with("http://") || url.starts_with("https://"))
-            && url
-                .chars()
-                .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '|'));
-        if autolink_safe {
-            text.push('<');
-            text.push_str(url);
-            text.push('>');
-        } else {
-            text.push_str(&escape(url));
-        }
+        text.push_str(&autolink(url));
     }
     out.write(&text)?;
+    Ok(())
+}
+
+/// `<url>` (a link in every Markdown reader) when the address can be one, else escaped text.
+fn autolink(url: &str) -> String {
+    let safe = (url.starts_with("http://") || url.starts_with("https://"))
+        && url
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '|'));
+    if safe {
+        format!("<{url}>")
+    } else {
+        escape(url)
+    }
+}
+
+/// `{{link url}}`: the address as a link (see `autolink`).
+fn link_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut HbsContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let url = param(h, 0, "link")?;
+    out.write(&autolink(url.as_str().unwrap_or("")))?;
     Ok(())
 }
 
