@@ -28,7 +28,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("S21", "Prerequisites for Software Updates", "http://systemscenter.ru/smsv4.en/html/76638fa0-cbc7-4b42-9378-0a92a3be1201.htm"),
     ("S22", "Planning the SMS 2003 Software Updates Upgrade; CM07 ITMU docs", "http://systemscenter.ru/smsv4.en/html/c031a943-1e8b-487b-b549-790cc3d25f33.htm"),
     ("S23", "Prerequisites for Client Deployment", "http://technet.microsoft.com/en-us/library/bb680537.aspx"),
-    ("S24", "Client install methods (blogs; logon-script topic)", "http://www.msfaq.se/2007/07/10/"),
+    ("S24", "Client installation methods (Configuration Manager 2007 documentation, logon-script topic)", "https://systemscenter.ru/smsv4.en/html/b206baa2-0d4d-4792-a57d-b2cdeef21de0.htm"),
     ("S25", "What's New in Client Deployment (site compatibility check, SLP)", "http://technet.microsoft.com/en-ca/library/bb693939.aspx"),
     ("S26", "SMS_SummarizerRootStatus / SMS_SummarizerSiteStatus", "https://msdn.microsoft.com/en-us/library/cc146135.aspx"),
     ("S27", "Understanding Sites; Set parent site; Hierarchy planning", "http://systemscenter.ru/smsv4.en/html/1cc599a0-ce85-4094-b1af-df016e38c8a4.htm"),

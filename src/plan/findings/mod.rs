@@ -255,9 +255,10 @@ pub(crate) fn has_feature_pack(site: &Site, pack: &str) -> bool {
         .any(|p| p.eq_ignore_ascii_case(pack))
 }
 
-/// The upgraded primary sites that get a software update point after the upgrade, top first:
-/// the central site, every site that uses the ITMU, and the upgraded parents of those (a child's
-/// point synchronises from its parent's). Empty when no site uses the ITMU.
+/// The primary sites that get a software update point after the upgrade, top first: every
+/// upgraded site that uses the ITMU, the upgraded central site, and the parents of those up to
+/// the central site (a child's point synchronises from its parent's; a parent already on
+/// Configuration Manager 2007 gets one too). Empty when no upgraded site uses the ITMU.
 pub(crate) fn software_update_points(ctx: &Ctx) -> Vec<usize> {
     let itmu: Vec<usize> = ctx
         .upgraded_sites()
@@ -272,7 +273,7 @@ pub(crate) fn software_update_points(ctx: &Ctx) -> Vec<usize> {
         .collect();
     for &i in &itmu {
         let mut at = Some(i);
-        while let Some(s) = at.filter(|&s| ctx.upgrade[s]) {
+        while let Some(s) = at {
             sites.push(s);
             at = ctx.parent_of(s);
         }

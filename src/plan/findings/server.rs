@@ -146,6 +146,11 @@ pub(super) fn check(ctx: &Ctx, a: &mut Analysis) {
             continue;
         }
         let codes = site_list(ctx, &hosted);
+        let (database_of, needs) = if hosted.len() == 1 {
+            ("site database of", "needs")
+        } else {
+            ("site databases of", "need")
+        };
         // SQL replication (R3.5): off before the database is copied for the test.
         if srv.sql_replication {
             let id = a.remedy(Remedy::on_server(TaskKind::SqlreplOff, s).gates(&hosted, &hosted));
@@ -165,9 +170,9 @@ pub(super) fn check(ctx: &Ctx, a: &mut Analysis) {
                 .gates(&hosted, &hosted)
         };
         let (remedy, message, cites) = if sql < SqlVersion::Sql2005Rtm {
-            (sql_upgrade("sql2000"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005, SP2 or later (the service-pack level is an assumption of this plan, see Assumptions): upgrade SQL Server before the database test and the upgrade."), None)
+            (sql_upgrade("sql2000"), format!("{name} runs {label}; the {database_of} {codes} {needs} SQL Server 2005, SP2 or later (the service-pack level is an assumption of this plan, see Assumptions): upgrade SQL Server before the database test and the upgrade."), None)
         } else if sql < MIN_SQL_VERSION {
-            (sql_upgrade("sp"), format!("{name} runs {label}; the site database of {codes} needs SQL Server 2005 SP2 or later (an assumption of this plan, see Assumptions): apply the service pack before the database test and the upgrade."), None)
+            (sql_upgrade("sp"), format!("{name} runs {label}; the {database_of} {codes} {needs} SQL Server 2005 SP2 or later (an assumption of this plan, see Assumptions): apply the service pack before the database test and the upgrade."), None)
         } else if sql >= SqlVersion::Sql2008Rtm && target == TargetMedia::Rtm {
             (Remedy::hierarchy(TaskKind::PrepMedia).gates(&hosted, &hosted), format!("{name} runs {label}, supported only with the Configuration Manager 2007 SP1 complete release: upgrade with SP1 (or later) media instead of {target_name}."), Some(("S6", "R2.10")))
         } else {

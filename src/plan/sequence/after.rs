@@ -37,9 +37,16 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], gate: Option<String>) -> Result
     }
     let roles = seq.add(roles)?;
     let slp = id(K::RoleSlp, ctx.site(central).code.as_str());
-    let pilot = seq.add(Spec::new(K::ClientPilot, "").deps([slp.clone(), roles.clone()]))?;
+    let pilot = seq.add(
+        Spec::new(K::ClientPilot, "")
+            .deps([slp.clone(), roles.clone()])
+            .var("pilot", super::decisions::pilot_text(seq, units))
+            .var("method", super::decisions::CLIENT_METHOD),
+    )?;
     // Clients are counted where they are assigned: a secondary's clients belong to its primary.
-    let mut clients = Spec::new(K::ClientUpg, "").deps([pilot.clone(), slp]);
+    let mut clients = Spec::new(K::ClientUpg, "")
+        .deps([pilot.clone(), slp])
+        .var("method", super::decisions::CLIENT_METHOD);
     let mut total = 0u64;
     for &i in &primaries {
         let mut n = ctx.site(i).clients + ctx.site(i).legacy_clients;

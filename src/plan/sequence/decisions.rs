@@ -59,7 +59,11 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
         };
         seq.add(Spec::new(K::AdSchema, "").variant(v))?;
     }
-    seq.add(Spec::new(K::ClientMethod, "").var("pilot", pilot_text(seq)))?;
+    seq.add(
+        Spec::new(K::ClientMethod, "")
+            .var("pilot", pilot_text(seq, units))
+            .var("method", CLIENT_METHOD),
+    )?;
     let itmu = ctx.upgraded_sites().any(|i| has_pack(seq, i, "itmu"));
     if itmu {
         seq.add(Spec::new(K::UpdatesDesign, ""))?;
@@ -115,15 +119,24 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
     Ok(())
 }
 
-fn pilot_text(seq: &Seq) -> String {
+/// The client upgrade method this plan assumes (the `client-method` assumption): every client
+/// task names it, so the decision and the work say the same.
+pub(crate) const CLIENT_METHOD: &str = "client push from their upgraded site";
+
+pub(super) fn pilot_text(seq: &Seq, units: &[Unit]) -> String {
     let ctx = seq.ctx;
     match ctx.env.plan.pilot.as_ref() {
         Some(p) => {
             format!("the clients of {p}, the pilot site (upgraded first among the child sites)")
         }
         None => {
-            // The central site's own clients, upgraded first in any order.
-            let c = ctx.site(0);
+            // The clients of the first primary this plan upgrades (the central site's when it
+            // is upgraded): clients of a site already on Configuration Manager 2007 need none.
+            let c = units
+                .iter()
+                .map(|u| u.lead())
+                .find(|&i| ctx.site(i).is_primary() && ctx.site(i).clients > 0)
+                .map_or(ctx.site(0), |i| ctx.site(i));
             format!("a pilot collection of about 50 of {}'s clients", c.code)
         }
     }

@@ -10,7 +10,7 @@
 
 mod after;
 mod custom;
-mod decisions;
+pub(crate) mod decisions;
 pub(crate) mod order;
 mod remediation;
 mod runbook;

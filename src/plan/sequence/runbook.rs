@@ -241,6 +241,7 @@ fn secondary(
     let c = site.code.to_string();
     let mut prep = Spec::new(K::Prepare, &c)
         .site(i)
+        .variant("secondary")
         .deps([previous.to_string()])
         .deps(before)
         .deps([id(K::KeyExchange, "")])

@@ -1,0 +1,80 @@
+//! Task texts fit their case: a secondary's preparation has no database test, every client task
+//! names the method decided, the pilot is taken from a site this plan upgrades, and a parent
+//! already on Configuration Manager 2007 gets its software update point before its children.
+
+mod common;
+
+use cmplan::plan::Plan;
+
+fn load(path: &str) -> Plan {
+    let env = cmplan::input::load(std::path::Path::new(path)).expect("valid example");
+    common::build(&env)
+}
+
+#[test]
+fn a_secondarys_preparation_expects_no_database_test() {
+    let plan = load("examples/contoso.toml");
+    for id in ["PREPARE-MAN", "PREPARE-BOS", "PREPARE-PHL"] {
+        let t = plan.task(id).unwrap();
+        assert!(
+            !t.expected_result.contains("database"),
+            "{id}: {}",
+            t.expected_result
+        );
+        assert!(t.expected_result.contains("prerequisite check"), "{id}");
+    }
+    let t = plan.task("PREPARE-NYC").unwrap();
+    assert!(t.expected_result.contains("database test passed"));
+}
+
+#[test]
+fn client_tasks_name_the_method_and_pilot_decided() {
+    for path in ["examples/contoso.toml", "examples/fabrikam.toml"] {
+        let plan = load(path);
+        let method = plan.task("CLIENT-METHOD").unwrap();
+        for id in ["CLIENT-METHOD", "CLIENT-PILOT", "CLIENT-UPG"] {
+            let t = plan.task(id).unwrap();
+            assert!(
+                t.details.contains("client push from their upgraded site"),
+                "{path} {id}: {}",
+                t.details
+            );
+            assert!(
+                !t.details.contains("choose a deployment method"),
+                "{path} {id}"
+            );
+        }
+        let pilot = plan.task("CLIENT-PILOT").unwrap();
+        let named = pilot
+            .details
+            .split("about 50 of ")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .unwrap();
+        assert!(method
+            .details
+            .contains(&format!("about 50 of {named}'s clients")));
+        let site = plan.sites.iter().find(|s| s.code == named).unwrap();
+        assert!(
+            !site.already_upgraded,
+            "{path}: the pilot {named} is already upgraded"
+        );
+    }
+    // Fabrikam's central site already runs Configuration Manager 2007: its clients need no upgrade.
+    let plan = load("examples/fabrikam.toml");
+    assert!(!plan.task("CLIENT-PILOT").unwrap().details.contains("FAB's"));
+}
+
+#[test]
+fn a_parent_already_upgraded_gets_its_update_point_first() {
+    let plan = load("examples/fabrikam.toml");
+    let items: Vec<&str> = plan
+        .task("ROLE-SUP")
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(items[0], "ROLE-SUP/FAB", "{items:?}");
+    assert!(items.contains(&"ROLE-SUP/APA"));
+}
