@@ -62,15 +62,15 @@ fn findings_report(file: &str, plan: &Plan) -> String {
                 (None, Some(server)) => server.clone(),
                 (None, None) => "hierarchy".to_string(),
             };
-            out.push_str(&format!("  {:<14} {:<16} {}\n", f.code, scope, f.message));
+            out.push_str(&format!("  {:<15} {:<16} {}\n", f.code, scope, f.message));
             if let Some(task) = &f.remediation_task {
                 out.push_str(&format!(
-                    "  {:<14} {:<16} resolved by task {task}\n",
+                    "  {:<15} {:<16} resolved by task {task}\n",
                     "", ""
                 ));
             }
             out.push_str(&format!(
-                "  {:<14} {:<16} source: {} {} ({}, rule {})\n",
+                "  {:<15} {:<16} source: {} {} ({}, rule {})\n",
                 "", "", f.source.id, f.source.title, f.source.url, f.rule
             ));
         }

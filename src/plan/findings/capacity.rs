@@ -141,7 +141,12 @@ pub(super) fn check_disks(ctx: &Ctx, est: &Estimates, a: &mut Analysis) {
             ),
             _ => (
                 format!(
-                    "hosts the site database of {} and needs",
+                    "hosts the site {} of {} and needs",
+                    if db_of.len() == 1 {
+                        "database"
+                    } else {
+                        "databases"
+                    },
                     site_list(ctx, &db_of)
                 ),
                 "the database test and the upgrade",
