@@ -341,6 +341,7 @@ mod tests {
             "order",
             "how",
             "pilot",
+            "method",
             "servers",
             "why",
             "point_of_no_return",
