@@ -78,3 +78,31 @@ fn a_parent_already_upgraded_gets_its_update_point_first() {
     assert_eq!(items[0], "ROLE-SUP/FAB", "{items:?}");
     assert!(items.contains(&"ROLE-SUP/APA"));
 }
+
+#[test]
+fn a_site_checklist_shows_the_disk_of_its_own_servers() {
+    let plan = load("examples/contoso.toml");
+    let view = cmplan::plan::views::for_site(&plan, "LON").unwrap();
+    let names: Vec<&str> = view
+        .servers
+        .iter()
+        .filter(|s| s.disk.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["LON-SMS01", "LON-SQL01", "MAN-SEC01"]);
+    let md = String::from_utf8(
+        cmplan::render::render(
+            cmplan::render::Format::Md,
+            &view,
+            &cmplan::render::RenderContext::default(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let disk = &md[md.find("## Disk per server").unwrap()..];
+    assert!(
+        disk.contains("| LON-SQL01 | 25,512 | 20,480 | **5,032** |"),
+        "{disk}"
+    );
+    assert!(!disk.contains("NYC-SMS01"));
+}

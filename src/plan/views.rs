@@ -218,6 +218,23 @@ fn restrict(
         .filter(|q| q.sites.iter().any(|s| wanted.contains(s.as_str())))
         .cloned()
         .collect();
+    // The servers of the sites shown: members, site servers and database servers.
+    let serving: HashSet<String> = view
+        .sites
+        .iter()
+        .flat_map(|s| [Some(&s.site_server), s.database_server.as_ref()])
+        .flatten()
+        .map(|n| n.to_uppercase())
+        .collect();
+    view.servers = plan
+        .servers
+        .iter()
+        .filter(|s| {
+            s.site.as_deref().is_some_and(|c| wanted.contains(c))
+                || serving.contains(&s.name.to_uppercase())
+        })
+        .cloned()
+        .collect();
     let count = |sev| view.findings.iter().filter(|f| f.severity == sev).count();
     view.totals = Totals {
         sites: view.sites.len(),
