@@ -207,3 +207,25 @@ pub fn rules_markdown() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_diagnostic_code_is_listed_once_in_order() {
+        let names: Vec<String> = DIAGNOSTICS.iter().map(|c| c.to_string()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        for c in DIAGNOSTICS {
+            let (meaning, source) = diagnostic(*c);
+            assert!(meaning.ends_with('.'), "{c}: {meaning}");
+            assert!(
+                source.starts_with("docs/") || sources::source(source).is_some(),
+                "{c}: {source}"
+            );
+        }
+    }
+}
