@@ -366,6 +366,7 @@ fn checklist_has_one_row_per_task_in_plan_order() {
             "Sites",
             "SQL Servers",
             "Findings",
+            "Assumptions",
             "cmplan-plan"
         ]
     );
@@ -747,6 +748,7 @@ fn removed_tasks_and_changes_get_their_sheets() {
             "Sites",
             "SQL Servers",
             "Findings",
+            "Assumptions",
             "Changes",
             "Removed tasks",
             "cmplan-plan"
