@@ -418,14 +418,18 @@ pub fn label_width(text: &str, size: f64, bold: bool) -> f64 {
     f64::from(Fonts::get().width(face(bold), text, size as f32))
 }
 
-/// `text` shortened with an ellipsis to `width`.
+/// `text` shortened with an ellipsis to `width` (linear in the text's length: names may be
+/// long).
 fn fit(text: &str, size: f64, bold: bool, width: f64) -> String {
     if label_width(text, size, bold) <= width {
         return text.to_string();
     }
+    let room = width - label_width("…", size, bold);
+    let mut used = 0.0;
     let mut out = String::new();
     for c in text.chars() {
-        if label_width(&format!("{out}{c}…"), size, bold) > width {
+        used += label_width(c.encode_utf8(&mut [0; 4]), size, bold);
+        if used > room {
             break;
         }
         out.push(c);

@@ -361,7 +361,8 @@ pub fn pages(plan: &Plan, g: Geometry) -> Option<Appendix> {
                 target: LinkTarget::Site(s.rect.code.clone()),
                 alt: format!(
                     "Go to site {} ({}) in the Hierarchy section",
-                    s.rect.code, s.name
+                    s.rect.code,
+                    s.name.chars().take(80).collect::<String>()
                 ),
             });
             flow.end();
