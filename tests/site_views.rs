@@ -526,3 +526,58 @@ fn a_wide_tier_wraps_into_rows_and_its_lines_still_reach_every_child_clear_of_th
     let y = |code: &str| layout.boxes.iter().find(|b| b.code == code).unwrap().y;
     assert!(y("P13") > y("P00"));
 }
+
+#[test]
+fn every_diagram_label_fits_its_box_and_the_svg_and_pdf_draw_the_same_text() {
+    use cmplan::render::diagram::{drawing, label_width};
+    let (_, mut plan) = contoso();
+    plan.sites[1].name = "A very long site name ".repeat(400);
+    let d = drawing(&plan);
+    assert_eq!(d.sites.len(), plan.sites.len());
+    for s in &d.sites {
+        for l in &s.labels {
+            let right = l.x + label_width(&l.text, l.size, l.bold);
+            assert!(
+                right <= s.rect.x + s.rect.w - 8.0 + 1e-6,
+                "{:?} overflows {}",
+                l.text,
+                s.rect.code
+            );
+        }
+    }
+    let long = &d
+        .sites
+        .iter()
+        .find(|s| s.rect.code == plan.sites[1].code)
+        .unwrap();
+    assert!(long
+        .labels
+        .iter()
+        .any(|l| l.text.starts_with("A very long") && l.text.ends_with('…')));
+    // The SVG writes exactly the drawing's labels; the PDF page draws the same texts.
+    let svg = cmplan::render::diagram::render_svg(&plan);
+    let g = cmplan::render::pdf::layout::Geometry::for_paper(cmplan::render::Paper::A4);
+    let pdf = cmplan::render::pdf::diagram::pages(&plan, g).unwrap();
+    let pdf_text: Vec<String> = pdf
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            cmplan::render::pdf::layout::Item::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for l in d.sites.iter().flat_map(|s| &s.labels) {
+        let escaped = l
+            .text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(
+            svg.contains(&format!(">{escaped}</text>")),
+            "SVG lacks {:?}",
+            l.text
+        );
+        assert!(pdf_text.contains(&l.text), "PDF lacks {:?}", l.text);
+    }
+}
