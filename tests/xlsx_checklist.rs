@@ -413,7 +413,22 @@ fn every_printed_sheet_is_landscape_at_least_9_pt_with_page_numbers_and_its_head
                 )),
                 "{sheet}: no print area"
             );
-            // The header row is not clipped: tall enough for its longest wrapped header.
+            // Wider than the page at that scale: pages across, each starting with the key column.
+            if *sheet != "Checklist" {
+                let pt: f64 = column_widths(&xml)
+                    .iter()
+                    .map(|w| (7.0 * w).round() * 0.75)
+                    .sum();
+                let left: f64 = attr(&xml, "pageMargins", "left").unwrap().parse().unwrap();
+                let long_side = if paper == Paper::A4 { 841.89 } else { 792.0 };
+                if pt * scale / 100.0 > long_side - 144.0 * left {
+                    assert!(
+                        titles.starts_with(&format!("{quoted}!$A:$A,")),
+                        "{sheet}: {titles}"
+                    );
+                    assert!(xml.contains("pageOrder=\"overThenDown\""), "{sheet}");
+                }
+            }
             let range = wb.worksheet_range(sheet).unwrap();
             assert!(range.height() > 1, "{sheet} has rows");
         }
