@@ -20,6 +20,7 @@ pub const MIN_LABEL: f32 = 6.0;
 const HEADING: f32 = 16.0;
 const NOTE_SIZE: f32 = 8.0;
 const NOTE_LEADING: f32 = 10.0;
+const CAPTION_LINES: usize = 2;
 
 /// The diagram's pages, their own structure (a figure per page, a link per whole box) and the
 /// heading's anchor (page indices from 0 within these pages).
@@ -272,19 +273,28 @@ pub fn pages(plan: &Plan, g: Geometry) -> Option<Appendix> {
                 document.";
     let note_lines = wrap(&[Span::regular(note)], NOTE_SIZE, g.content_width());
     let note_top = g.top + HEADING + 18.0;
-    // Room for the note and one caption line on every page, so tiles share one frame.
-    let top = note_top + (note_lines.len() + 1) as f32 * NOTE_LEADING + 6.0;
+    // Room for the note and a caption of up to two lines on every page, so tiles share one
+    // frame.
+    let top = note_top + (note_lines.len() + CAPTION_LINES) as f32 * NOTE_LEADING + 6.0;
     let tiles = tiles(&d, g, top);
     let (rows, cols) = (
         tiles.iter().map(|t| t.row + 1).max().unwrap_or(1),
         tiles.iter().map(|t| t.col + 1).max().unwrap_or(1),
     );
-    let drawn: Vec<(Tile, TileContent)> = tiles
-        .iter()
-        .map(|t| (*t, tile_content(&d, t)))
-        .filter(|(_, c)| !c.items.is_empty())
+    let drawn: Vec<(Tile, TileContent)> = tiles.iter().map(|t| (*t, tile_content(&d, t))).collect();
+    // A tile with no whole box holds only pieces of lines and of boxes drawn whole on a
+    // neighbour: it is left out rather than printed as a near-empty page.
+    let all = drawn.len();
+    let drawn: Vec<(Tile, TileContent)> = drawn
+        .into_iter()
+        .filter(|(_, c)| !c.whole.is_empty())
         .collect();
     let parts = drawn.len();
+    let left_out = if parts < all {
+        " Parts without a whole site box are left out."
+    } else {
+        ""
+    };
 
     let mut flow = Flow::new(g);
     for (n, (t, content)) in drawn.into_iter().enumerate() {
@@ -324,15 +334,17 @@ pub fn pages(plan: &Plan, g: Geometry) -> Option<Appendix> {
         let mut y = note_top;
         let mut caption = Vec::new();
         if parts > 1 {
-            caption.push(format!(
+            let text = format!(
                 "Part {} of {parts}: row {} of {rows}, column {} of {cols} of the drawing; \
-                 neighbouring parts overlap by one box.",
+                 neighbouring parts overlap by one box.{left_out}",
                 n + 1,
                 t.row + 1,
                 t.col + 1
-            ));
+            );
+            caption = wrap(&[Span::regular(text)], NOTE_SIZE, g.content_width());
+            caption.truncate(CAPTION_LINES);
         }
-        let lines = note_lines.iter().map(|l| l.text()).chain(caption);
+        let lines = note_lines.iter().chain(&caption).map(|l| l.text());
         for line in lines {
             flow.push(Item::Text {
                 x: g.left,
