@@ -240,7 +240,6 @@ pub enum FindingRole {
     Server,
     Message,
     Source,
-    Rule,
     RemediationTask,
 }
 
@@ -254,7 +253,6 @@ pub const FINDINGS: Table<FindingRole> = Table {
         c("Message", 70.0, FindingRole::Message),
         // Wide enough for a source's title on one line: LibreOffice does not wrap a link's text.
         c("Source", 64.0, FindingRole::Source),
-        c("Rule", 7.0, FindingRole::Rule),
         c("Remediation task", 26.0, FindingRole::RemediationTask),
     ],
 };

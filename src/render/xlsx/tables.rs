@@ -455,7 +455,6 @@ pub(super) fn findings(
                     FindingRole::Server => f.server.clone().unwrap_or_default(),
                     FindingRole::Message => f.message.clone(),
                     FindingRole::Source => source_title(&f.source),
-                    FindingRole::Rule => f.rule.clone(),
                     FindingRole::RemediationTask => f.remediation_task.clone().unwrap_or_default(),
                 })
                 .collect()
@@ -484,9 +483,7 @@ pub(super) fn findings(
                     put(&mut ws, row, c16, text, format)?;
                 }
                 FindingRole::Source => source_link(&mut ws, row, c16, &f.source, s)?,
-                FindingRole::Code | FindingRole::Site | FindingRole::Rule => {
-                    put(&mut ws, row, c16, text, &s.text)?
-                }
+                FindingRole::Code | FindingRole::Site => put(&mut ws, row, c16, text, &s.text)?,
                 _ => put(&mut ws, row, c16, text, &s.wrap)?,
             }
         }
