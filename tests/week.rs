@@ -428,3 +428,52 @@ fn recorded_ids_of_all_rows(workbook: &Path) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .collect()
 }
+
+/// A site's checklist is all there is (the whole plan's workbook is elsewhere): its status is
+/// carried, and the plan it holds is compared with the same site's part of the new plan.
+#[test]
+fn a_site_checklist_alone_carries_its_status() {
+    let w = Week::new();
+    std::fs::write(w.path("acme.toml"), description()).unwrap();
+    w.generate("acme.toml", "2027-01-04", &["--site", "NYC"]);
+    let rev1 = w.plan("acme");
+    let nyc = rev1
+        .tasks()
+        .find(|t| t.site.as_deref() == Some("NYC") && t.kind == "SITE-UPG")
+        .unwrap()
+        .id
+        .clone();
+    let mailed = w.path("acme-NYC.xlsx");
+    std::fs::copy(w.out.join("acme-NYC.xlsx"), &mailed).unwrap();
+    record(
+        &mailed,
+        &[Entry {
+            id: &nyc,
+            status: "In progress",
+            owner: "Nick",
+            completed_on: "",
+            notes: "",
+        }],
+    );
+    std::fs::remove_dir_all(&w.out).unwrap();
+    let out = w.generate(
+        "acme.toml",
+        "2027-01-05",
+        &["--previous", mailed.to_str().unwrap()],
+    );
+    let plan = w.plan("acme");
+    assert_eq!(
+        plan.task(&nyc).unwrap().progress.as_ref().unwrap().owner,
+        "Nick",
+        "{}",
+        stderr(&out)
+    );
+    // Only NYC's part is known, so the rest may have changed: a new revision, whose Changes
+    // compare NYC's part only (here, nothing).
+    assert_eq!(plan.revision, 2);
+    assert!(plan.changes.unwrap().entries.is_empty());
+    assert!(
+        plan.removed_tasks.is_empty(),
+        "no task is taken for removed"
+    );
+}
