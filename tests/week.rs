@@ -477,3 +477,29 @@ fn a_site_checklist_alone_carries_its_status() {
         "no task is taken for removed"
     );
 }
+
+/// A workbook or JSON that is not a plan cmplan wrote is named as such, not read as a
+/// description ("not valid UTF-8", "no `plan` object").
+#[test]
+fn diff_says_why_a_file_is_not_a_plan() {
+    let w = Week::new();
+    std::fs::write(w.path("acme.toml"), description()).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(0, 0, "budget").unwrap();
+    std::fs::write(w.path("budget.xlsx"), book.save_to_buffer().unwrap()).unwrap();
+    std::fs::write(w.path("cut.json"), r#"{"title": "x", "phases": []}"#).unwrap();
+    for (file, says) in [
+        ("budget.xlsx", "was not written by cmplan"),
+        ("cut.json", "is a cmplan JSON plan but cannot be read"),
+    ] {
+        let out = cmplan(&[
+            "diff",
+            w.path(file).to_str().unwrap(),
+            w.path("acme.toml").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let said = stderr(&out);
+        assert!(said.contains(says), "{file}: {said}");
+        assert!(said.contains("hint: each side is a description"), "{said}");
+    }
+}

@@ -26,11 +26,9 @@ pub fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, String> {
     // Every xlsx is a zip archive.
     if bytes.starts_with(b"PK\x03\x04") {
         let previous = super::read_previous_bytes(path, &bytes).map_err(|err| {
-            let hint = err.hint();
-            match hint.is_empty() {
-                true => err.to_string(),
-                false => format!("{err}\n  hint: {hint}"),
-            }
+            format!(
+                "{err}\n  hint: each side is a description, a workbook cmplan wrote or a JSON plan (-f json); a backup such as <name>.rev1.xlsx holds the plan of its revision"
+            )
         })?;
         let mut plan = previous.plan;
         plan.revision = previous.revision;
@@ -56,7 +54,7 @@ pub fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, String> {
     }
     let plan: Plan = serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
         format!(
-            "{} is a cmplan JSON plan but cannot be read: {e}\n  hint: give the plan as cmplan wrote it (-f json), its workbook, or the environment description",
+            "{} is a cmplan JSON plan but cannot be read: {e}\n  hint: each side is a description, a workbook cmplan wrote or a JSON plan as cmplan wrote it (-f json)",
             path.display()
         )
     })?;
