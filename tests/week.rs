@@ -503,3 +503,64 @@ fn diff_says_why_a_file_is_not_a_plan() {
         assert!(said.contains("hint: each side is a description"), "{said}");
     }
 }
+
+/// The workbook as another writer saves it after a user added a filled-in column `Ticket` to the
+/// Checklist (every sheet rewritten from its cells, hidden state kept).
+fn with_ticket_column(bytes: &[u8]) -> Vec<u8> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheets = book.sheets_metadata().to_vec();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for sheet in sheets {
+        let range = book.worksheet_range(&sheet.name).unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name(&sheet.name).unwrap();
+        if sheet.visible != calamine::SheetVisible::Visible {
+            ws.set_hidden(true);
+        }
+        let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
+            continue;
+        };
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                match range.get_value((r, c)) {
+                    Some(Data::String(s)) => ws.write_string(r, c as u16, s).map(|_| ()),
+                    Some(Data::Float(f)) => ws.write_number(r, c as u16, *f).map(|_| ()),
+                    Some(Data::Int(i)) => ws.write_number(r, c as u16, *i as f64).map(|_| ()),
+                    _ => Ok(()),
+                }
+                .unwrap();
+            }
+        }
+        if sheet.name == "Checklist" {
+            let header = (r0..=r1)
+                .find(|&r| matches!(range.get_value((r, 0)), Some(Data::String(s)) if s == "ID"))
+                .unwrap();
+            ws.write_string(header, c1 as u16 + 1, "Ticket").unwrap();
+            ws.write_string(header + 1, c1 as u16 + 1, "INC-4711")
+                .unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// Nothing changed, but a user added a column of their own: the new workbook does not carry
+/// it, so the old one is kept as a backup (the revision stays the same).
+#[test]
+fn a_column_a_user_added_keeps_the_backup() {
+    let w = Week::new();
+    std::fs::write(w.path("acme.toml"), description()).unwrap();
+    w.generate("acme.toml", "2027-01-04", &[]);
+    let workbook = w.out.join("acme.xlsx");
+    let edited = with_ticket_column(&std::fs::read(&workbook).unwrap());
+    std::fs::write(&workbook, &edited).unwrap();
+    let out = w.generate("acme.toml", "2027-01-05", &[]);
+    assert!(
+        stderr(&out).contains("Checklist column Ticket"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.plan("acme").revision, 1);
+    assert_eq!(backups(&w), ["acme.rev1.xlsx"]);
+    assert_eq!(std::fs::read(w.out.join("acme.rev1.xlsx")).unwrap(), edited);
+}

@@ -167,6 +167,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             plan: plan.clone(),
             records: site_records,
             warnings: Vec::new(),
+            sheets: Vec::new(),
+            added_columns: Vec::new(),
         };
         regen::carry_progress(&mut plan, &from_sites);
     }
@@ -187,9 +189,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let repaired = differed > 0 || previous.as_ref().is_some_and(|p| !p.warnings.is_empty());
     let unchanged = carried.is_some_and(|c| c.unchanged) && !repaired;
     let mut backups = Vec::new();
+    // What a user added to a workbook (a sheet, a filled-in column) is not carried: keep it.
+    let added = |prev: &PreviousWorkbook, path: &std::path::Path| {
+        let sheets = files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| regen::sheet_names(&f.bytes))
+            .unwrap_or_default();
+        prev.added_content(&sheets)
+    };
     let read_from_target = previous
         .as_ref()
-        .is_some_and(|p| same_file(&p.path, &workbook));
+        .filter(|p| same_file(&p.path, &workbook))
+        .is_some_and(|p| {
+            let added = added(p, &workbook);
+            if unchanged && !added.is_empty() {
+                eprintln!(
+                    "note: {} holds what the new workbook does not carry ({}): it is kept as a backup",
+                    workbook.display(),
+                    added.join(", ")
+                );
+            }
+            added.is_empty()
+        });
     if replaces_workbook && !(unchanged && read_from_target) {
         let revision = previous
             .as_ref()
@@ -201,7 +223,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         });
     }
     for site in &sites {
-        if unchanged && site.previous.is_some() {
+        if unchanged
+            && site
+                .previous
+                .as_ref()
+                .is_some_and(|p| added(p, &site.path).is_empty())
+        {
             continue;
         }
         backups.push(output::Backup {

@@ -20,7 +20,9 @@ pub use backup::{backup_path, is_backup_name};
 pub use diff::{diff, PlanDiff};
 pub use report::{render_json, render_md, render_text, DiffFormat};
 pub use source::{read_plan_file, same_part, PlanFile};
-pub use workbook::{read_previous, read_previous_bytes, PreviousError, PreviousWorkbook};
+pub use workbook::{
+    read_previous, read_previous_bytes, sheet_names, PreviousError, PreviousWorkbook,
+};
 
 use crate::plan::{Plan, RecordedTask};
 
