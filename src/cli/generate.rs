@@ -198,7 +198,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_default();
         prev.added_content(&sheets)
     };
-    let read_from_target = previous
+    let carries_all_of_it = previous
         .as_ref()
         .filter(|p| same_file(&p.path, &workbook))
         .is_some_and(|p| {
@@ -212,7 +212,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             }
             added.is_empty()
         });
-    if replaces_workbook && !(unchanged && read_from_target) {
+    if replaces_workbook && !(unchanged && carries_all_of_it) {
         let revision = previous
             .as_ref()
             .filter(|p| same_file(&p.path, &workbook))

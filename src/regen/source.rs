@@ -48,7 +48,7 @@ pub fn read_plan_file(path: &Path) -> Result<Option<PlanFile>, String> {
     let Ok(serde_json::Value::Object(object)) = serde_json::from_str(&text) else {
         return Ok(None);
     };
-    // A description has a `plan` table; a plan has phases and a revision.
+    // A description has a `plan` table; a plan has `phases`.
     if object.contains_key("plan") || !object.contains_key("phases") {
         return Ok(None);
     }
