@@ -57,7 +57,7 @@ pub enum Command {
         /// Output format (text is coloured on a terminal, plain when piped or with NO_COLOR).
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
-        /// Plan date used for both plans (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        /// Plan date for a description planned here (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         date: Option<String>,
     },
