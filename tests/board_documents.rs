@@ -24,8 +24,7 @@ fn bytes(format: Format, plan: &Plan) -> Vec<u8> {
     render(format, plan, &RenderContext::default()).unwrap()
 }
 
-/// Every cell of every sheet as text, one per line, with the sheet and cell named; the Findings
-/// sheet's `Rule` column is left out (the JSON `rule` field's twin, kept for scripts).
+/// Every cell of every visible sheet as text, with the sheet and cell named.
 fn workbook_cells(plan: &Plan) -> Vec<(String, String)> {
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes(Format::Xlsx, plan))).unwrap();
     let mut out = Vec::new();
@@ -35,7 +34,6 @@ fn workbook_cells(plan: &Plan) -> Vec<(String, String)> {
             continue;
         }
         let range = wb.worksheet_range(&name).unwrap();
-        let mut skip: Option<usize> = None;
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let text = match cell {
@@ -43,12 +41,6 @@ fn workbook_cells(plan: &Plan) -> Vec<(String, String)> {
                     Data::Empty => continue,
                     other => other.to_string(),
                 };
-                if name == "Findings" && text == "Rule" && skip.is_none() {
-                    skip = Some(c);
-                }
-                if skip == Some(c) {
-                    continue;
-                }
                 out.push((format!("{name}!R{}C{}", r + 1, c + 1), text));
             }
         }

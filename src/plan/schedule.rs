@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::model::{Plan, ScheduleSummary, Task};
+use super::model::{Plan, ScheduleDurations, ScheduleSummary, Task};
 use crate::model::{Schedule, SiteType};
 
 /// Defaults, in working days (documented in docs/schedule.md). They are planning assumptions,
@@ -364,5 +364,10 @@ pub fn apply(plan: &mut Plan, config: &ScheduleConfig) {
             .filter(|t| t.critical)
             .map(|t| t.id.clone())
             .collect(),
+        durations: Some(ScheduleDurations {
+            days: config.days_by_kind.clone(),
+            default_days: config.default_days,
+            client_days_per_1000: config.client_days_per_1000,
+        }),
     });
 }
