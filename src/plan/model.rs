@@ -167,6 +167,9 @@ pub struct ScheduleSummary {
     pub blackout: Vec<String>,
     /// IDs of the critical-path tasks, in plan order.
     pub critical_path: Vec<String>,
+    /// `generate --today`: the day the remaining work was planned from (absent: `start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 /// A server as the description gives it, for comparing revisions.

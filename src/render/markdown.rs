@@ -715,6 +715,9 @@ fn severity_label(severity: Severity) -> &'static str {
 ///   (`false`) even without a schedule;
 /// - `scope` (`null` for the whole plan) with `path_list` ("CEN → NYC"), `secondaries_list`,
 ///   `sites_upgraded` and, per prerequisite, `needed_by_list`;
+/// - each task: `waiting_on_it` (recorded Blocked: the tasks waiting on it, as text; else `null`);
+/// - root: `progress` (`null` when nothing is recorded; see `plan::progress::summarize`), each
+///   blocked task with `waiting_list` (direct dependents) and `waiting_more` (later ones);
 /// - root: `wave_count`; each wave: `sites_list`; `schedule` (`null` without `plan.start`) with
 ///   `weekdays_list` ("Monday, Tuesday and Friday") and `blackout_list`.
 pub fn view(plan: &Plan) -> Value {
@@ -808,6 +811,16 @@ pub fn view(plan: &Plan) -> Value {
                     t.insert("planned_end".into(), json!(plan_task.planned_end));
                     t.insert("critical".into(), json!(plan_task.critical));
                     t.insert("backout".into(), json!(plan_task.backout));
+                    // A blocked task names what waits on it.
+                    let waiting = match status {
+                        Some(TaskStatus::Blocked) => {
+                            let (direct, total) =
+                                crate::plan::progress::waiting_on(plan, &plan_task.id);
+                            super::waiting_text(&direct, total)
+                        }
+                        _ => None,
+                    };
+                    t.insert("waiting_on_it".into(), json!(waiting));
                     let items: Vec<Value> = plan_task
                         .items
                         .iter()
@@ -930,6 +943,18 @@ pub fn view(plan: &Plan) -> Value {
         _ => plan.phases.len(),
     };
     obj.insert("phase_count".into(), json!(phase_count));
+    let progress = crate::plan::progress::summarize(plan).map(|summary| {
+        let mut v = serde_json::to_value(&summary).expect("a progress summary serialises");
+        if let Some(Value::Array(blocked)) = v.get_mut("blocked") {
+            for (b, task) in blocked.iter_mut().zip(&summary.blocked) {
+                b["waiting_list"] = json!(task.waiting.join(", "));
+                b["waiting_more"] = json!(task.waiting_total - task.waiting.len());
+                b["waiting_text"] = json!(super::waiting_text(&task.waiting, task.waiting_total));
+            }
+        }
+        v
+    });
+    obj.insert("progress".into(), json!(progress));
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     obj.insert(
         "has_removed_tasks".into(),

@@ -363,6 +363,10 @@ pub(crate) fn validate(
             .map(RawServer::build)
             .collect::<Option<Vec<_>>>()?;
         let custom_tasks = custom_tasks.into_iter().collect::<Option<Vec<_>>>()?;
+        let calendar = match start {
+            None => schedule.clone(),
+            Some(_) => None,
+        };
         let schedule = start.map(|start| Schedule {
             start: start.v,
             ..schedule.unwrap_or_default()
@@ -378,6 +382,7 @@ pub(crate) fn validate(
             digest,
         );
         env.schedule = schedule;
+        env.calendar = calendar;
         Some(env)
     } else {
         None
