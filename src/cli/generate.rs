@@ -39,8 +39,11 @@ impl Timings {
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut timings = Timings::new();
-    let env = match cmplan::input::load(&args.env) {
-        Ok(env) => env,
+    let env = match cmplan::input::load_checked(&args.env) {
+        Ok((env, warnings)) => {
+            eprint!("{}", warnings.render(super::misc::stderr_color()));
+            env
+        }
         Err(err) => {
             eprint!("{}", err.render(super::misc::stderr_color()));
             eprintln!("nothing was written");

@@ -13,6 +13,7 @@ use crate::model::{
     SiteVersion, SqlVersion, TargetMedia, DEFAULT_DATABASE_MB_PER_CLIENT,
 };
 
+mod consistency;
 mod cross_check;
 mod custom_tasks;
 mod plan;
@@ -58,6 +59,19 @@ pub const SCHEDULE_KEYS: &[&str] = &[
 pub const MAX_SCHEDULE_DAYS: u64 = 1000;
 /// `[schedule.days]` accepts the task kinds, plus this one for the upgrade of a secondary site.
 pub const SECONDARY_UPGRADE_KIND: &str = "SITE-UPG-SECONDARY";
+/// Task kinds whose duration no `[schedule.days]` entry sets: a client upgrade takes
+/// `client_days_per_1000` per started 1,000 clients of its site.
+pub const KINDS_WITHOUT_DAYS: &[&str] = &["CLIENT-UPG"];
+
+/// The keys `[schedule.days]` accepts: every kind whose duration it sets (current, retired and
+/// `CUSTOM`), and `SITE-UPG-SECONDARY`.
+pub fn schedule_day_keys() -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
+    kinds.retain(|k| !KINDS_WITHOUT_DAYS.contains(k));
+    kinds.push(SECONDARY_UPGRADE_KIND);
+    kinds
+}
+
 const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
@@ -178,12 +192,13 @@ pub(crate) fn validate(
     let root_fields = cx.table(root, "the description".to_string(), "", ROOT_KEYS)?;
 
     let mut start = None;
+    let mut pilot = None;
     let plan = match root_fields.get("plan") {
         Some(e) => cx
             .table(&e.value, cx.table_name("plan"), "plan", PLAN_KEYS)
             .and_then(|f| {
                 start = cx.date(&f, "start");
-                cx.plan(&f)
+                cx.plan(&f, &mut pilot)
             }),
         None => {
             let d = cx.sink.error(
@@ -351,8 +366,17 @@ pub(crate) fn validate(
         servers: non_tables("server") + servers.iter().filter(|s| s.name.is_none()).count(),
     };
     let resolved = cx.cross_check(&sites, &servers, unread);
+    if unread.sites == 0 {
+        cx.pilot_exists(pilot.as_ref(), &sites);
+        cx.waves_follow_parents(&sites);
+    }
+    if !cx.sink.has_errors() {
+        // Only for a description otherwise valid: a reference that failed to resolve would make
+        // its server look unused.
+        cx.unused_servers(&sites, &servers, &resolved);
+    }
 
-    if cx.sink.diagnostics.is_empty() {
+    if !cx.sink.has_errors() {
         let plan = plan?;
         let sites = sites
             .iter()
@@ -406,6 +430,8 @@ struct RawSite {
     legacy_clients: u64,
     feature_packs: Vec<String>,
     wave: u64,
+    /// Where `wave` is written.
+    wave_span: Option<Span>,
 }
 
 impl RawSite {

@@ -7,19 +7,42 @@ impl Cx<'_, '_> {
     pub(super) fn schedule(&mut self, f: &Fields<'_>) -> Option<Schedule> {
         let mut days = BTreeMap::new();
         if let Some(e) = f.get("days") {
-            let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
-            kinds.push(SECONDARY_UPGRADE_KIND);
+            let kinds = schedule_day_keys();
             let what = match self.syntax {
                 Syntax::Toml => "`[schedule.days]` table".to_string(),
                 Syntax::Json => "`schedule.days` object".to_string(),
             };
-            if let Some(d) = self.table(&e.value, what, "schedule.days", &kinds) {
+            if let Some(d) =
+                self.table_except(&e.value, what, "schedule.days", &kinds, KINDS_WITHOUT_DAYS)
+            {
+                // Retired kind names set the duration of the kind that now does their work: the
+                // kind's own name wins; several retired names of one kind add up (their tasks
+                // became one).
+                let mut retired: BTreeMap<String, u32> = BTreeMap::new();
                 for entry in d.entries {
-                    if kinds.contains(&entry.key.as_str()) {
-                        if let Some(n) = self.days(&d, &entry.key) {
-                            days.insert(entry.key.clone(), n);
+                    let key = entry.key.as_str();
+                    if KINDS_WITHOUT_DAYS.contains(&key) {
+                        self.no_days_rule(&d, entry);
+                    } else if kinds.contains(&key) {
+                        let Some(n) = self.days(&d, key) else {
+                            continue;
+                        };
+                        match crate::model::kinds::RETIRED_KINDS
+                            .iter()
+                            .find(|(r, _)| *r == key)
+                        {
+                            Some((_, kind)) => {
+                                let sum = retired.entry(kind.as_str().to_string()).or_default();
+                                *sum = sum.saturating_add(n).min(MAX_SCHEDULE_DAYS as u32);
+                            }
+                            None => {
+                                days.insert(key.to_string(), n);
+                            }
                         }
                     }
+                }
+                for (kind, n) in retired {
+                    days.entry(kind).or_insert(n);
                 }
             }
         }
@@ -120,7 +143,31 @@ impl Cx<'_, '_> {
         })
     }
 
-    pub(super) fn plan(&mut self, f: &Fields<'_>) -> Option<PlanInfo> {
+    /// A `[schedule.days]` key naming a kind whose duration another rule decides (E040).
+    fn no_days_rule(&mut self, d: &Fields<'_>, entry: &Entry) {
+        let hint = match self.syntax {
+            Syntax::Toml => "a client upgrade takes `client_days_per_1000` working days per started 1,000 clients of its site: remove this line and set `client_days_per_1000` in [schedule] instead",
+            Syntax::Json => "a client upgrade takes `client_days_per_1000` working days per started 1,000 clients of its site: remove this key and set \"client_days_per_1000\" in \"schedule\" instead",
+        };
+        self.sink
+            .error(
+                Code::E040,
+                entry.key_span.clone(),
+                format!(
+                    "`{}` in {} would set nothing: no rule reads it",
+                    entry.key, d.what
+                ),
+                "no rule reads this",
+            )
+            .hint(hint);
+    }
+
+    /// `[plan]`; `pilot` receives `plan.pilot` as written (checked against the sites later).
+    pub(super) fn plan(
+        &mut self,
+        f: &Fields<'_>,
+        pilot_out: &mut Option<Sp<SiteCode>>,
+    ) -> Option<PlanInfo> {
         let title = self.string(f, "title", true);
         let organisation = self.string(f, "organisation", false);
         let change_reference = self.string(f, "change_reference", false);
@@ -150,7 +197,10 @@ impl Cx<'_, '_> {
             target: target?.v,
             order: order.map_or(crate::model::SiteOrder::Tiers, |o| o.v),
             pilot: match pilot {
-                CodeRef::Valid(c) => Some(c.v),
+                CodeRef::Valid(c) => {
+                    *pilot_out = Some(c.clone());
+                    Some(c.v)
+                }
                 _ => None,
             },
         })

@@ -47,6 +47,7 @@ impl Cx<'_, '_> {
         let clients = self.whole(&f, "clients");
         let legacy_clients = self.whole(&f, "legacy_clients");
         let wave = self.whole(&f, "wave");
+        let wave_span = f.get("wave").map(|e| e.value.span.clone());
         let feature_packs = self.strings(&f, "feature_packs").unwrap_or_default();
         // Free text like any name: the same character and length rules.
         for pack in feature_packs.iter().filter(|p| !p.v.is_empty()) {
@@ -72,6 +73,7 @@ impl Cx<'_, '_> {
             legacy_clients,
             feature_packs,
             wave,
+            wave_span,
         }
     }
 

@@ -29,6 +29,19 @@ impl Cx<'_, '_> {
         home: &str,
         allowed: &[&str],
     ) -> Option<Fields<'n>> {
+        self.table_except(node, what, home, allowed, &[])
+    }
+
+    /// As `table`, but keys in `refused` are left to the caller, which reports them with a
+    /// reason of their own (and "did you mean" never suggests them).
+    pub(super) fn table_except<'n>(
+        &mut self,
+        node: &'n Node,
+        what: String,
+        home: &str,
+        allowed: &[&str],
+        refused: &[&str],
+    ) -> Option<Fields<'n>> {
         let Kind::Table(entries) = &node.kind else {
             let found = node.kind.describe(self.syntax);
             let expected = Kind::Table(Vec::new()).describe(self.syntax);
@@ -51,7 +64,7 @@ impl Cx<'_, '_> {
             return None;
         };
         for e in entries {
-            if allowed.contains(&e.key.as_str()) {
+            if allowed.contains(&e.key.as_str()) || refused.contains(&e.key.as_str()) {
                 continue;
             }
             if home.is_empty() && self.syntax == Syntax::Json && e.key == "$schema" {
