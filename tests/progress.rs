@@ -124,7 +124,7 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
     );
     record(&out, &done, &blocked);
 
-    ok(generate(&env, &out, &["--today", TODAY]));
+    ok(generate(&env, &out, &["--today", TODAY, "--site", "CEN"]));
     let plan = read_plan(&out.join("contoso.json"));
 
     // The Done task keeps its completion date and is not planned again.
@@ -217,6 +217,21 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
     assert!(
         blocked_item.contains("*Blocked; waiting on it:*") && blocked_item.contains(direct[0]),
         "{blocked_item}"
+    );
+
+    // The site checklist counts its own tasks, and names the blocked one.
+    let site_md = std::fs::read_to_string(out.join("contoso-CEN.md")).unwrap();
+    let site_section = site_md
+        .split("\n# Progress\n")
+        .nth(1)
+        .expect("a Progress section");
+    assert!(
+        site_section.contains(&format!("| {blocked} ")),
+        "{site_section}"
+    );
+    assert!(
+        !site_section.contains("| NYC |"),
+        "only the site's own tasks"
     );
 
     // HTML: the same section, as text.

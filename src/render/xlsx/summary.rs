@@ -295,6 +295,10 @@ fn progress_block(
         "Not applicable",
         "Tasks",
     ];
+    // Columns past the first three are this block's alone.
+    for col in 3..=6u16 {
+        ws.set_column_width(col, 14.0)?;
+    }
     let table = |ws: &mut Worksheet,
                  mut row: u32,
                  title: &str,
@@ -330,6 +334,9 @@ fn progress_block(
     ws.write_string_with_format(row, 0, "Blocked tasks", &s.section)?;
     ws.write_string_with_format(row, 1, "Notes", &s.section)?;
     ws.write_string_with_format(row, 2, "Waiting on it", &s.section)?;
+    for col in 3..=6u16 {
+        ws.write_blank(row, col, &s.section)?;
+    }
     row += 1;
     if summary.blocked.is_empty() {
         ws.write_string_with_format(row, 0, "None recorded", &s.label)?;
@@ -339,7 +346,11 @@ fn progress_block(
         ws.write_string_with_format(row, 0, &b.id, &s.label)?;
         put(ws, row, 1, &b.notes, &s.wrap)?;
         let waiting = crate::render::waiting_text(&b.waiting, b.waiting_total);
-        put(ws, row, 2, waiting.as_deref().unwrap_or("nothing"), &s.wrap)?;
+        let waiting = waiting.as_deref().unwrap_or("nothing");
+        // The list of waiting tasks runs over the columns of the tables above.
+        ws.merge_range(row, 2, row, 6, "", &s.wrap)?;
+        put(ws, row, 2, waiting, &s.wrap)?;
+        fit_row(ws, row, &[42.0, 44.0, 66.0], &[(1, &b.notes), (2, waiting)])?;
         row += 1;
     }
     Ok(row)
