@@ -299,17 +299,30 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
     // sequence in a file received by mail would drive the terminal) are drawn as their symbols.
     let (shown, shifts) = visible_source(text);
     let source = Windows(NamedSource::new(visible(file), shown));
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
     let mut out = String::new();
     for d in diagnostics.iter().take(MAX_RENDERED) {
         let snippet = d
             .span
             .as_ref()
             .is_some_and(|span| !long_lines_near(text, span));
+        // A label far from the problem gets a snippet of its own, which may come first: the
+        // message line then says where the problem is.
+        let apart = d.span.as_ref().is_some_and(|span| {
+            let at = line_of(span.start);
+            d.related
+                .iter()
+                .any(|r| line_of(r.span.start).abs_diff(at) > 2 + JOINED_GAP)
+        });
         let d = &displayable(d, &shifts);
         let report = Report {
             d,
             source: &source,
             snippet,
+            apart,
         };
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail; keep the plain form just in case.
@@ -464,6 +477,8 @@ struct Report<'a> {
     source: &'a Windows,
     /// Draw the source lines with a caret (false: the location goes in the message line).
     snippet: bool,
+    /// Some label is far from the problem (its snippet is drawn apart).
+    apart: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -477,7 +492,7 @@ impl fmt::Display for Report<'_> {
         // The code leads the message line (rustc style) instead of miette's separate header line.
         write!(f, "{}: {}", self.d.code, self.d.message)?;
         match self.d.location {
-            Some((line, column)) if !self.snippet => {
+            Some((line, column)) if !self.snippet || self.apart => {
                 write!(f, " ({}:{line}:{column})", self.d.file)
             }
             _ => Ok(()),

@@ -717,7 +717,8 @@ fn severity_label(severity: Severity) -> &'static str {
 ///   `sites_upgraded` and, per prerequisite, `needed_by_list`;
 /// - each task: `waiting_on_it` (recorded Blocked: the tasks waiting on it, as text; else `null`);
 /// - root: `progress` (`null` when nothing is recorded; see `plan::progress::summarize`), each
-///   blocked task with `waiting_list` (direct dependents) and `waiting_more` (later ones);
+///   blocked task with `waiting_list` (direct dependents), `waiting_more` (how many later ones)
+///   and `waiting_text` (both in words, `null` when nothing waits);
 /// - root: `wave_count`; each wave: `sites_list`; `schedule` (`null` without `plan.start`) with
 ///   `weekdays_list` ("Monday, Tuesday and Friday") and `blackout_list`.
 pub fn view(plan: &Plan) -> Value {
