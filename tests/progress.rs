@@ -435,4 +435,26 @@ fn the_progress_summary_counts_by_wave_and_site() {
     assert_eq!(s.waves.len(), p.waves.len());
     assert_eq!(s.blocked.len(), s.total.blocked);
     assert!(s.blocked.iter().all(|b| b.notes == "note"));
+    // What waits on each blocked task: every open task downstream of it, through open tasks.
+    let open = |t: &cmplan::plan::Task| {
+        !matches!(
+            t.progress.as_ref().map(|p| p.status),
+            Some(TaskStatus::Done) | Some(TaskStatus::NotApplicable)
+        )
+    };
+    for b in &s.blocked {
+        let mut held = std::collections::BTreeSet::from([b.id.as_str()]);
+        let mut direct = Vec::new();
+        for t in p.tasks().filter(|t| open(t) && t.id != b.id) {
+            if t.depends_on.iter().any(|d| held.contains(d.as_str())) {
+                held.insert(&t.id);
+                if t.depends_on.contains(&b.id) {
+                    direct.push(t.id.clone());
+                }
+            }
+        }
+        assert_eq!(b.waiting, direct, "{}", b.id);
+        assert_eq!(b.waiting_total, held.len() - 1, "{}", b.id);
+    }
+    assert!(s.blocked.iter().any(|b| b.waiting_total > b.waiting.len()));
 }

@@ -2,7 +2,7 @@
 //! completion date, notes), handed in by whoever read it (regeneration reads it from the previous
 //! workbook), and the progress summary every document prints.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -139,11 +139,13 @@ pub fn summarize(plan: &Plan) -> Option<ProgressSummary> {
         label: site.unwrap_or(HIERARCHY_WIDE).to_string(),
         counts,
     }));
+    let waits = Waits::new(plan);
     let blocked = plan
         .tasks()
         .filter(|t| status_of(t) == TaskStatus::Blocked)
-        .map(|t| {
-            let (waiting, waiting_total) = waiting_on(plan, &t.id);
+        .enumerate()
+        .map(|(k, t)| {
+            let (waiting, waiting_total) = waits.on(&t.id, k < TRACED_BLOCKED);
             BlockedTask {
                 id: t.id.clone(),
                 title: t.title.clone(),
@@ -174,28 +176,66 @@ pub fn summarize(plan: &Plan) -> Option<ProgressSummary> {
     })
 }
 
-/// The tasks not yet Done (nor Not applicable) that depend on `id` directly (in plan order), and
-/// how many depend on it directly or through others. Dependencies point backwards, so one pass in
-/// plan order finds them all.
-pub fn waiting_on(plan: &Plan, id: &str) -> (Vec<String>, usize) {
-    let mut held: BTreeSet<&str> = BTreeSet::from([id]);
-    let mut direct = Vec::new();
-    let mut total = 0;
-    for task in plan.tasks() {
-        if task.id == id || !task.depends_on.iter().any(|d| held.contains(d.as_str())) {
-            continue;
+/// Blocked tasks (the first, in plan order) whose indirect dependents are counted too: each count
+/// walks what follows the task, and a workbook may record thousands of tasks Blocked.
+pub const TRACED_BLOCKED: usize = 200;
+
+/// Who depends on whom, read once: task → the tasks listing it in `depends_on`, in plan order.
+struct Waits<'p> {
+    tasks: Vec<&'p Task>,
+    dependents: HashMap<&'p str, Vec<usize>>,
+}
+
+impl<'p> Waits<'p> {
+    fn new(plan: &'p Plan) -> Waits<'p> {
+        let tasks: Vec<&Task> = plan.tasks().collect();
+        let mut dependents: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in tasks.iter().enumerate() {
+            for d in &t.depends_on {
+                dependents.entry(d.as_str()).or_default().push(i);
+            }
         }
-        if matches!(
-            status_of(task),
-            TaskStatus::Done | TaskStatus::NotApplicable
-        ) {
-            continue;
-        }
-        held.insert(task.id.as_str());
-        total += 1;
-        if task.depends_on.iter().any(|d| d == id) {
-            direct.push(task.id.clone());
-        }
+        Waits { tasks, dependents }
     }
-    (direct, total)
+
+    /// The tasks not yet Done (nor Not applicable) that depend on `id` directly, in plan order,
+    /// and how many depend on it directly or through such tasks (`traced`; else the direct
+    /// ones only).
+    fn on(&self, id: &str, traced: bool) -> (Vec<String>, usize) {
+        let open = |i: &usize| {
+            !matches!(
+                status_of(self.tasks[*i]),
+                TaskStatus::Done | TaskStatus::NotApplicable
+            )
+        };
+        let mut direct: Vec<usize> = self
+            .dependents
+            .get(id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(open)
+            .collect();
+        direct.dedup();
+        let names = direct.iter().map(|&i| self.tasks[i].id.clone()).collect();
+        if !traced {
+            let n = direct.len();
+            return (names, n);
+        }
+        let mut seen: BTreeSet<usize> = direct.iter().copied().collect();
+        let mut stack = direct;
+        while let Some(i) = stack.pop() {
+            for &j in self
+                .dependents
+                .get(self.tasks[i].id.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if open(&j) && seen.insert(j) {
+                    stack.push(j);
+                }
+            }
+        }
+        (names, seen.len())
+    }
 }

@@ -730,6 +730,30 @@ pub fn view(plan: &Plan) -> Value {
         .collect();
     let obj = root.as_object_mut().expect("the plan is a JSON object");
 
+    // Computed once: the section and the task lines of blocked tasks read it.
+    let summary = crate::plan::progress::summarize(plan);
+    let waiting_by_task: BTreeMap<&str, Option<String>> = summary
+        .iter()
+        .flat_map(|s| &s.blocked)
+        .map(|b| {
+            (
+                b.id.as_str(),
+                super::waiting_text(&b.waiting, b.waiting_total),
+            )
+        })
+        .collect();
+    let progress = json!(summary.as_ref().map(|summary| {
+        let mut v = serde_json::to_value(summary).expect("a progress summary serialises");
+        if let Some(Value::Array(blocked)) = v.get_mut("blocked") {
+            for (b, task) in blocked.iter_mut().zip(&summary.blocked) {
+                b["waiting_list"] = json!(task.waiting.join(", "));
+                b["waiting_more"] = json!(task.waiting_total - task.waiting.len());
+                b["waiting_text"] = json!(super::waiting_text(&task.waiting, task.waiting_total));
+            }
+        }
+        v
+    }));
+
     if let Some(Value::Array(sites)) = obj.get_mut("sites") {
         for (site, plan_site) in sites.iter_mut().zip(&plan.sites) {
             let s = site.as_object_mut().expect("a site is an object");
@@ -813,14 +837,10 @@ pub fn view(plan: &Plan) -> Value {
                     t.insert("critical".into(), json!(plan_task.critical));
                     t.insert("backout".into(), json!(plan_task.backout));
                     // A blocked task names what waits on it.
-                    let waiting = match status {
-                        Some(TaskStatus::Blocked) => {
-                            let (direct, total) =
-                                crate::plan::progress::waiting_on(plan, &plan_task.id);
-                            super::waiting_text(&direct, total)
-                        }
-                        _ => None,
-                    };
+                    let waiting = waiting_by_task
+                        .get(plan_task.id.as_str())
+                        .cloned()
+                        .flatten();
                     t.insert("waiting_on_it".into(), json!(waiting));
                     let items: Vec<Value> = plan_task
                         .items
@@ -944,18 +964,7 @@ pub fn view(plan: &Plan) -> Value {
         _ => plan.phases.len(),
     };
     obj.insert("phase_count".into(), json!(phase_count));
-    let progress = crate::plan::progress::summarize(plan).map(|summary| {
-        let mut v = serde_json::to_value(&summary).expect("a progress summary serialises");
-        if let Some(Value::Array(blocked)) = v.get_mut("blocked") {
-            for (b, task) in blocked.iter_mut().zip(&summary.blocked) {
-                b["waiting_list"] = json!(task.waiting.join(", "));
-                b["waiting_more"] = json!(task.waiting_total - task.waiting.len());
-                b["waiting_text"] = json!(super::waiting_text(&task.waiting, task.waiting_total));
-            }
-        }
-        v
-    });
-    obj.insert("progress".into(), json!(progress));
+    obj.insert("progress".into(), progress);
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     obj.insert(
         "has_removed_tasks".into(),
