@@ -257,6 +257,7 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
             .find(|r| r.first().map(String::as_str) == Some(label))
             .unwrap_or_else(|| panic!("no Summary row {label}: {rows:?}"))
     };
+    assert_eq!(find("Remaining work planned from")[1], TODAY);
     let header = find("Progress by wave");
     assert_eq!(header[3], "Done");
     let w1 = find("Wave 1");

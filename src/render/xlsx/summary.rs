@@ -25,6 +25,9 @@ pub(super) fn summary_title_rows(plan: &Plan) -> Vec<(&'static str, TitleValue<'
     rows.push(("Input SHA-256", TitleValue::Text(&plan.input_digest)));
     if let Some(schedule) = &plan.schedule {
         rows.push(("Planned start", TitleValue::Date(&schedule.start)));
+        if let Some(today) = &schedule.today {
+            rows.push(("Remaining work planned from", TitleValue::Date(today)));
+        }
         rows.push(("Planned end", TitleValue::Date(&schedule.end)));
         rows.push((
             "Working days",
