@@ -459,3 +459,31 @@ fn the_progress_summary_counts_by_wave_and_site() {
     }
     assert!(s.blocked.iter().any(|b| b.waiting_total > b.waiting.len()));
 }
+
+#[test]
+fn a_split_plans_summary_shows_the_whole_plans_progress() {
+    let (_, mut p) = contoso_plan();
+    let blocked = p
+        .tasks()
+        .find(|t| t.kind == "SITE-UPG" && t.site.as_deref() == Some("NYC"))
+        .unwrap()
+        .id
+        .clone();
+    for t in p.phases.iter_mut().flat_map(|ph| ph.tasks.iter_mut()) {
+        if t.id == blocked {
+            t.progress = Some(progress(TaskStatus::Blocked, "", NOTE));
+        }
+    }
+    let summary = plan::views::summary(&p, vec!["contoso-wave1.md".into()]);
+    assert_eq!(summary.tasks().count(), 0);
+    let md = cmplan::render::markdown::render(&summary, &Default::default()).unwrap();
+    let section = md
+        .split("\n# Progress\n")
+        .nth(1)
+        .expect("a Progress section");
+    assert!(
+        section.contains(&format!("0 of {} tasks done", p.tasks().count())),
+        "{section}"
+    );
+    assert!(section.contains(&format!("| {blocked} ")) && section.contains(NOTE));
+}

@@ -136,6 +136,10 @@ pub struct PlanScope {
     pub planned_start: Option<String>,
     #[serde(default)]
     pub planned_end: Option<String>,
+    /// For a summary (which holds no task): the whole plan's progress summary, when any status
+    /// is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<super::progress::ProgressSummary>,
 }
 
 /// A task of the whole plan named in another document's context.

@@ -731,7 +731,11 @@ pub fn view(plan: &Plan) -> Value {
     let obj = root.as_object_mut().expect("the plan is a JSON object");
 
     // Computed once: the section and the task lines of blocked tasks read it.
-    let summary = crate::plan::progress::summarize(plan);
+    // A split plan's summary holds no task: it carries the whole plan's.
+    let summary = match plan.scope.as_ref().and_then(|s| s.progress.clone()) {
+        Some(whole) => Some(whole),
+        None => crate::plan::progress::summarize(plan),
+    };
     let waiting_by_task: BTreeMap<&str, Option<String>> = summary
         .iter()
         .flat_map(|s| &s.blocked)
