@@ -240,7 +240,6 @@ pub enum FindingRole {
     Server,
     Message,
     Source,
-    Rule,
     RemediationTask,
 }
 
@@ -252,9 +251,28 @@ pub const FINDINGS: Table<FindingRole> = Table {
         c(SITE, 6.0, FindingRole::Site),
         c("Server", 16.0, FindingRole::Server),
         c("Message", 70.0, FindingRole::Message),
-        c("Source", 44.0, FindingRole::Source),
-        c("Rule", 7.0, FindingRole::Rule),
+        // Wide enough for a source's title on one line: LibreOffice does not wrap a link's text.
+        c("Source", 64.0, FindingRole::Source),
         c("Remediation task", 26.0, FindingRole::RemediationTask),
+    ],
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssumptionRole {
+    Key,
+    Value,
+    Why,
+    Override,
+}
+
+/// The values the plan assumes (no Microsoft source), each with how to change it.
+pub const ASSUMPTIONS: Table<AssumptionRole> = Table {
+    sheet: "Assumptions",
+    columns: &[
+        c("Assumption", 22.0, AssumptionRole::Key),
+        c("Value", 32.0, AssumptionRole::Value),
+        c("Why", 60.0, AssumptionRole::Why),
+        c("How to override", 40.0, AssumptionRole::Override),
     ],
 };
 
@@ -317,6 +335,7 @@ mod tests {
         unique(&SITES);
         unique(&SQL_SERVERS);
         unique(&FINDINGS);
+        unique(&ASSUMPTIONS);
         unique(&CHANGES);
         let first_scheduled = CHECKLIST
             .columns

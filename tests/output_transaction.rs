@@ -257,6 +257,8 @@ fn the_backup_keeps_the_permissions_of_the_workbook() {
     ok(generate(&s.input, &s.out, ALL, &[]));
     let workbook = s.out.join("contoso.xlsx");
     std::fs::set_permissions(&workbook, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // A new revision (an unchanged plan keeps its revision and makes no backup).
+    s.to_rev2();
     ok(generate(&s.input, &s.out, ALL, &[]));
     let backup = std::fs::metadata(s.out.join("contoso.rev1.xlsx")).unwrap();
     assert_eq!(backup.permissions().mode() & 0o777, 0o640);

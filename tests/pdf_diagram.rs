@@ -47,22 +47,53 @@ fn assert_inside(page: &Page, g: Geometry) -> usize {
     fills
 }
 
+/// The text items of a page drawn at one baseline.
+fn on_baseline_of<'a>(page: &'a Page, text: &str) -> Vec<&'a str> {
+    let baseline = page
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Text {
+                text: t, baseline, ..
+            } if t == text => Some(*baseline),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{text} not drawn"));
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text {
+                text, baseline: b, ..
+            } if (*b - baseline).abs() < 0.01 => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn contoso_diagram_page_draws_every_site_with_its_wave() {
     let plan = contoso();
     for paper in [Paper::A4, Paper::Letter] {
         let g = Geometry::for_paper(paper);
-        let (anchor, page) = diagram::page(&plan, g).expect("a diagram page");
-        assert_eq!(anchor.title, "Hierarchy diagram");
+        let appendix = diagram::pages(&plan, g).expect("a diagram page");
+        assert_eq!(appendix.anchor.title, "Hierarchy diagram");
+        assert_eq!(appendix.pages.len(), 1, "contoso fits one page");
+        let page = &appendix.pages[0];
         let text = page.text();
         for s in &plan.sites {
-            let label = format!("{}  wave {}", s.code, s.wave.unwrap());
-            assert!(text.contains(&label), "{label} missing");
+            let wave = format!("wave {}", s.wave.unwrap());
+            assert!(
+                on_baseline_of(page, &s.code).contains(&wave.as_str()),
+                "{} {wave}",
+                s.code
+            );
             assert!(text.contains(&s.name), "{} missing", s.name);
         }
         assert!(text.contains("5 blockers"), "LON's blockers");
         // One box per site plus one panel per primary with secondaries (CEN has none here).
-        assert_eq!(assert_inside(&page, g), plan.sites.len() + 2);
+        assert_eq!(assert_inside(page, g), plan.sites.len() + 2);
+        // Each box links to its site's entry.
+        assert_eq!(page.links.len(), plan.sites.len());
     }
 }
 
@@ -98,13 +129,21 @@ fn a_site_checklist_draws_its_subtree_and_a_wave_document_none() {
     let plan = contoso();
     let g = Geometry::for_paper(Paper::A4);
     let nyc = views::for_site(&plan, "NYC").unwrap();
-    let (_, page) = diagram::page(&nyc, g).unwrap();
-    let text = page.text();
+    let appendix = diagram::pages(&nyc, g).unwrap();
+    let page = &appendix.pages[0];
     for code in ["NYC", "BOS", "PHL"] {
-        assert!(text.contains(&format!("{code}  wave 3")), "{code}");
+        assert!(on_baseline_of(page, code).contains(&"wave 3"), "{code}");
     }
+    let drawn: Vec<&str> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
     for code in ["CEN", "LON", "PAR", "MAN"] {
-        assert!(!text.contains(&format!("{code}  wave")), "{code} drawn");
+        assert!(!drawn.contains(&code), "{code} drawn");
     }
     // The wave document's PDF has no diagram page.
     let wave = views::for_wave(&plan, 3).unwrap();
@@ -113,18 +152,95 @@ fn a_site_checklist_draws_its_subtree_and_a_wave_document_none() {
     assert!(!text.contains("Hierarchy diagram"));
 }
 
+/// The PDF's pages of the hierarchy diagram: those after the last body page whose running
+/// header names the diagram.
+fn diagram_pages(pdf: &pdf_read::Pdf) -> Vec<usize> {
+    (0..pdf.page_count())
+        .filter(|&p| {
+            pdf.page_text(p)
+                .lines()
+                .next()
+                .is_some_and(|l| l.starts_with("Hierarchy diagram ·"))
+        })
+        .collect()
+}
+
 #[test]
-fn six_hundred_sites_fit_on_the_page_without_unreadable_labels() {
+fn six_hundred_sites_are_tiled_with_no_text_under_6_pt_and_each_box_links_to_its_site() {
     let plan = build("synth.toml", &cmplan::synth::generate(600, 4));
-    let g = Geometry::for_paper(Paper::A4);
-    let (_, page) = diagram::page(&plan, g).unwrap();
-    assert!(assert_inside(&page, g) >= plan.sites.len());
-    // No text under 6 pt: at this size the boxes go unlabelled and the note sends readers to
-    // the SVG.
-    for item in &page.items {
-        if let Item::Text { size, .. } = item {
-            assert!(*size >= 6.0, "a {size} pt label");
+    let bytes = pdf::render(&plan, &RenderContext::default()).unwrap();
+    let pdf = pdf_read::Pdf::parse(&bytes);
+    let pages = diagram_pages(&pdf);
+    assert!(pages.len() > 1, "tiled over several pages: {pages:?}");
+    assert_eq!(*pages.last().unwrap(), pdf.page_count() - 1, "at the end");
+    let mut linked: std::collections::BTreeMap<String, usize> = Default::default();
+    for &p in &pages {
+        let runs = pdf.runs(p);
+        for r in &runs {
+            assert!(
+                r.size >= 6.0 - 1e-3,
+                "page {}: {:?} at {} pt",
+                p + 1,
+                r.text,
+                r.size
+            );
+        }
+        for link in pdf.links(p) {
+            let target = link.page.expect("an internal destination");
+            assert!(link.has_alt);
+            // The link covers a box whose code is the run drawn in its top-left corner.
+            let code = runs
+                .iter()
+                .filter(|r| {
+                    r.x >= link.rect[0] - 0.5
+                        && r.end <= link.rect[2] + 0.5
+                        && r.y >= link.rect[1]
+                        && r.y <= link.rect[1] + 14.0
+                })
+                .min_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)))
+                .map(|r| r.text.clone())
+                .expect("a code in the box");
+            let site = plan
+                .sites
+                .iter()
+                .find(|s| s.code == code)
+                .unwrap_or_else(|| panic!("{code} is not a site"));
+            // The destination is the page listing the site in the Hierarchy section.
+            let entry = format!("{} {}:", site.code, site.name);
+            assert!(
+                pdf.page_text(target).contains(&entry),
+                "{code} links to page {}, which does not list it",
+                target + 1
+            );
+            linked.insert(code, target);
         }
     }
-    assert!(page.text().contains("-hierarchy.svg"));
+    for s in &plan.sites {
+        assert!(
+            linked.contains_key(&s.code),
+            "{} has no box with a link",
+            s.code
+        );
+    }
+}
+
+#[test]
+fn a_small_hierarchy_stays_on_one_page_and_a_large_one_is_not_drawn_unlabelled() {
+    let g = Geometry::for_paper(Paper::A4);
+    let small = diagram::pages(&contoso(), g).unwrap();
+    assert_eq!(small.pages.len(), 1);
+    let large = build("synth.toml", &cmplan::synth::generate(600, 4));
+    let appendix = diagram::pages(&large, g).unwrap();
+    let text: String = appendix.pages.iter().map(|p| p.text()).collect();
+    for s in &large.sites {
+        assert!(text.contains(&s.name), "{}'s label missing", s.code);
+    }
+    for page in &appendix.pages {
+        assert_inside(page, g);
+        for item in &page.items {
+            if let Item::Text { size, .. } = item {
+                assert!(*size >= 6.0, "a {size} pt label");
+            }
+        }
+    }
 }

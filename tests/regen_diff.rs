@@ -280,3 +280,116 @@ fn long_texts_are_summarised_by_the_words_that_changed() {
         "{text}"
     );
 }
+
+mod common;
+
+/// Contoso planned from `start` with the given `[schedule]` durations and blackout dates.
+fn scheduled(start: &str, days: &[(&str, u32)], blackout: &[&str]) -> Plan {
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut env = common::contoso();
+    env.schedule = Some(cmplan::model::Schedule {
+        start: date(start),
+        days: days.iter().map(|(k, d)| (k.to_string(), *d)).collect(),
+        blackout: blackout.iter().map(|d| date(d)).collect(),
+        ..Default::default()
+    });
+    common::build(&env)
+}
+
+#[test]
+fn schedule_settings_and_the_dates_they_moved_are_listed() {
+    let old = scheduled("2027-03-01", &[], &[]);
+    let new = scheduled("2027-03-01", &[("SITE-RESYNC", 10)], &["2027-03-02"]);
+    let d = diff(&old, &new, "a", "b");
+    let settings: Vec<_> = d
+        .environment
+        .iter()
+        .map(|e| (e.kind.as_str(), e.subject.as_str(), e.description.as_str()))
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            (
+                "schedule",
+                "schedule.blackout",
+                "schedule.blackout +2027-03-02"
+            ),
+            (
+                "schedule",
+                "schedule.days.SITE-RESYNC",
+                "schedule.days SITE-RESYNC 2 → 10 working day(s)"
+            ),
+        ]
+    );
+    let (a, b) = (old.schedule.clone().unwrap(), new.schedule.clone().unwrap());
+    assert!(b.end > a.end);
+    let end = d.schedule.iter().find(|c| c.subject == "end").unwrap();
+    assert_eq!(end.old.as_deref(), Some(a.end.as_str()));
+    assert_eq!(end.new.as_deref(), Some(b.end.as_str()));
+    // Each wave whose dates moved is named with its old and new span.
+    for w in &new.waves {
+        let before = old.waves.iter().find(|o| o.number == w.number).unwrap();
+        let listed = d
+            .schedule
+            .iter()
+            .any(|c| c.subject == format!("wave {}", w.number));
+        assert_eq!(
+            listed,
+            (&before.planned_start, &before.planned_end) != (&w.planned_start, &w.planned_end),
+            "wave {}",
+            w.number
+        );
+    }
+    // The Changes section carries the same, after the settings.
+    let changes = d.to_revision_changes(1);
+    let categories: Vec<&str> = changes
+        .entries
+        .iter()
+        .map(|e| e.category.as_str())
+        .collect();
+    assert_eq!(&categories[..2], ["environment", "environment"]);
+    assert!(changes.entries.iter().any(|e| e.category == "schedule"
+        && e.subject == "plan"
+        && e.description.contains(&b.end)));
+    let text = regen::render_text(&d, false);
+    assert!(
+        text.contains(&format!("planned end {} → {}", a.end, b.end)),
+        "{text}"
+    );
+
+    // The same schedule: no change at all; a plan newly scheduled names plan.start.
+    assert!(diff(&new, &new.clone(), "a", "b").is_empty());
+    let unscheduled = common::build(&common::contoso());
+    let d = diff(&unscheduled, &old, "a", "b");
+    assert_eq!(d.environment[0].subject, "plan.start");
+    assert!(d.schedule.iter().any(|c| c.kind == "critical-path"));
+    assert!(d.schedule.iter().all(|c| c.kind != "tasks"));
+}
+
+#[test]
+fn a_plan_is_the_same_revision_whatever_status_and_date() {
+    let plan = scheduled("2027-03-01", &[], &[]);
+    let mut other = plan.clone();
+    other.date = "2027-04-01".into();
+    other.revision = 7;
+    other.input_digest = "different".into();
+    other.phases[0].tasks[0].progress = Some(cmplan::plan::Progress {
+        status: cmplan::plan::TaskStatus::Done,
+        owner: "Ann".into(),
+        completed_on: "2027-03-01".into(),
+        notes: String::new(),
+    });
+    assert!(regen::same_plan(&plan, &other));
+    // A plan stored before the durations were recorded compares by its dates.
+    let mut older = plan.clone();
+    older.schedule.as_mut().unwrap().durations = None;
+    assert!(regen::same_plan(&older, &plan));
+    let moved = scheduled("2027-03-01", &[("SITE-RESYNC", 3)], &[]);
+    assert!(
+        !regen::same_plan(&plan, &moved),
+        "a planned date is part of a revision"
+    );
+    let mut reworded = plan.clone();
+    reworded.phases[0].tasks[0].details.push_str(" Again.");
+    assert!(!regen::same_plan(&plan, &reworded));
+}

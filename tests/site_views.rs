@@ -283,7 +283,8 @@ fn the_diagram_layout_of_600_sites_has_one_box_per_site_none_overlapping_childre
         templates: Templates::embedded(),
     };
     let plan = plan::build(&env, &opts).unwrap();
-    let layout = cmplan::render::diagram::layout(&plan);
+    // Its tiers wrap, and every line still reaches its child clear of the other sites.
+    let layout = assert_connectors_clear(&plan);
     assert_eq!(layout.boxes.len(), plan.sites.len());
     let by_code: BTreeMap<&str, &cmplan::render::diagram::NodeBox> =
         layout.boxes.iter().map(|b| (b.code.as_str(), b)).collect();
@@ -475,4 +476,108 @@ fn diagram_connectors_leave_the_parents_box_and_pass_no_other_site() {
         templates: Templates::embedded(),
     };
     assert_connectors_clear(&plan::build(&env, &opts).unwrap());
+}
+
+/// A central site with `children` child primaries, each on its own site server (and database).
+fn wide_tier(children: usize) -> String {
+    let mut toml = String::from(
+        "[plan]\ntitle = \"Wide tier\"\ntarget = \"sp2\"\n\n\
+         [[site]]\ncode = \"CEN\"\nname = \"Central\"\ntype = \"primary\"\nversion = \"sms2003-sp3\"\n\
+         security = \"advanced\"\nsite_server = \"CEN01\"\ndatabase_server = \"CEN01\"\nclients = 100\n\n\
+         [[server]]\nname = \"CEN01\"\nsite = \"CEN\"\nos = \"windows-2003-sp2\"\nsql = \"sql2005-sp2\"\n\
+         free_disk_gb = 40\nroles = [\"management-point\"]\nwebdav = true\nbits = true\n",
+    );
+    for i in 0..children {
+        let code = format!("P{i:02}");
+        toml.push_str(&format!(
+            "\n[[site]]\ncode = \"{code}\"\nname = \"Primary {i}\"\ntype = \"primary\"\nparent = \"CEN\"\n\
+             version = \"sms2003-sp3\"\nsecurity = \"advanced\"\nsite_server = \"{code}S\"\n\
+             database_server = \"{code}S\"\nclients = 100\n\n\
+             [[server]]\nname = \"{code}S\"\nsite = \"{code}\"\nos = \"windows-2003-sp2\"\n\
+             sql = \"sql2005-sp2\"\nfree_disk_gb = 40\nroles = [\"management-point\"]\nwebdav = true\nbits = true\n"
+        ));
+    }
+    toml
+}
+
+#[test]
+fn a_wide_tier_wraps_into_rows_and_its_lines_still_reach_every_child_clear_of_the_others() {
+    let env = cmplan::input::load_bytes("wide.toml", wide_tier(14).as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = plan::build(&env, &opts).unwrap();
+    let layout = assert_connectors_clear(&plan);
+    let rows: BTreeSet<i64> = layout
+        .boxes
+        .iter()
+        .filter(|b| b.code != "CEN")
+        .map(|b| b.y.round() as i64)
+        .collect();
+    assert!(rows.len() >= 2, "14 child primaries in one row");
+    assert!(
+        layout.width <= cmplan::render::diagram::MAX_ROW_WIDTH + 200.0,
+        "{} wide",
+        layout.width
+    );
+    // The first and the last child are in different rows, each reached by its own line.
+    let y = |code: &str| layout.boxes.iter().find(|b| b.code == code).unwrap().y;
+    assert!(y("P13") > y("P00"));
+}
+
+#[test]
+fn every_diagram_label_fits_its_box_and_the_svg_and_pdf_draw_the_same_text() {
+    use cmplan::render::diagram::{drawing, label_width};
+    let (_, mut plan) = contoso();
+    plan.sites[1].name = "A very long site name ".repeat(400);
+    let d = drawing(&plan);
+    assert_eq!(d.sites.len(), plan.sites.len());
+    for s in &d.sites {
+        for l in &s.labels {
+            let right = l.x + label_width(&l.text, l.size, l.bold);
+            assert!(
+                right <= s.rect.x + s.rect.w - 8.0 + 1e-6,
+                "{:?} overflows {}",
+                l.text,
+                s.rect.code
+            );
+        }
+    }
+    let long = &d
+        .sites
+        .iter()
+        .find(|s| s.rect.code == plan.sites[1].code)
+        .unwrap();
+    assert!(long
+        .labels
+        .iter()
+        .any(|l| l.text.starts_with("A very long") && l.text.ends_with('…')));
+    // The SVG writes exactly the drawing's labels; the PDF page draws the same texts.
+    let svg = cmplan::render::diagram::render_svg(&plan);
+    let g = cmplan::render::pdf::layout::Geometry::for_paper(cmplan::render::Paper::A4);
+    let pdf = cmplan::render::pdf::diagram::pages(&plan, g).unwrap();
+    let pdf_text: Vec<String> = pdf
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            cmplan::render::pdf::layout::Item::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for l in d.sites.iter().flat_map(|s| &s.labels) {
+        let escaped = l
+            .text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(
+            svg.contains(&format!(">{escaped}</text>")),
+            "SVG lacks {:?}",
+            l.text
+        );
+        assert!(pdf_text.contains(&l.text), "PDF lacks {:?}", l.text);
+    }
 }

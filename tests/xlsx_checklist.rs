@@ -341,3 +341,196 @@ fn the_printed_checklist_is_landscape_at_least_9_pt_with_its_header_repeated() {
         assert!(styles.contains("<left style=\"thin\">"), "cell borders");
     }
 }
+
+/// The printed sheets in workbook order (the hidden plan sheet is last and never printed).
+const PRINTED: [&str; 6] = [
+    "Checklist",
+    "Summary",
+    "Sites",
+    "SQL Servers",
+    "Findings",
+    "Assumptions",
+];
+
+#[test]
+fn every_printed_sheet_is_landscape_at_least_9_pt_with_page_numbers_and_its_header_repeated() {
+    let plan = contoso_plan();
+    for paper in [Paper::A4, Paper::Letter] {
+        let bytes = render(&plan, paper);
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(&wb.sheet_names()[..PRINTED.len()], PRINTED);
+        let workbook = zip_entry(&bytes, "xl/workbook.xml");
+        for (i, sheet) in PRINTED.iter().enumerate() {
+            let xml = zip_entry(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
+            // Tables print landscape; the two-column Summary upright.
+            let orientation = if *sheet == "Summary" {
+                "portrait"
+            } else {
+                "landscape"
+            };
+            assert_eq!(
+                attr(&xml, "pageSetup", "orientation").as_deref(),
+                Some(orientation),
+                "{sheet}"
+            );
+            assert!(!xml.contains("fitToPage"), "{sheet}: shrunk to fit");
+            // Without a scale a sheet prints at 100 %.
+            let scale: f64 = attr(&xml, "pageSetup", "scale").map_or(100.0, |s| s.parse().unwrap());
+            assert!(11.0 * scale / 100.0 >= 9.0, "{sheet}: {scale}%");
+            assert!(
+                xml.contains("Page &amp;P of &amp;N"),
+                "{sheet}: page n of N"
+            );
+            assert!(
+                !xml.contains("headings=\"1\""),
+                "{sheet}: row numbers printed"
+            );
+            if *sheet == "Summary" {
+                continue;
+            }
+            // A table: printed over its own cells, header row on every page.
+            let quoted = if sheet.contains(' ') {
+                format!("'{sheet}'")
+            } else {
+                sheet.to_string()
+            };
+            let titles = format!("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">");
+            let titles = workbook
+                .split(&titles)
+                .nth(1)
+                .unwrap_or_else(|| panic!("{sheet}: no repeated header"));
+            assert!(
+                titles
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .ends_with(&format!("{quoted}!$1:$1")),
+                "{sheet}: {titles}"
+            );
+            assert!(
+                workbook.contains(&format!(
+                    "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"{i}\">{quoted}!$A$1:"
+                )),
+                "{sheet}: no print area"
+            );
+            // Wider than the page at that scale: pages across, each starting with the key column.
+            if *sheet != "Checklist" {
+                let pt: f64 = column_widths(&xml)
+                    .iter()
+                    .map(|w| (7.0 * w).round() * 0.75)
+                    .sum();
+                let left: f64 = attr(&xml, "pageMargins", "left").unwrap().parse().unwrap();
+                let long_side = if paper == Paper::A4 { 841.89 } else { 792.0 };
+                if pt * scale / 100.0 > long_side - 144.0 * left {
+                    assert!(
+                        titles.starts_with(&format!("{quoted}!$A:$A,")),
+                        "{sheet}: {titles}"
+                    );
+                    assert!(xml.contains("pageOrder=\"overThenDown\""), "{sheet}");
+                }
+            }
+            let range = wb.worksheet_range(sheet).unwrap();
+            assert!(range.height() > 1, "{sheet} has rows");
+        }
+    }
+}
+
+#[test]
+fn the_assumptions_sheet_lists_every_assumption_with_why_and_how_to_override() {
+    use cmplan::workbook_layout::{AssumptionRole, ASSUMPTIONS};
+    let plan = contoso_plan();
+    assert!(!plan.assumptions.is_empty());
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(render(&plan, Paper::A4))).unwrap();
+    let sheet = wb.worksheet_range(ASSUMPTIONS.sheet).unwrap();
+    let headers: Vec<String> = (0..ASSUMPTIONS.columns.len() as u32)
+        .map(|c| text(sheet.get_value((0, c))))
+        .collect();
+    assert_eq!(headers, ASSUMPTIONS.headers());
+    assert_eq!(sheet.height(), plan.assumptions.len() + 1);
+    let cell =
+        |r: usize, role| text(sheet.get_value((r as u32 + 1, u32::from(ASSUMPTIONS.col(role)))));
+    for (r, a) in plan.assumptions.iter().enumerate() {
+        assert_eq!(cell(r, AssumptionRole::Key), a.key);
+        assert_eq!(cell(r, AssumptionRole::Value), a.value);
+        assert_eq!(cell(r, AssumptionRole::Why), a.why);
+        assert_eq!(cell(r, AssumptionRole::Override), a.how_to_override);
+    }
+}
+
+/// The severity of each finding a task is the remedy of.
+fn remedied(plan: &Plan, task: &str) -> Vec<(cmplan::plan::Severity, String)> {
+    plan.findings
+        .iter()
+        .filter(|f| f.remediation_task.as_deref() == Some(task))
+        .map(|f| (f.severity, f.code.clone()))
+        .collect()
+}
+
+#[test]
+fn a_task_that_remedies_a_warning_is_never_called_a_blocker_fix() {
+    use cmplan::plan::Severity;
+    let plan = contoso_plan();
+    let bytes = render(&plan, Paper::A4);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Checklist").unwrap();
+    let details = u32::from(CHECKLIST.col(ChecklistRole::Details));
+    let (mut warnings, mut blockers) = (0, 0);
+    for r in 1..sheet.height() as u32 {
+        let id = text(sheet.get_value((r, 0)));
+        let Some(task) = plan.tasks().find(|t| t.id == id) else {
+            continue; // a sub-item row
+        };
+        let cell = text(sheet.get_value((r, details)));
+        let found = remedied(&plan, &id);
+        if task.remedies.is_empty() {
+            assert!(!cell.starts_with("Remedies"), "{id}: {cell}");
+            continue;
+        }
+        let note = cell.split_once('.').map_or(cell.as_str(), |(n, _)| n);
+        let has = |s| found.iter().any(|(x, _)| *x == s);
+        assert_eq!(
+            note.contains("blocker"),
+            has(Severity::Blocker),
+            "{id}: {note}"
+        );
+        assert_eq!(
+            note.contains("warning"),
+            has(Severity::Warning),
+            "{id}: {note}"
+        );
+        for (severity, code) in &found {
+            assert!(
+                note.contains(code.as_str()),
+                "{id}: {code} ({severity:?}) missing"
+            );
+        }
+        warnings += usize::from(has(Severity::Warning) && !has(Severity::Blocker));
+        blockers += usize::from(has(Severity::Blocker));
+    }
+    assert!(warnings > 0, "contoso has a task remedying only warnings");
+    assert!(blockers > 0, "contoso has blocker fixes");
+
+    // The Summary counts the tasks that remove a blocker, the ones the Checklist highlights.
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let value = |label: &str| {
+        (0..summary.height() as u32)
+            .find(|&r| text(summary.get_value((r, 0))) == label)
+            .and_then(|r| match summary.get_value((r, 1)) {
+                Some(Data::Float(f)) => Some(*f as usize),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {label} row"))
+    };
+    let fixes: std::collections::BTreeSet<&str> = plan
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker)
+        .filter_map(|f| f.remediation_task.as_deref())
+        .collect();
+    assert_eq!(
+        value("Blocker-remediation tasks (highlighted)"),
+        fixes.len()
+    );
+    assert_eq!(value("Blocker-remediation tasks (highlighted)"), blockers);
+    assert!(fixes.len() <= value("Blockers"));
+}

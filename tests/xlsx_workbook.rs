@@ -366,6 +366,7 @@ fn checklist_has_one_row_per_task_in_plan_order() {
             "Sites",
             "SQL Servers",
             "Findings",
+            "Assumptions",
             "cmplan-plan"
         ]
     );
@@ -676,7 +677,26 @@ fn findings_link_to_their_source() {
     assert_eq!(text(findings.get_value((1, 0))), "CHK-SECMODE");
     assert_eq!(text(findings.get_value((1, 1))), "blocker");
     assert_eq!(text(findings.get_value((1, 5))), "S3 Planning to upgrade");
-    assert_eq!(text(findings.get_value((1, 7))), "SECMODE-LON");
+    let remedy = cmplan::workbook_layout::FINDINGS
+        .col(cmplan::workbook_layout::FindingRole::RemediationTask);
+    assert_eq!(
+        text(findings.get_value((1, u32::from(remedy)))),
+        "SECMODE-LON"
+    );
+    // Internal rule numbers (R2.9) are not printed: the source is the citation.
+    for row in findings.rows() {
+        for cell in row {
+            let t = text(Some(cell));
+            let rule_like = t.strip_prefix('R').is_some_and(|n| {
+                n.split_once('.').is_some_and(|(a, b)| {
+                    !a.is_empty()
+                        && !b.is_empty()
+                        && (a.to_string() + b).chars().all(|c| c.is_ascii_digit())
+                })
+            });
+            assert!(!rule_like, "{t} printed");
+        }
+    }
     let links = wb.hyperlinks_by_sheet_name("Findings").unwrap();
     assert_eq!(links.len(), 4);
     assert!(links
@@ -747,6 +767,7 @@ fn removed_tasks_and_changes_get_their_sheets() {
             "Sites",
             "SQL Servers",
             "Findings",
+            "Assumptions",
             "Changes",
             "Removed tasks",
             "cmplan-plan"

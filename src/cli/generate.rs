@@ -103,8 +103,10 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let workbook = output::output_path(&args.output, &stem, Format::Xlsx.extension());
     let replaces_workbook = formats.contains(&Format::Xlsx) && workbook.exists();
     // The previous workbook (a large one takes as long as the plan) is read meanwhile.
+    let central = env.sites.first().map(|s| s.code.as_str());
     let (plan, previous) = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| previous_workbook(&args, &workbook, replaces_workbook));
+        let reader =
+            scope.spawn(|| previous_workbook(&args, &workbook, replaces_workbook, central));
         let plan = plan::build(&env, &opts);
         let previous = reader
             .join()
@@ -179,6 +181,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             plan: plan.clone(),
             records: site_records,
             warnings: Vec::new(),
+            sheets: Vec::new(),
+            added_columns: Vec::new(),
         };
         regen::carry_progress(&mut plan, &from_sites);
     }
@@ -193,9 +197,36 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     };
     timings.stage("render");
     // Keep the workbook being replaced (and everything recorded in it): the backup is made as
-    // part of the write, so a run that fails leaves none.
+    // part of the write, so a run that fails leaves none. The same revision again keeps no
+    // backup of a workbook whose status it carries (the new one holds all of it), unless a
+    // status was overwritten by another workbook's or rows were merged.
+    let repaired = differed > 0 || previous.as_ref().is_some_and(|p| !p.warnings.is_empty());
+    let unchanged = carried.is_some_and(|c| c.unchanged) && !repaired;
     let mut backups = Vec::new();
-    if replaces_workbook {
+    // What a user added to a workbook (a sheet, a filled-in column) is not carried: keep it.
+    let added = |prev: &PreviousWorkbook, path: &std::path::Path| {
+        let sheets = files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| regen::sheet_names(&f.bytes))
+            .unwrap_or_default();
+        prev.added_content(&sheets)
+    };
+    let carries_all_of_it = previous
+        .as_ref()
+        .filter(|p| same_file(&p.path, &workbook))
+        .is_some_and(|p| {
+            let added = added(p, &workbook);
+            if unchanged && !added.is_empty() {
+                eprintln!(
+                    "note: {} holds what the new workbook does not carry ({}): it is kept as a backup",
+                    workbook.display(),
+                    added.join(", ")
+                );
+            }
+            added.is_empty()
+        });
+    if replaces_workbook && !(unchanged && carries_all_of_it) {
         let revision = previous
             .as_ref()
             .filter(|p| same_file(&p.path, &workbook))
@@ -206,6 +237,14 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         });
     }
     for site in &sites {
+        if unchanged
+            && site
+                .previous
+                .as_ref()
+                .is_some_and(|p| added(p, &site.path).is_empty())
+        {
+            continue;
+        }
         backups.push(output::Backup {
             of: site.path.clone(),
             to: regen::backup_path(&site.path, site.previous.as_ref().map(|p| p.revision)),
@@ -217,7 +256,15 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     for warning in previous.iter().flat_map(|p| &p.warnings) {
         eprintln!("warning: {warning}");
     }
-    if let (Some(prev), Some(c)) = (&previous, carried) {
+    if let (Some(prev), Some(c)) = (&previous, carried.filter(|c| c.unchanged)) {
+        eprintln!(
+            "revision {} again: the plan is the same as in {} (only recorded status may differ), so it keeps its revision number; status carried for {} task(s), {} removed task(s) with recorded status kept",
+            plan.revision,
+            prev.path.display(),
+            c.carried,
+            c.removed
+        );
+    } else if let (Some(prev), Some(c)) = (&previous, carried) {
         eprintln!(
             "revision {} (previous: revision {} in {}): status carried for {} task(s), {} removed task(s) with recorded status kept",
             plan.revision,
@@ -247,22 +294,66 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 
 /// Finds and reads the workbook to carry status from: `--previous FILE`, else the workbook at
 /// the output path. A workbook that would be replaced but cannot be read stops everything
-/// (exit 1, nothing written): what is recorded in it would be lost.
+/// (exit 1, nothing written): what is recorded in it would be lost. `--previous` naming a site's
+/// checklist adds its status to the whole plan's workbook at the output path (when there is
+/// one), never replaces it. With no workbook at all, a workbook of the same hierarchy (same
+/// central site) elsewhere in the folder is named, with `--previous`.
 fn previous_workbook(
     args: &GenerateArgs,
     workbook: &std::path::Path,
     replaces_workbook: bool,
+    central: Option<&str>,
 ) -> Result<Option<PreviousWorkbook>, ExitCode> {
     if args.discard_status {
         return Ok(None);
     }
     if let Some(path) = &args.previous {
-        return regen::read_previous(path).map(Some).map_err(|err| {
+        let given = regen::read_previous(path).map_err(|err| {
             refuse(&err, false);
             ExitCode::from(1)
-        });
+        })?;
+        if given.plan.scope.is_none() || !workbook.exists() || same_file(path, workbook) {
+            return Ok(Some(given));
+        }
+        return match regen::read_previous(workbook) {
+            Ok(mut whole) if whole.plan.scope.is_none() => {
+                // Sorted like the site checklists: for one task ID, the workbook saved last wins.
+                let newer = modified(path) > modified(workbook);
+                let differed = regen::merge_records(&mut whole.records, &given.records, newer);
+                eprintln!(
+                    "{} is a part of the plan ({}): its status is added to that of the whole plan in {}",
+                    path.display(),
+                    given.plan.title,
+                    workbook.display()
+                );
+                if differed > 0 {
+                    whole.warnings.push(format!(
+                        "{differed} task(s) had different status in {} and {}; the workbook saved last was taken",
+                        path.display(),
+                        workbook.display()
+                    ));
+                }
+                whole.warnings.extend(given.warnings);
+                Ok(Some(whole))
+            }
+            Ok(_) => Ok(Some(given)),
+            Err(err) if replaces_workbook => {
+                refuse(&err, true);
+                Err(ExitCode::from(1))
+            }
+            Err(err) => {
+                eprintln!(
+                    "warning: {err}; only the status of {} is carried over",
+                    path.display()
+                );
+                Ok(Some(given))
+            }
+        };
     }
     if !workbook.exists() {
+        if let Some(central) = central {
+            name_same_hierarchy(&args.output, central, workbook);
+        }
         return Ok(None);
     }
     match regen::read_previous(workbook) {
@@ -276,6 +367,58 @@ fn previous_workbook(
             eprintln!("warning: {err}; status not carried over");
             Ok(None)
         }
+    }
+}
+
+/// How many workbooks of the output folder are read looking for the same hierarchy (a folder of
+/// per-site checklists holds hundreds; the whole plan's is among the newest).
+const SAME_HIERARCHY_READS: usize = 20;
+
+/// Says so when the output folder holds the whole plan's workbook of the same hierarchy under
+/// another name (the description was renamed): the newest such workbook, not a backup.
+fn name_same_hierarchy(dir: &std::path::Path, central: &str, workbook: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut candidates: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| {
+                n.to_ascii_lowercase().ends_with(".xlsx")
+                    && !n.starts_with('.')
+                    && !regen::is_backup_name(&n)
+            }) && p.as_path() != workbook
+        })
+        .map(|p| (modified(&p), p))
+        .collect();
+    // Newest first; a whole plan's name is shorter than its parts' (`<stem>-<CODE>`).
+    candidates.sort_by(|(ta, a), (tb, b)| {
+        tb.cmp(ta)
+            .then(a.as_os_str().len().cmp(&b.as_os_str().len()))
+            .then(a.cmp(b))
+    });
+    let found = candidates
+        .iter()
+        .take(SAME_HIERARCHY_READS)
+        .filter_map(|(_, p)| regen::read_previous(p).ok())
+        .find(|prev| {
+            prev.plan.scope.is_none() && prev.plan.sites.first().is_some_and(|s| s.code == central)
+        });
+    if let Some(prev) = found {
+        let recorded = prev
+            .records
+            .iter()
+            .filter(|r| r.progress.status != cmplan::plan::TaskStatus::NotStarted)
+            .count();
+        eprintln!(
+            "note: {} does not exist yet, but {} is a cmplan workbook of the same hierarchy (central site {central}, revision {}, {recorded} task(s) with a recorded status).\n\
+             This plan starts at revision 1 without that status. To carry it over and continue its revisions, run again with:\n  --previous {}",
+            workbook.display(),
+            prev.path.display(),
+            prev.revision,
+            prev.path.display()
+        );
     }
 }
 

@@ -31,7 +31,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the upgrade plan (Markdown, PDF, workbook, JSON, HTML) for an environment description.
     #[command(
-        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/\n  cmplan generate env.toml --previous mail/contoso-from-ops.xlsx\n\nRegenerating over output/<stem>.xlsx carries the recorded status into the new revision and keeps\nthe old workbook as output/<stem>.rev<N>.xlsx."
+        after_help = "Examples:\n  cmplan generate examples/contoso.toml\n  cmplan generate env.toml -o plans -f pdf,xlsx --date 2027-03-01\n  cmplan generate env.toml -f md --templates my-templates/\n  cmplan generate env.toml --previous mail/contoso-from-ops.xlsx\n\nRegenerating over output/<stem>.xlsx carries the recorded status. When the plan changed it becomes\nthe next revision and the old workbook is kept as output/<stem>.rev<N>.xlsx; when only status\nchanged it keeps its revision number and no backup is made."
     )]
     Generate(GenerateArgs),
     /// Write the environment description from CSV exports of the SMS 2003 site database.
@@ -45,19 +45,19 @@ pub enum Command {
         /// The environment description (.toml or .json).
         env: PathBuf,
     },
-    /// Show what changes in the plan between two revisions of an environment description.
+    /// Show what changes in the plan between two revisions: descriptions, workbooks or JSON plans.
     #[command(
-        after_help = "Examples:\n  cmplan diff examples/contoso.toml examples/contoso-rev2.toml\n  cmplan diff old.toml new.toml --format md > changes.md"
+        after_help = "Examples:\n  cmplan diff examples/contoso.toml examples/contoso-rev2.toml\n  cmplan diff old.toml new.toml --format md > changes.md\n  cmplan diff output/contoso.xlsx contoso.toml\n  cmplan diff output/contoso.rev1.xlsx output/contoso.json"
     )]
     Diff {
-        /// The earlier environment description.
+        /// The earlier revision: an environment description, a workbook cmplan wrote, or a JSON plan.
         old: PathBuf,
-        /// The later environment description.
+        /// The later revision: an environment description, a workbook cmplan wrote, or a JSON plan.
         new: PathBuf,
         /// Output format (text is coloured on a terminal, plain when piped or with NO_COLOR).
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
-        /// Plan date used for both plans (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        /// Plan date for a description planned here (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         date: Option<String>,
     },

@@ -174,6 +174,21 @@ pub struct ScheduleSummary {
     /// `generate --today`: the day the remaining work was planned from (absent: `start`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
+    /// The durations the tasks were planned with (`[schedule]` over the defaults), so that a
+    /// later revision can say which setting moved the dates. Absent in plans written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durations: Option<ScheduleDurations>,
+}
+
+/// The working days a schedule gave each kind of task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleDurations {
+    /// Working days by task kind (`[schedule.days]` over the defaults).
+    pub days: std::collections::BTreeMap<String, u32>,
+    /// Working days of a task whose kind `days` does not list.
+    pub default_days: u32,
+    /// Working days of a client upgrade per started 1,000 clients.
+    pub client_days_per_1000: u32,
 }
 
 /// A server as the description gives it, for comparing revisions.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::model::{Plan, ScheduleSummary, Task, TaskStatus};
+use super::model::{Plan, ScheduleDurations, ScheduleSummary, Task, TaskStatus};
 use super::progress::ProgressRecord;
 use crate::model::{Schedule, SiteType};
 
@@ -420,5 +420,10 @@ pub fn apply_with_progress(plan: &mut Plan, config: &ScheduleConfig, progress: &
             .map(|t| t.id.clone())
             .collect(),
         today: config.today.map(day),
+        durations: Some(ScheduleDurations {
+            days: config.days_by_kind.clone(),
+            default_days: config.default_days,
+            client_days_per_1000: config.client_days_per_1000,
+        }),
     });
 }

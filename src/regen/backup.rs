@@ -38,9 +38,50 @@ fn candidates(target: &Path, revision: Option<u32>) -> impl Iterator<Item = Path
     })
 }
 
+/// Whether `file_name` is a backup name (`contoso.rev2.xlsx`, `contoso.rev2-3.xlsx`,
+/// `contoso.previous.xlsx`): a workbook kept, not one to carry on from.
+pub fn is_backup_name(file_name: &str) -> bool {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    let Some((_, label)) = stem.rsplit_once('.') else {
+        return false;
+    };
+    let label = match label.split_once('-') {
+        Some((label, k)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) => label,
+        Some(_) => return false,
+        None => label,
+    };
+    label == "previous"
+        || label
+            .strip_prefix("rev")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_names_are_told_from_plans() {
+        for name in [
+            "contoso.rev2.xlsx",
+            "contoso.rev12-3.xlsx",
+            "contoso.previous.xlsx",
+            "acme-v2.previous-2.xlsx",
+        ] {
+            assert!(is_backup_name(name), "{name}");
+        }
+        for name in [
+            "contoso.xlsx",
+            "contoso-NYC.xlsx",
+            "contoso-rev2.xlsx",
+            "acme.v2.xlsx",
+            "contoso.rev.xlsx",
+        ] {
+            assert!(!is_backup_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn backups_are_numbered_and_never_overwritten() {

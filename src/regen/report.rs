@@ -80,6 +80,14 @@ pub fn render_text(d: &PlanDiff, color: bool) -> String {
     );
     section(
         &mut out,
+        "Schedule",
+        d.schedule
+            .iter()
+            .map(|c| format!("{} {}", st.changed("~"), c.description))
+            .collect(),
+    );
+    section(
+        &mut out,
         "Tasks added",
         d.tasks_added
             .iter()
@@ -236,6 +244,11 @@ pub fn render_md(d: &PlanDiff) -> String {
             .iter()
             .map(|e| format!("**{}**: {}", e.action, md(&e.description)))
             .collect(),
+    );
+    list(
+        &mut out,
+        "Schedule",
+        d.schedule.iter().map(|c| md(&c.description)).collect(),
     );
     list(
         &mut out,

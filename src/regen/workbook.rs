@@ -31,6 +31,11 @@ pub struct PreviousWorkbook {
     pub records: Vec<RecordedTask>,
     /// What the reader had to repair (duplicate rows merged), for the user to see.
     pub warnings: Vec<String>,
+    /// Every sheet of the workbook, in order.
+    pub sheets: Vec<String>,
+    /// Checklist columns a user added and filled in (their header, or `column N`): the new
+    /// workbook does not carry them, so the old one must be kept.
+    pub added_columns: Vec<String>,
 }
 
 /// Why a previous workbook cannot be used. Every variant means: do not replace it.
@@ -137,6 +142,7 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
             path: p(),
             reason: format!("its `{checklist_sheet}` sheet cannot be read: {e}"),
         })?;
+    let added_columns = added_columns(&checklist);
     let mut duplicates = Vec::new();
     let mut records = read_status_rows(&checklist, &StatusHeaders::checklist(), &mut duplicates)
         .ok_or_else(|| {
@@ -213,7 +219,66 @@ pub fn read_previous_bytes(path: &Path, bytes: &[u8]) -> Result<PreviousWorkbook
         plan,
         records,
         warnings,
+        sheets: names,
+        added_columns,
     })
+}
+
+/// The sheet names of a workbook (empty when it cannot be opened).
+pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    Xlsx::new(Cursor::new(bytes))
+        .map(|book: Xlsx<_>| book.sheet_names())
+        .unwrap_or_default()
+}
+
+impl PreviousWorkbook {
+    /// What a user added that a workbook with the sheets `replacement` would not carry: a sheet
+    /// of their own, or a filled-in column on the Checklist. Empty: replacing it loses nothing
+    /// but what is carried.
+    pub fn added_content(&self, replacement: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .sheets
+            .iter()
+            .filter(|s| !replacement.contains(s))
+            .map(|s| format!("sheet {s}"))
+            .collect();
+        out.extend(
+            self.added_columns
+                .iter()
+                .map(|c| format!("{} column {c}", CHECKLIST.sheet)),
+        );
+        out
+    }
+}
+
+/// The Checklist columns that are not the layout's and hold something below the header row.
+fn added_columns(range: &Range<Data>) -> Vec<String> {
+    let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
+        return Vec::new();
+    };
+    let known = CHECKLIST.headers();
+    let is_known = |h: &str| known.iter().any(|k| k.eq_ignore_ascii_case(h));
+    let Some(header_row) = (r0..=r1.min(r0 + HEADER_SEARCH_ROWS - 1))
+        .find(|&r| (c0..=c1).any(|c| is_header(range, r, c, CHECKLIST.header(ChecklistRole::Id))))
+    else {
+        return Vec::new();
+    };
+    (c0..=c1)
+        .filter_map(|c| {
+            let header = cell_text(range.get_value((header_row, c)))
+                .trim()
+                .to_string();
+            if is_known(&header) {
+                return None;
+            }
+            let filled = (header_row + 1..=r1)
+                .any(|r| !cell_text(range.get_value((r, c))).trim().is_empty());
+            filled.then(|| match header.is_empty() {
+                true => format!("column {}", c + 1),
+                false => header,
+            })
+        })
+        .collect()
 }
 
 /// The header texts the reader looks for on a sheet of tracked rows, from the layout.

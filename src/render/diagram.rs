@@ -1,12 +1,15 @@
-//! The hierarchy diagram as SVG: one box per site (code, name, type, version, clients, wave;
-//! blockers highlighted), primaries as a top-down tree, each primary's secondaries stacked in a
-//! compact grid beneath it so that a primary with hundreds of branch sites stays legible.
+//! The hierarchy diagram, drawn once ([`drawing`]: positioned site boxes with their labels,
+//! group panels and connecting lines) and serialised from that one list to SVG ([`render_svg`])
+//! and to PDF pages (`render::pdf::diagram`). Primaries form a top-down tree, each primary's
+//! secondaries a compact grid beneath it; a tier too wide for [`MAX_ROW_WIDTH`] wraps into
+//! several rows, its lines running down a lane left of the rows.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::model::SiteType;
 use crate::plan::{Plan, SitePlan};
+use crate::render::pdf::fonts::{FontStyle, Fonts};
 
 const PRIMARY_W: f64 = 200.0;
 const PRIMARY_H: f64 = 84.0;
@@ -19,6 +22,7 @@ const ROW_GAP: f64 = 8.0;
 const GAP_X: f64 = 28.0;
 /// Between a primary's box and its secondaries.
 const GAP_Y: f64 = 18.0;
+/// Between a primary's panel and the row of its child primaries.
 const TIER_GAP: f64 = 48.0;
 /// Left lane of a panel whose primary has child primaries: the line down to them runs in it,
 /// clear of the secondaries' grid to its right.
@@ -26,10 +30,27 @@ const TRUNK_LANE: f64 = 32.0;
 /// Padding of the panel that groups a primary with its secondaries.
 const PAD: f64 = 6.0;
 const MARGIN: f64 = 20.0;
+/// Room above the drawing for the SVG's title and legend.
 const TITLE_H: f64 = 50.0;
-/// Secondaries per column before the grid wraps to another column: a primary with hundreds of
-/// branch sites becomes a compact grid rather than a line thousands of pixels long.
+/// Secondaries per column before the grid wraps to another column.
 const SECONDARIES_PER_COLUMN: usize = 10;
+/// Widest row of sibling primaries (and widest grid of secondaries) before it wraps: a tier
+/// of many sites becomes several rows rather than a line thousands of pixels long.
+pub const MAX_ROW_WIDTH: f64 = 1600.0;
+/// Columns of a secondaries' grid at most (taller columns beyond that).
+const MAX_GRID_COLUMNS: usize = (MAX_ROW_WIDTH / (SECONDARY_W + COL_GAP)) as usize;
+/// Wrapped rows of child primaries start this far right of their parent's block, leaving the
+/// lane their lines run down.
+const WRAP_INDENT: f64 = PAD + TRUNK_LANE;
+
+/// Colours of the drawing (RGB hex), shared by both formats.
+pub const INK: u32 = 0x1f2d3d;
+pub const MUTED: u32 = 0x4a5a6a;
+pub const CONNECTOR: u32 = 0x8a96a3;
+pub const PANEL_FILL: u32 = 0xfbfcfd;
+pub const PANEL_STROKE: u32 = 0xd5dbe1;
+pub const BLOCKER: u32 = 0xc0392b;
+pub const UPGRADED: u32 = 0x2e7d32;
 
 /// A positioned box.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +62,7 @@ pub struct NodeBox {
     pub h: f64,
 }
 
-/// The computed layout (kept separate from the SVG text so it can be tested).
+/// The computed geometry (kept separate from the labels so it can be tested on its own).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagramLayout {
     pub width: f64,
@@ -64,13 +85,62 @@ pub struct Connector {
     pub points: Vec<(f64, f64)>,
 }
 
+/// A line of text in a site's box, already cut to the box's width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub x: f64,
+    pub baseline: f64,
+    pub text: String,
+    pub size: f64,
+    pub bold: bool,
+    pub colour: u32,
+    /// The site's code (the label a PDF makes a link to the site's section).
+    pub is_code: bool,
+}
+
+/// A site's box as drawn: where, in which colours, with which labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteBox {
+    pub rect: NodeBox,
+    pub name: String,
+    pub fill: u32,
+    pub stroke: u32,
+    pub stroke_width: f64,
+    pub labels: Vec<Label>,
+}
+
+/// The whole diagram, as every format draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawing {
+    pub width: f64,
+    pub height: f64,
+    pub panels: Vec<NodeBox>,
+    pub connectors: Vec<Connector>,
+    pub sites: Vec<SiteBox>,
+}
+
+impl Drawing {
+    /// The smallest label, in drawing units.
+    pub fn smallest_label(&self) -> f64 {
+        self.sites
+            .iter()
+            .flat_map(|s| &s.labels)
+            .map(|l| l.size)
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
 struct Tree<'a> {
     primaries: BTreeMap<&'a str, Vec<&'a SitePlan>>,
     secondaries: BTreeMap<&'a str, Vec<&'a SitePlan>>,
 }
 
-fn grid_columns(n: usize) -> usize {
-    n.div_ceil(SECONDARIES_PER_COLUMN).max(1)
+/// Columns and rows of the grid of `n` secondaries.
+fn grid_shape(n: usize) -> (usize, usize) {
+    let cols = n
+        .div_ceil(SECONDARIES_PER_COLUMN)
+        .clamp(1, MAX_GRID_COLUMNS);
+    (cols, n.div_ceil(cols))
 }
 
 /// Width and height of the grid of `n` secondaries.
@@ -78,16 +148,31 @@ fn secondary_block(n: usize) -> (f64, f64) {
     if n == 0 {
         return (0.0, 0.0);
     }
-    let cols = grid_columns(n);
-    let rows = n.min(SECONDARIES_PER_COLUMN);
+    let (cols, rows) = grid_shape(n);
     (
         cols as f64 * (SECONDARY_W + COL_GAP),
         rows as f64 * SECONDARY_H + (rows - 1) as f64 * ROW_GAP,
     )
 }
 
-/// Lays out the sites of a plan: primaries as a top-down tree (one row per depth), each with its
-/// secondaries in a grid beneath it.
+/// A primary's subtree as laid out: its panel on top, the rows of its child primaries below.
+struct Block {
+    w: f64,
+    h: f64,
+    /// Height of the panel (box and secondaries, padding included).
+    own_h: f64,
+    /// Child primaries by row, with each row's width and height.
+    rows: Vec<(Vec<usize>, f64, f64)>,
+}
+
+impl Block {
+    fn wrapped(&self) -> bool {
+        self.rows.len() > 1
+    }
+}
+
+/// Lays out the sites of a plan: primaries as a top-down tree, each with its secondaries in a
+/// grid beneath it; siblings wider than [`MAX_ROW_WIDTH`] wrap into rows.
 pub fn layout(plan: &Plan) -> DiagramLayout {
     let mut tree = Tree {
         primaries: BTreeMap::new(),
@@ -102,34 +187,9 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
             list.push(s);
         }
     }
-    let n_secondaries = |code: &str| tree.secondaries.get(code).map_or(0, Vec::len);
-    // Each tier is as tall as its tallest primary + secondaries block.
-    let mut tier_height: BTreeMap<usize, f64> = BTreeMap::new();
-    for s in plan
-        .sites
-        .iter()
-        .filter(|s| s.site_type == SiteType::Primary)
-    {
-        let n = n_secondaries(&s.code);
-        let h = PRIMARY_H
-            + if n > 0 {
-                GAP_Y + secondary_block(n).1
-            } else {
-                0.0
-            };
-        let e = tier_height.entry(s.depth).or_insert(0.0);
-        *e = e.max(h);
-    }
-    let mut tier_y = BTreeMap::new();
-    let mut y = MARGIN + TITLE_H;
-    for (depth, h) in &tier_height {
-        tier_y.insert(*depth, y);
-        y += h + TIER_GAP;
-    }
-
     let mut out = DiagramLayout {
         width: 2.0 * MARGIN,
-        height: y - TIER_GAP + MARGIN,
+        height: 2.0 * MARGIN + TITLE_H,
         boxes: Vec::new(),
         groups: Vec::new(),
         edges: Vec::new(),
@@ -138,68 +198,106 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
     let Some(central) = plan.sites.first() else {
         return out;
     };
-    // Widths bottom-up (reverse pre-order), then placement top-down; both iterative, as
-    // hierarchies can be very deep.
-    let mut width: BTreeMap<&str, f64> = BTreeMap::new();
-    let primaries: Vec<&SitePlan> = plan
-        .sites
-        .iter()
-        .filter(|s| s.site_type == SiteType::Primary)
-        .collect();
-    let has_kids = |code: &str| tree.primaries.get(code).is_some_and(|k| !k.is_empty());
+    let n_secondaries = |code: &str| tree.secondaries.get(code).map_or(0, Vec::len);
+    let kids_of = |code: &str| tree.primaries.get(code).map_or(&[][..], Vec::as_slice);
     // The width of a primary's box and secondaries, and where in it they sit: with child
     // primaries, the box at the left and the grid right of the trunk lane.
     let content = |code: &str| -> (f64, f64, f64) {
         let bw = secondary_block(n_secondaries(code)).0;
         if bw == 0.0 {
             (PRIMARY_W, 0.0, 0.0)
-        } else if has_kids(code) {
-            let cw = PRIMARY_W.max(TRUNK_LANE + bw);
-            (cw, 0.0, TRUNK_LANE)
+        } else if !kids_of(code).is_empty() {
+            (PRIMARY_W.max(TRUNK_LANE + bw), 0.0, TRUNK_LANE)
         } else {
             let cw = PRIMARY_W.max(bw);
             (cw, (cw - PRIMARY_W) / 2.0, (cw - bw) / 2.0)
         }
     };
+    let panel_h = |code: &str| {
+        let n = n_secondaries(code);
+        PRIMARY_H
+            + if n > 0 {
+                GAP_Y + secondary_block(n).1
+            } else {
+                0.0
+            }
+    };
+    // Blocks bottom-up (children follow their parent in the plan's site list), then placement
+    // top-down; both iterative, as hierarchies can be very deep.
+    let primaries: Vec<&SitePlan> = plan
+        .sites
+        .iter()
+        .filter(|s| s.site_type == SiteType::Primary)
+        .collect();
+    let mut blocks: BTreeMap<&str, Block> = BTreeMap::new();
     for s in primaries.iter().rev() {
-        let own = content(&s.code).0 + 2.0 * PAD;
-        let children: f64 = tree.primaries.get(s.code.as_str()).map_or(0.0, |c| {
-            c.iter().map(|k| width[k.code.as_str()]).sum::<f64>()
-                + GAP_X * (c.len().saturating_sub(1)) as f64
-        });
-        width.insert(s.code.as_str(), own.max(children));
+        let own_w = content(&s.code).0 + 2.0 * PAD;
+        let own_h = panel_h(&s.code) + 2.0 * PAD;
+        let mut rows: Vec<(Vec<usize>, f64, f64)> = Vec::new();
+        for (i, k) in kids_of(&s.code).iter().enumerate() {
+            let b = &blocks[k.code.as_str()];
+            match rows.last_mut() {
+                Some((row, w, h)) if *w + GAP_X + b.w <= MAX_ROW_WIDTH => {
+                    row.push(i);
+                    *w += GAP_X + b.w;
+                    *h = h.max(b.h);
+                }
+                _ => rows.push((vec![i], b.w, b.h)),
+            }
+        }
+        let widest = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+        let w = if rows.len() > 1 {
+            own_w.max(WRAP_INDENT + widest)
+        } else {
+            own_w.max(widest)
+        };
+        let h = own_h + rows.iter().map(|r| TIER_GAP + r.2).sum::<f64>();
+        blocks.insert(s.code.as_str(), Block { w, h, own_h, rows });
     }
-    let mut stack = vec![(central, MARGIN)];
-    while let Some((site, left)) = stack.pop() {
-        let w = width[site.code.as_str()];
-        let top = tier_y.get(&site.depth).copied().unwrap_or(MARGIN + TITLE_H);
-        let (cw, box_dx, grid_dx) = content(&site.code);
-        let cl = left + (w - cw) / 2.0;
+    // Left edge of a primary's panel content in its block: centred over a single row,
+    // at the left when its children wrap (their lines run down the left lane).
+    let content_left = |code: &str, left: f64| {
+        let b = &blocks[code];
+        if b.wrapped() {
+            left + PAD
+        } else {
+            left + (b.w - content(code).0) / 2.0
+        }
+    };
+    let root = &blocks[central.code.as_str()];
+    out.height = MARGIN + TITLE_H + root.h + MARGIN;
+    let mut stack = vec![(central, MARGIN, MARGIN + TITLE_H)];
+    while let Some((site, left, top)) = stack.pop() {
+        let block = &blocks[site.code.as_str()];
+        let (_, box_dx, grid_dx) = content(&site.code);
+        let cl = content_left(&site.code, left);
         let x = cl + box_dx;
+        let box_y = top + PAD;
         out.boxes.push(NodeBox {
             code: site.code.clone(),
             x,
-            y: top,
+            y: box_y,
             w: PRIMARY_W,
             h: PRIMARY_H,
         });
-        out.width = out.width.max(left + w + MARGIN);
+        out.width = out.width.max(left + block.w + MARGIN);
+        let kids = kids_of(&site.code);
         if let Some(secs) = tree.secondaries.get(site.code.as_str()) {
             let (bw, bh) = secondary_block(secs.len());
+            let (_, rows) = grid_shape(secs.len());
             let gx = cl + grid_dx;
-            let gy = top + PRIMARY_H + GAP_Y;
+            let gy = box_y + PRIMARY_H + GAP_Y;
             // Secondaries hang from a rail below the box and a bus left of each column; the
             // rail drops from the box above the first bus (clear of the trunk lane).
-            let rail_y = top + PRIMARY_H + GAP_Y / 2.0;
-            let drop_x = if has_kids(&site.code) {
-                gx + COL_GAP / 2.0
-            } else {
+            let rail_y = box_y + PRIMARY_H + GAP_Y / 2.0;
+            let drop_x = if kids.is_empty() {
                 x + PRIMARY_W / 2.0
+            } else {
+                gx + COL_GAP / 2.0
             };
             let mut buses: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
             for (i, sec) in secs.iter().enumerate() {
-                let col = i / SECONDARIES_PER_COLUMN;
-                let row = i % SECONDARIES_PER_COLUMN;
+                let (col, row) = (i / rows, i % rows);
                 let b = NodeBox {
                     code: sec.code.clone(),
                     x: gx + COL_GAP + col as f64 * (SECONDARY_W + COL_GAP),
@@ -227,7 +325,7 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
                 points,
             };
             out.connectors
-                .push(shared(vec![(drop_x, top + PRIMARY_H), (drop_x, rail_y)]));
+                .push(shared(vec![(drop_x, box_y + PRIMARY_H), (drop_x, rail_y)]));
             if rail_right > rail_left {
                 out.connectors
                     .push(shared(vec![(rail_left, rail_y), (rail_right, rail_y)]));
@@ -241,45 +339,211 @@ pub fn layout(plan: &Plan) -> DiagramLayout {
             out.groups.push(NodeBox {
                 code: site.code.clone(),
                 x: gl,
-                y: top - PAD,
+                y: box_y - PAD,
                 w: gr - gl,
                 h: PRIMARY_H + GAP_Y + bh + 2.0 * PAD,
             });
         }
-        if let Some(kids) = tree.primaries.get(site.code.as_str()) {
-            let total: f64 = kids.iter().map(|k| width[k.code.as_str()]).sum::<f64>()
-                + GAP_X * (kids.len() - 1) as f64;
-            let mut l = left + (w - total) / 2.0;
-            let mut placed = Vec::new();
-            // The trunk leaves the box's bottom edge in the lane left of the secondaries (or
-            // at its centre when it has none) and turns towards each child between the tiers.
-            let trunk_x = if n_secondaries(&site.code) > 0 {
-                x + TRUNK_LANE / 2.0
+        if kids.is_empty() {
+            continue;
+        }
+        // The trunk leaves the box's bottom edge in the lane left of the secondaries (at the
+        // box's left when the children wrap, else at its centre) and turns towards each
+        // child between the rows.
+        let trunk_x = if n_secondaries(&site.code) > 0 || block.wrapped() {
+            x + TRUNK_LANE / 2.0
+        } else {
+            x + PRIMARY_W / 2.0
+        };
+        let mut placed = Vec::new();
+        let mut row_top = top + block.own_h + TIER_GAP;
+        for (row, row_w, row_h) in &block.rows {
+            let mut l = if block.wrapped() {
+                left + WRAP_INDENT
             } else {
-                x + PRIMARY_W / 2.0
+                left + (block.w - row_w) / 2.0
             };
-            for k in kids {
-                placed.push((*k, l));
+            let turn = row_top - TIER_GAP / 2.0;
+            for &i in row {
+                let k = kids[i];
                 out.edges.push((site.code.clone(), k.code.clone()));
-                let kw = width[k.code.as_str()];
-                let (kcw, kdx, _) = content(&k.code);
-                let kx = l + (kw - kcw) / 2.0 + kdx + PRIMARY_W / 2.0;
-                let ky = tier_y.get(&k.depth).copied().unwrap_or(top);
-                let turn = ky - TIER_GAP / 2.0;
+                let kx = content_left(&k.code, l) + content(&k.code).1 + PRIMARY_W / 2.0;
                 out.connectors.push(Connector {
                     parent: site.code.clone(),
                     child: Some(k.code.clone()),
                     points: vec![
-                        (trunk_x, top + PRIMARY_H),
+                        (trunk_x, box_y + PRIMARY_H),
                         (trunk_x, turn),
                         (kx, turn),
-                        (kx, ky),
+                        (kx, row_top + PAD),
                     ],
                 });
-                l += kw + GAP_X;
+                placed.push((k, l, row_top));
+                l += blocks[k.code.as_str()].w + GAP_X;
             }
-            stack.extend(placed.into_iter().rev());
+            row_top += row_h + TIER_GAP;
         }
+        stack.extend(placed.into_iter().rev());
+    }
+    out
+}
+
+/// Thousands separators for client counts.
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn face(bold: bool) -> FontStyle {
+    if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Regular
+    }
+}
+
+/// Width of a label in drawing units, measured with the DejaVu faces both formats use.
+pub fn label_width(text: &str, size: f64, bold: bool) -> f64 {
+    f64::from(Fonts::get().width(face(bold), text, size as f32))
+}
+
+/// `text` shortened with an ellipsis to `width` (linear in the text's length: names may be
+/// long).
+fn fit(text: &str, size: f64, bold: bool, width: f64) -> String {
+    if label_width(text, size, bold) <= width {
+        return text.to_string();
+    }
+    let room = width - label_width("…", size, bold);
+    let mut used = 0.0;
+    let mut out = String::new();
+    for c in text.chars() {
+        used += label_width(c.encode_utf8(&mut [0; 4]), size, bold);
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Left and right padding of a box's labels.
+const LABEL_PAD: f64 = 8.0;
+
+/// The diagram with every box's colours and labels: what the SVG and the PDF both draw.
+pub fn drawing(plan: &Plan) -> Drawing {
+    let l = layout(plan);
+    let sites: BTreeMap<&str, &SitePlan> =
+        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
+    let mut out = Drawing {
+        width: l.width,
+        height: l.height,
+        panels: l.groups,
+        connectors: l.connectors,
+        sites: Vec::with_capacity(l.boxes.len()),
+    };
+    for b in l.boxes {
+        let Some(site) = sites.get(b.code.as_str()) else {
+            continue;
+        };
+        let primary = site.site_type == SiteType::Primary;
+        let (fill, stroke, stroke_width) = match (site.blockers > 0, site.already_upgraded) {
+            (true, _) => (0xfdecea, BLOCKER, 2.5),
+            (false, true) => (0xe8f5e9, UPGRADED, 1.2),
+            (false, false) if primary => (0xeaf1fb, 0x2f5d8a, 1.2),
+            _ => (0xf5f7fa, 0x6b7b8c, 1.0),
+        };
+        let tx = b.x + LABEL_PAD;
+        let room = b.w - 2.0 * LABEL_PAD;
+        let mut labels = Vec::new();
+        let mut line = |text: &str, dy: f64, size: f64, bold: bool, colour: u32| {
+            labels.push(Label {
+                x: tx,
+                baseline: b.y + dy,
+                text: fit(text, size, bold, room),
+                size,
+                bold,
+                colour,
+                is_code: false,
+            });
+        };
+        line(&site.code, 16.0, 13.0, true, INK);
+        line(&site.name, 30.0, 11.0, false, INK);
+        let version = crate::plan::version_label(site.version);
+        let clients = group_digits(site.clients + site.legacy_clients);
+        let status = match (site.blockers, site.already_upgraded) {
+            (0, true) => Some(("already on ConfigMgr 2007".to_string(), UPGRADED)),
+            (0, false) => None,
+            (n, _) => Some((plural(n, "blocker", "blockers"), BLOCKER)),
+        };
+        if primary {
+            let kind = if site.parent.is_none() {
+                "central"
+            } else {
+                "primary"
+            };
+            line(&format!("{kind} · {version}"), 43.0, 10.0, false, MUTED);
+            line(
+                &format!(
+                    "{clients} clients · subtree {}",
+                    group_digits(site.subtree_clients)
+                ),
+                56.0,
+                10.0,
+                false,
+                MUTED,
+            );
+            let (text, colour) = status.unwrap_or(("no blockers".to_string(), MUTED));
+            line(&text, 74.0, 10.0, true, colour);
+        } else {
+            line(
+                &format!("{version} · {clients} clients"),
+                43.0,
+                10.0,
+                false,
+                MUTED,
+            );
+            if let Some((text, colour)) = status {
+                line(&text, 54.0, 9.0, true, colour);
+            }
+        }
+        labels[0].is_code = true;
+        // The wave follows the code on its line, in the room the code leaves.
+        if let Some(w) = site.wave {
+            let after = label_width(&labels[0].text, 13.0, true) + 8.0;
+            if room - after > 20.0 {
+                labels.insert(
+                    1,
+                    Label {
+                        x: tx + after,
+                        baseline: b.y + 16.0,
+                        text: fit(&format!("wave {w}"), 10.0, false, room - after),
+                        size: 10.0,
+                        bold: false,
+                        colour: MUTED,
+                        is_code: false,
+                    },
+                );
+            }
+        }
+        out.sites.push(SiteBox {
+            rect: b,
+            name: site.name.clone(),
+            fill,
+            stroke,
+            stroke_width,
+            labels,
+        });
     }
     out
 }
@@ -301,56 +565,21 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// Thousands separators for client counts.
-pub fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Characters of `font_size` text that fit in `width` pixels (DejaVu Sans averages about
-/// 0.56 em per character in these labels).
-fn fits(width: f64, font_size: f64) -> usize {
-    ((width - 16.0) / (font_size * 0.56)).max(4.0) as usize
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The diagram as a standalone SVG document.
 pub fn render_svg(plan: &Plan) -> String {
-    let l = layout(plan);
-    let sites: BTreeMap<&str, &SitePlan> =
-        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
+    let d = drawing(plan);
     let title = format!("{} — site hierarchy", plan.title);
     // Wide enough for the title and the legend, whatever the tree.
-    let width = l
+    let width = d
         .width
-        .max(2.0 * MARGIN + title.chars().count() as f64 * 16.0 * 0.62)
+        .max(2.0 * MARGIN + label_width(&title, 16.0, true))
         .max(2.0 * MARGIN + 640.0);
-    let mut svg = String::with_capacity(1024 + l.boxes.len() * 900);
+    let mut svg = String::with_capacity(1024 + d.sites.len() * 900);
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="DejaVu Sans, Verdana, sans-serif">"#,
         w = width,
-        h = l.height
+        h = d.height
     );
     let _ = writeln!(
         svg,
@@ -358,7 +587,7 @@ pub fn render_svg(plan: &Plan) -> String {
     );
     let _ = writeln!(
         svg,
-        r##"<text x="{MARGIN}" y="{}" font-size="16" font-weight="bold" fill="#1f2d3d">{}</text>"##,
+        r##"<text x="{MARGIN}" y="{}" font-size="16" font-weight="bold" fill="#{INK:06x}">{}</text>"##,
         MARGIN + 16.0,
         esc(&title)
     );
@@ -373,136 +602,57 @@ pub fn render_svg(plan: &Plan) -> String {
     for (fill, stroke, label) in legend {
         let _ = writeln!(
             svg,
-            r##"<rect x="{lx:.1}" y="{:.1}" width="14" height="10" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#4a5a6a">{label}</text>"##,
+            r##"<rect x="{lx:.1}" y="{:.1}" width="14" height="10" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#{MUTED:06x}">{label}</text>"##,
             MARGIN + 27.0,
             lx + 19.0,
             MARGIN + 36.0
         );
-        lx += 19.0 + label.len() as f64 * 6.0 + 18.0;
+        lx += 19.0 + label_width(label, 10.0, false) + 18.0;
     }
-    for g in &l.groups {
+    for g in &d.panels {
         let _ = writeln!(
             svg,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#fbfcfd" stroke="#d5dbe1" stroke-dasharray="4 3"/>"##,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#{PANEL_FILL:06x}" stroke="#{PANEL_STROKE:06x}" stroke-dasharray="4 3"/>"##,
             g.x, g.y, g.w, g.h
         );
     }
     // Connectors, as the layout drew them.
-    let stroke = r##"fill="none" stroke="#8a96a3" stroke-width="1.2""##;
-    for c in &l.connectors {
-        let mut d = String::new();
+    for c in &d.connectors {
+        let mut path = String::new();
         for (i, (x, y)) in c.points.iter().enumerate() {
-            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
+            let _ = write!(path, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
         }
-        let _ = writeln!(svg, r##"<path d="{d}" {stroke}/>"##);
-    }
-    for b in &l.boxes {
-        let Some(site) = sites.get(b.code.as_str()) else {
-            continue;
-        };
-        let primary = site.site_type == SiteType::Primary;
-        let (fill, stroke, width) = match (site.blockers > 0, site.already_upgraded) {
-            (true, _) => ("#fdecea", "#c0392b", 2.5),
-            (false, true) => ("#e8f5e9", "#2e7d32", 1.2),
-            (false, false) if primary => ("#eaf1fb", "#2f5d8a", 1.2),
-            _ => ("#f5f7fa", "#6b7b8c", 1.0),
-        };
         let _ = writeln!(
             svg,
-            r#"<g><title>{code} {name}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.0}" height="{h:.0}" rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>"#,
-            code = esc(&site.code),
-            name = esc(&site.name),
+            r##"<path d="{path}" fill="none" stroke="#{CONNECTOR:06x}" stroke-width="1.2"/>"##
+        );
+    }
+    for s in &d.sites {
+        let b = &s.rect;
+        let _ = writeln!(
+            svg,
+            r##"<g><title>{code} {name}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.0}" height="{h:.0}" rx="5" fill="#{fill:06x}" stroke="#{stroke:06x}" stroke-width="{sw}"/>"##,
+            code = esc(&b.code),
+            name = esc(&s.name),
             x = b.x,
             y = b.y,
             w = b.w,
-            h = b.h
+            h = b.h,
+            fill = s.fill,
+            stroke = s.stroke,
+            sw = s.stroke_width,
         );
-        let tx = b.x + 8.0;
-        let wave = site.wave.map(|w| format!("wave {w}")).unwrap_or_default();
-        let _ = writeln!(
-            svg,
-            r##"<text x="{tx:.1}" y="{:.1}" font-size="13" font-weight="bold" fill="#1f2d3d">{}<tspan dx="8" font-weight="normal" font-size="10" fill="#4a5a6a">{}</tspan></text>"##,
-            b.y + 16.0,
-            esc(&site.code),
-            esc(&wave)
-        );
-        let _ = writeln!(
-            svg,
-            r##"<text x="{tx:.1}" y="{:.1}" font-size="11" fill="#1f2d3d">{}</text>"##,
-            b.y + 30.0,
-            esc(&cut(&site.name, fits(b.w, 11.0)))
-        );
-        let version = crate::plan::version_label(site.version);
-        let blockers = (site.blockers > 0).then(|| plural(site.blockers, "blocker", "blockers"));
-        if primary {
-            let kind = if site.parent.is_none() {
-                "central"
-            } else {
-                "primary"
-            };
-            let lines = [
-                (
-                    format!("{kind} · {version}"),
-                    43.0,
-                    10.0,
-                    "normal",
-                    "#4a5a6a",
-                ),
-                (
-                    format!(
-                        "{} clients · subtree {}",
-                        group_digits(site.clients + site.legacy_clients),
-                        group_digits(site.subtree_clients)
-                    ),
-                    56.0,
-                    10.0,
-                    "normal",
-                    "#4a5a6a",
-                ),
-                match (&blockers, site.already_upgraded) {
-                    (Some(b), _) => (b.clone(), 74.0, 10.0, "bold", "#c0392b"),
-                    (None, true) => (
-                        "already on ConfigMgr 2007".to_string(),
-                        74.0,
-                        10.0,
-                        "bold",
-                        "#2e7d32",
-                    ),
-                    (None, false) => ("no blockers".to_string(), 74.0, 10.0, "bold", "#4a5a6a"),
-                },
-            ];
-            for (text, dy, size, weight, colour) in lines {
-                let _ = writeln!(
-                    svg,
-                    r##"<text x="{tx:.1}" y="{:.1}" font-size="{size}" font-weight="{weight}" fill="{colour}">{}</text>"##,
-                    b.y + dy,
-                    esc(&cut(&text, fits(b.w, size)))
-                );
-            }
-        } else {
-            let text = format!(
-                "{version} · {} clients",
-                group_digits(site.clients + site.legacy_clients)
-            );
+        for l in &s.labels {
             let _ = writeln!(
                 svg,
-                r##"<text x="{tx:.1}" y="{:.1}" font-size="10" fill="#4a5a6a">{}</text>"##,
-                b.y + 43.0,
-                esc(&cut(&text, fits(b.w, 10.0)))
+                r##"<text x="{:.1}" y="{:.1}" font-size="{}" font-weight="{}" fill="#{:06x}">{}</text>"##,
+                l.x,
+                l.baseline,
+                l.size,
+                if l.bold { "bold" } else { "normal" },
+                l.colour,
+                esc(&l.text)
             );
-            let status = match (&blockers, site.already_upgraded) {
-                (Some(b), _) => Some((b.clone(), "#c0392b")),
-                (None, true) => Some(("already on ConfigMgr 2007".to_string(), "#2e7d32")),
-                (None, false) => None,
-            };
-            if let Some((text, colour)) = status {
-                let _ = writeln!(
-                    svg,
-                    r##"<text x="{tx:.1}" y="{:.1}" font-size="9" font-weight="bold" fill="{colour}">{}</text>"##,
-                    b.y + 54.0,
-                    esc(&text)
-                );
-            }
         }
         svg.push_str("</g>\n");
     }

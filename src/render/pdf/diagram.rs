@@ -1,265 +1,394 @@
-//! The hierarchy diagram as a page of its own at the end of the PDF: the SVG diagram's layout
-//! (`render::diagram::layout`) scaled to fit the page and drawn with the layout's items (fills,
-//! lines, text). Labels shrink with the drawing and are left out once they would be smaller than
-//! 6 pt; the full-size SVG is written next to the PDF.
+//! The hierarchy diagram at the end of the PDF: the one drawing of `render::diagram::drawing`
+//! (boxes, lines, labels) scaled onto the page. When the whole hierarchy would print its
+//! smallest label under 6 pt, it is tiled over several pages at a scale that keeps every label
+//! at 6 pt or more; neighbouring tiles overlap by a box, so every box is drawn whole on some
+//! page. Each whole box links to the site's entry in the Hierarchy section.
 
-use std::collections::BTreeMap;
+use super::fonts::FontStyle;
+use super::layout::{wrap, Anchor, Flow, Geometry, Item, Rgb, ACCENT, MUTED};
+use super::markdown::Span;
+use super::structure::{LinkArea, LinkTarget, Role};
+use crate::plan::Plan;
+use crate::render::diagram::{self, Drawing, Label, NodeBox, SiteBox};
 
-use super::fonts::{FontStyle, Fonts};
-use super::layout::{Anchor, Geometry, Item, Page, Rgb, ACCENT, INK, MUTED};
-use crate::model::SiteType;
-use crate::plan::{Plan, SitePlan};
-use crate::render::diagram::{self, group_digits, NodeBox};
-
-/// The page's heading (also its contents and outline entry).
+/// The pages' heading (also their contents and outline entry).
 pub const TITLE: &str = "Hierarchy diagram";
-/// SVG pixels to PDF points at most (a 200 px site box is 150 pt wide).
+/// Drawing units to PDF points at most (a 200-unit site box is 150 pt wide).
 const MAX_SCALE: f32 = 0.75;
-/// Smallest label drawn, in points: text below 6 pt does not print legibly. A hierarchy too
-/// large for that on one page is drawn as boxes and lines only, and the note sends readers to
-/// the full-size SVG (tiling it over several pages is still to be done).
-const MIN_LABEL: f32 = 6.0;
+/// Smallest label drawn, in points: text below 6 pt does not print legibly.
+pub const MIN_LABEL: f32 = 6.0;
+const HEADING: f32 = 16.0;
+const NOTE_SIZE: f32 = 8.0;
+const NOTE_LEADING: f32 = 10.0;
+const CAPTION_LINES: usize = 2;
+
+/// The diagram's pages, their own structure (a figure per page, a link per whole box) and the
+/// heading's anchor (page indices from 0 within these pages).
+pub struct Appendix {
+    pub anchor: Anchor,
+    pub pages: Vec<super::layout::Page>,
+    pub structure: super::structure::Structure,
+}
 
 fn rgb(hex: u32) -> Rgb {
     let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
     Rgb(c(16), c(8), c(0))
 }
 
-/// The diagram page, with its heading's anchor (page index 0); `None` without sites.
-pub fn page(plan: &Plan, g: Geometry) -> Option<(Anchor, Page)> {
-    let l = diagram::layout(plan);
-    if l.boxes.is_empty() {
-        return None;
-    }
-    let mut page = Page::default();
-    let heading = 16.0;
-    page.items.push(Item::Text {
-        x: g.left,
-        baseline: g.top + heading,
-        text: TITLE.to_string(),
-        font: FontStyle::Bold,
-        size: heading,
-        color: ACCENT,
-    });
-    page.items.push(Item::Line {
-        x1: g.left,
-        y1: g.top + heading + 6.0,
-        x2: g.width - g.right,
-        y2: g.top + heading + 6.0,
-        width: 0.8,
-        color: ACCENT,
-    });
+/// A part of the drawing (drawing units) and where it goes on the page.
+#[derive(Debug, Clone, Copy)]
+struct Tile {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    /// Page position of (x0, y0), and points per drawing unit.
+    left: f32,
+    top: f32,
+    scale: f32,
+    row: usize,
+    col: usize,
+}
 
-    // The drawing's extent, without the SVG's own title and legend.
-    let all = l.boxes.iter().chain(&l.groups);
-    let min_x = all.clone().map(|b| b.x).fold(f64::MAX, f64::min) as f32;
-    let min_y = all.clone().map(|b| b.y).fold(f64::MAX, f64::min) as f32;
-    let max_x = all.clone().map(|b| b.x + b.w).fold(f64::MIN, f64::max) as f32;
-    let max_y = all.map(|b| b.y + b.h).fold(f64::MIN, f64::max) as f32;
-    let top = g.top + heading + 34.0;
+impl Tile {
+    fn at(&self, (x, y): (f64, f64)) -> (f32, f32) {
+        (
+            self.left + ((x - self.x0) as f32) * self.scale,
+            self.top + ((y - self.y0) as f32) * self.scale,
+        )
+    }
+
+    fn contains(&self, b: &NodeBox) -> bool {
+        const EPS: f64 = 1e-6;
+        b.x >= self.x0 - EPS
+            && b.y >= self.y0 - EPS
+            && b.x + b.w <= self.x1 + EPS
+            && b.y + b.h <= self.y1 + EPS
+    }
+
+    /// The part of an axis-parallel (or any) segment inside the tile.
+    fn clip(&self, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+        // Liang–Barsky.
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.0 - self.x0),
+            (dx, self.x1 - a.0),
+            (-dy, a.1 - self.y0),
+            (dy, self.y1 - a.1),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        (t0 <= t1).then_some((
+            (a.0 + t0 * dx, a.1 + t0 * dy),
+            (a.0 + t1 * dx, a.1 + t1 * dy),
+        ))
+    }
+
+    /// The part of a rectangle inside the tile.
+    fn clip_rect(&self, b: &NodeBox) -> Option<(f64, f64, f64, f64)> {
+        let (x0, y0) = (b.x.max(self.x0), b.y.max(self.y0));
+        let (x1, y1) = ((b.x + b.w).min(self.x1), (b.y + b.h).min(self.y1));
+        (x1 > x0 && y1 > y0).then_some((x0, y0, x1, y1))
+    }
+}
+
+/// The drawing's extent, without the SVG's own title and legend.
+fn extent(d: &Drawing) -> (f64, f64, f64, f64) {
+    let all = d.sites.iter().map(|s| &s.rect).chain(&d.panels);
+    let min_x = all.clone().map(|b| b.x).fold(f64::MAX, f64::min);
+    let min_y = all.clone().map(|b| b.y).fold(f64::MAX, f64::min);
+    let max_x = all.clone().map(|b| b.x + b.w).fold(f64::MIN, f64::max);
+    let max_y = all.map(|b| b.y + b.h).fold(f64::MIN, f64::max);
+    (min_x, min_y, max_x, max_y)
+}
+
+/// Tile origins along one axis: `len` units shown `window` at a time, consecutive windows
+/// overlapping by at least `overlap` (the largest box), spread evenly.
+fn origins(start: f64, len: f64, window: f64, overlap: f64) -> Vec<f64> {
+    if len <= window {
+        return vec![start];
+    }
+    let step = (window - overlap).max(window / 2.0);
+    let n = 1 + ((len - window) / step).ceil() as usize;
+    let even = (len - window) / (n - 1) as f64;
+    (0..n).map(|i| start + i as f64 * even).collect()
+}
+
+/// How the drawing goes onto pages: one tile scaled to fit, or tiles at the scale that keeps
+/// the smallest label at [`MIN_LABEL`].
+fn tiles(d: &Drawing, g: Geometry, top: f32) -> Vec<Tile> {
+    let (min_x, min_y, max_x, max_y) = extent(d);
+    let (w, h) = (max_x - min_x, max_y - min_y);
     let (avail_w, avail_h) = (g.content_width(), g.content_bottom() - top);
-    let scale = (avail_w / (max_x - min_x))
-        .min(avail_h / (max_y - min_y))
-        .min(MAX_SCALE);
-    let note = if 9.0 * scale < MIN_LABEL {
-        "Each box is a site, blockers in red, already upgraded in green. The hierarchy is too large for labels at this size: open the SVG diagram written next to this document (<name>-hierarchy.svg)."
-    } else {
-        "Each box is a site: code, wave, name, version and clients; red: has blockers, green: already on Configuration Manager 2007. The full-size drawing is the SVG written next to this document."
-    };
-    let mut y = g.top + heading + 18.0;
-    for line in super::layout::wrap(&[super::markdown::Span::regular(note)], 8.0, avail_w) {
-        page.items.push(Item::Text {
-            x: g.left,
-            baseline: y,
-            text: line.text(),
-            font: FontStyle::Regular,
-            size: 8.0,
-            color: MUTED,
-        });
-        y += 10.0;
+    let fit = (avail_w / w as f32).min(avail_h / h as f32).min(MAX_SCALE);
+    let smallest = d.smallest_label() as f32;
+    if fit * smallest >= MIN_LABEL {
+        return vec![Tile {
+            x0: min_x,
+            y0: min_y,
+            x1: max_x,
+            y1: max_y,
+            left: g.left + (avail_w - w as f32 * fit) / 2.0,
+            top,
+            scale: fit,
+            row: 0,
+            col: 0,
+        }];
     }
-    let top = top.max(y + 4.0);
-    // Centred across the page.
-    let left = g.left + (avail_w - (max_x - min_x) * scale) / 2.0;
-    let at = |b: &NodeBox| {
-        (
-            left + (b.x as f32 - min_x) * scale,
-            top + (b.y as f32 - min_y) * scale,
-            b.w as f32 * scale,
-            b.h as f32 * scale,
-        )
-    };
-    let px = |v: f64| v as f32 * scale;
-
-    for group in &l.groups {
-        let (x, y, w, h) = at(group);
-        page.items.push(Item::Fill {
-            x,
-            y,
-            w,
-            h,
-            color: rgb(0xfbfcfd),
-        });
-        outline(&mut page, (x, y, w, h), rgb(0xd5dbe1), 0.5);
+    let scale = MIN_LABEL / smallest;
+    let (window_w, window_h) = (f64::from(avail_w / scale), f64::from(avail_h / scale));
+    let widest = d.sites.iter().map(|s| s.rect.w).fold(0.0, f64::max);
+    let tallest = d.sites.iter().map(|s| s.rect.h).fold(0.0, f64::max);
+    let mut out = Vec::new();
+    for (row, y0) in origins(min_y, h, window_h, tallest).into_iter().enumerate() {
+        for (col, x0) in origins(min_x, w, window_w, widest).into_iter().enumerate() {
+            out.push(Tile {
+                x0,
+                y0,
+                x1: x0 + window_w,
+                y1: y0 + window_h,
+                left: g.left,
+                top,
+                scale,
+                row,
+                col,
+            });
+        }
     }
+    out
+}
 
-    let sites: BTreeMap<&str, &SitePlan> =
-        plan.sites.iter().map(|s| (s.code.as_str(), s)).collect();
-    let connector = rgb(0x8a96a3);
-    // The connectors as the diagram's layout drew them, scaled onto the page.
-    let point = |(x, y): (f64, f64)| {
-        (
-            left + (x as f32 - min_x) * scale,
-            top + (y as f32 - min_y) * scale,
-        )
-    };
-    for c in &l.connectors {
-        for pair in c.points.windows(2) {
-            let ((x1, y1), (x2, y2)) = (point(pair[0]), point(pair[1]));
-            page.items.push(Item::Line {
+/// What a tile shows: whole boxes (with labels and links) and the parts of panels, lines and
+/// cut boxes inside it.
+struct TileContent<'a> {
+    items: Vec<Item>,
+    whole: Vec<&'a SiteBox>,
+}
+
+fn tile_content<'a>(d: &'a Drawing, t: &Tile) -> TileContent<'a> {
+    let mut items = Vec::new();
+    let mut whole = Vec::new();
+    let line = |items: &mut Vec<Item>, a, b, width: f64, colour: u32| {
+        if let Some((a, b)) = t.clip(a, b) {
+            let ((x1, y1), (x2, y2)) = (t.at(a), t.at(b));
+            items.push(Item::Line {
                 x1,
                 y1,
                 x2,
                 y2,
-                width: (1.2 * scale).max(0.3),
-                color: connector,
+                width: (width as f32 * t.scale).max(0.3),
+                color: rgb(colour),
             });
         }
-    }
-
-    let fonts = Fonts::get();
-    for b in &l.boxes {
-        let Some(site) = sites.get(b.code.as_str()) else {
-            continue;
+    };
+    let rect = |items: &mut Vec<Item>, b: &NodeBox, fill: u32, stroke: u32, width: f64| {
+        let Some((x0, y0, x1, y1)) = t.clip_rect(b) else {
+            return false;
         };
-        let primary = site.site_type == SiteType::Primary;
-        let (fill, stroke, width) = match (site.blockers > 0, site.already_upgraded) {
-            (true, _) => (0xfdecea, 0xc0392b, 2.0),
-            (false, true) => (0xe8f5e9, 0x2e7d32, 1.2),
-            (false, false) if primary => (0xeaf1fb, 0x2f5d8a, 1.2),
-            _ => (0xf5f7fa, 0x6b7b8c, 1.0),
-        };
-        let rect = at(b);
-        let (x, y, w, _) = rect;
-        page.items.push(Item::Fill {
-            x: rect.0,
-            y: rect.1,
-            w: rect.2,
-            h: rect.3,
+        let (px, py) = t.at((x0, y0));
+        let (qx, qy) = t.at((x1, y1));
+        items.push(Item::Fill {
+            x: px,
+            y: py,
+            w: qx - px,
+            h: qy - py,
             color: rgb(fill),
         });
-        outline(&mut page, rect, rgb(stroke), (width * scale).max(0.3));
-        if 9.0 * scale < MIN_LABEL {
+        let (l, r, top, bottom) = (b.x, b.x + b.w, b.y, b.y + b.h);
+        for (a, c) in [
+            ((l, top), (r, top)),
+            ((r, top), (r, bottom)),
+            ((r, bottom), (l, bottom)),
+            ((l, bottom), (l, top)),
+        ] {
+            line(items, a, c, width, stroke);
+        }
+        true
+    };
+    for p in &d.panels {
+        rect(
+            &mut items,
+            p,
+            diagram::PANEL_FILL,
+            diagram::PANEL_STROKE,
+            0.7,
+        );
+    }
+    for c in &d.connectors {
+        for pair in c.points.windows(2) {
+            line(&mut items, pair[0], pair[1], 1.2, diagram::CONNECTOR);
+        }
+    }
+    for s in &d.sites {
+        if !rect(&mut items, &s.rect, s.fill, s.stroke, s.stroke_width) {
             continue;
         }
-        let version = crate::plan::version_label(site.version);
-        let wave = site.wave.map(|n| format!("  wave {n}")).unwrap_or_default();
-        let clients = group_digits(site.clients + site.legacy_clients);
-        let status = match (site.blockers, site.already_upgraded) {
-            (0, true) => Some(("already on ConfigMgr 2007".to_string(), 0x2e7d32)),
-            (0, false) => None,
-            (1, _) => Some(("1 blocker".to_string(), 0xc0392b)),
-            (n, _) => Some((format!("{n} blockers"), 0xc0392b)),
-        };
-        let mut lines: Vec<(String, FontStyle, f32, Rgb, f32)> = vec![
-            (
-                format!("{}{wave}", site.code),
-                FontStyle::Bold,
-                13.0,
-                INK,
-                16.0,
-            ),
-            (site.name.clone(), FontStyle::Regular, 11.0, INK, 30.0),
-        ];
-        if primary {
-            let kind = if site.parent.is_none() {
-                "central"
-            } else {
-                "primary"
-            };
-            lines.push((
-                format!("{kind} · {version}"),
-                FontStyle::Regular,
-                10.0,
-                MUTED,
-                43.0,
-            ));
-            lines.push((
-                format!(
-                    "{clients} clients · subtree {}",
-                    group_digits(site.subtree_clients)
-                ),
-                FontStyle::Regular,
-                10.0,
-                MUTED,
-                56.0,
-            ));
-            if let Some((text, colour)) = status {
-                lines.push((text, FontStyle::Bold, 10.0, rgb(colour), 72.0));
+        if t.contains(&s.rect) {
+            for l in s.labels.iter().filter(|l| !l.is_code) {
+                items.push(text(t, l));
             }
+            whole.push(s);
+        }
+    }
+    TileContent { items, whole }
+}
+
+fn text(t: &Tile, l: &Label) -> Item {
+    let (x, baseline) = t.at((l.x, l.baseline));
+    Item::Text {
+        x,
+        baseline,
+        text: l.text.clone(),
+        font: if l.bold {
+            FontStyle::Bold
         } else {
-            lines.push((
-                format!("{version} · {clients} clients"),
-                FontStyle::Regular,
-                10.0,
-                MUTED,
-                43.0,
-            ));
-            if let Some((text, colour)) = status {
-                lines.push((text, FontStyle::Bold, 9.0, rgb(colour), 54.0));
-            }
-        }
-        for (text, font, size, color, dy) in lines {
-            let size = size * scale;
-            page.items.push(Item::Text {
-                x: x + px(8.0),
-                baseline: y + dy * scale,
-                text: fit(fonts, &text, font, size, w - px(14.0)),
-                font,
-                size,
-                color,
-            });
-        }
+            FontStyle::Regular
+        },
+        size: l.size as f32 * t.scale,
+        color: rgb(l.colour),
     }
-    let anchor = Anchor {
-        level: 1,
-        title: TITLE.to_string(),
-        page: 0,
-        y: g.top,
+}
+
+/// The diagram's pages; `None` without sites.
+pub fn pages(plan: &Plan, g: Geometry) -> Option<Appendix> {
+    let d = diagram::drawing(plan);
+    if d.sites.is_empty() {
+        return None;
+    }
+    let note = "Each box is a site: code, wave, name, version and clients; red: has blockers, \
+                green: already on Configuration Manager 2007. Select a box to go to the site in \
+                the Hierarchy section. The full-size drawing is the SVG written next to this \
+                document.";
+    let note_lines = wrap(&[Span::regular(note)], NOTE_SIZE, g.content_width());
+    let note_top = g.top + HEADING + 18.0;
+    // Room for the note and a caption of up to two lines on every page, so tiles share one
+    // frame.
+    let top = note_top + (note_lines.len() + CAPTION_LINES) as f32 * NOTE_LEADING + 6.0;
+    let tiles = tiles(&d, g, top);
+    let (rows, cols) = (
+        tiles.iter().map(|t| t.row + 1).max().unwrap_or(1),
+        tiles.iter().map(|t| t.col + 1).max().unwrap_or(1),
+    );
+    let drawn: Vec<(Tile, TileContent)> = tiles.iter().map(|t| (*t, tile_content(&d, t))).collect();
+    // A tile with no whole box holds only pieces of lines and of boxes drawn whole on a
+    // neighbour: it is left out rather than printed as a near-empty page.
+    let all = drawn.len();
+    let drawn: Vec<(Tile, TileContent)> = drawn
+        .into_iter()
+        .filter(|(_, c)| !c.whole.is_empty())
+        .collect();
+    let parts = drawn.len();
+    let left_out = if parts < all {
+        " Parts without a whole site box are left out."
+    } else {
+        ""
     };
-    Some((anchor, page))
-}
 
-/// A rectangle's border as four lines.
-fn outline(page: &mut Page, (x, y, w, h): (f32, f32, f32, f32), color: Rgb, width: f32) {
-    for (x1, y1, x2, y2) in [
-        (x, y, x + w, y),
-        (x + w, y, x + w, y + h),
-        (x + w, y + h, x, y + h),
-        (x, y + h, x, y),
-    ] {
-        page.items.push(Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width,
-            color,
-        });
-    }
-}
-
-/// `text` shortened with an ellipsis to `width` points.
-fn fit(fonts: &Fonts, text: &str, font: FontStyle, size: f32, width: f32) -> String {
-    if fonts.width(font, text, size) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if fonts.width(font, &format!("{out}{c}…"), size) > width {
-            break;
+    let mut flow = Flow::new(g);
+    for (n, (t, content)) in drawn.into_iter().enumerate() {
+        if n > 0 {
+            flow.new_page();
         }
-        out.push(c);
+        let figure = if parts == 1 {
+            format!("{TITLE}: the site hierarchy drawn as a tree, each site with its upgrade wave.")
+        } else {
+            format!(
+                "{TITLE}, part {} of {parts}: the site hierarchy drawn as a tree, each site with its upgrade wave.",
+                n + 1
+            )
+        };
+        flow.begin(Role::Figure(figure));
+        let heading = if n == 0 {
+            TITLE.to_string()
+        } else {
+            format!("{TITLE} (continued)")
+        };
+        flow.push(Item::Text {
+            x: g.left,
+            baseline: g.top + HEADING,
+            text: heading,
+            font: FontStyle::Bold,
+            size: HEADING,
+            color: ACCENT,
+        });
+        flow.push(Item::Line {
+            x1: g.left,
+            y1: g.top + HEADING + 6.0,
+            x2: g.width - g.right,
+            y2: g.top + HEADING + 6.0,
+            width: 0.8,
+            color: ACCENT,
+        });
+        let mut y = note_top;
+        let mut caption = Vec::new();
+        if parts > 1 {
+            let text = format!(
+                "Part {} of {parts}: row {} of {rows}, column {} of {cols} of the drawing; \
+                 neighbouring parts overlap by one box.{left_out}",
+                n + 1,
+                t.row + 1,
+                t.col + 1
+            );
+            caption = wrap(&[Span::regular(text)], NOTE_SIZE, g.content_width());
+            caption.truncate(CAPTION_LINES);
+        }
+        let lines = note_lines.iter().chain(&caption).map(|l| l.text());
+        for line in lines {
+            flow.push(Item::Text {
+                x: g.left,
+                baseline: y,
+                text: line,
+                font: FontStyle::Regular,
+                size: NOTE_SIZE,
+                color: MUTED,
+            });
+            y += NOTE_LEADING;
+        }
+        for item in content.items {
+            flow.push(item);
+        }
+        flow.end();
+        // Each whole box's code is a link to the site's entry in the Hierarchy section.
+        for s in content.whole {
+            let Some(code) = s.labels.iter().find(|l| l.is_code) else {
+                continue;
+            };
+            let (x, y) = t.at((s.rect.x, s.rect.y));
+            flow.begin(Role::Link);
+            flow.push(text(&t, code));
+            flow.link(LinkArea {
+                rect: [x, y, s.rect.w as f32 * t.scale, s.rect.h as f32 * t.scale],
+                target: LinkTarget::Site(s.rect.code.clone()),
+                alt: format!(
+                    "Go to site {} ({}) in the Hierarchy section",
+                    s.rect.code,
+                    s.name.chars().take(80).collect::<String>()
+                ),
+            });
+            flow.end();
+        }
     }
-    format!("{}…", out.trim_end())
+    let done = flow.finish();
+    Some(Appendix {
+        anchor: Anchor {
+            level: 1,
+            title: TITLE.to_string(),
+            page: 0,
+            y: g.top,
+        },
+        pages: done.pages,
+        structure: done.structure,
+    })
 }

@@ -10,7 +10,7 @@ use super::layout::{
     self, wrap, Anchor, Flow, Geometry, Item, Page, Rgb, TextLine, ACCENT, INK, MUTED, RULE,
 };
 use super::markdown::{self, plain_text, Block, Span};
-use super::structure::{ArtifactKind, Child, LinkArea, LinkTarget, Role, Structure, Tag};
+use super::structure::{ArtifactKind, LinkArea, LinkTarget, Role, Structure, Tag};
 use crate::plan::Plan;
 use crate::render::Paper;
 
@@ -101,42 +101,25 @@ pub fn compose(cover: &Cover, markdown_text: &str, paper: Paper) -> Document {
     compose_with_appendix(cover, markdown_text, paper, None)
 }
 
-/// As [`compose`], with a page drawn by the caller (the hierarchy diagram) after the body, listed
+/// As [`compose`], with pages drawn by the caller (the hierarchy diagram) after the body, listed
 /// in the contents and the outline under its anchor's title.
 pub fn compose_with_appendix(
     cover: &Cover,
     markdown_text: &str,
     paper: Paper,
-    appendix: Option<(Anchor, Page)>,
+    appendix: Option<super::diagram::Appendix>,
 ) -> Document {
     let g = Geometry::for_paper(paper);
     let blocks = strip_title_block(markdown::parse(markdown_text), &cover.title);
     let mut body = layout::layout(&blocks, g);
-    if let Some((mut anchor, mut page)) = appendix {
-        anchor.page = body.pages.len();
-        // The diagram is one figure; its words for a reader who cannot see it.
-        let figure = body.structure.add(
-            Role::Figure(format!(
-                "{}: the site hierarchy drawn as a tree, each site with its upgrade wave.",
-                anchor.title
-            )),
-            None,
-        );
-        page.marks.insert(
-            0,
-            super::structure::Mark {
-                first_item: 0,
-                tag: Tag::Element(figure),
-            },
-        );
-        body.structure.elements[figure]
-            .children
-            .push(Child::Content {
-                page: body.pages.len(),
-                mark: 0,
-            });
-        body.anchors.push(anchor);
-        body.pages.push(page);
+    if let Some(appendix) = appendix {
+        let offset = body.pages.len();
+        body.structure.append(appendix.structure, offset);
+        body.anchors.push(Anchor {
+            page: appendix.anchor.page + offset,
+            ..appendix.anchor
+        });
+        body.pages.extend(appendix.pages);
     }
     let entries: Vec<&Anchor> = body.anchors.iter().filter(|a| a.level <= 2).collect();
 
@@ -154,18 +137,27 @@ pub fn compose_with_appendix(
     structure.append(body.structure, front_pages);
     pages.extend(body.pages);
 
-    // Task IDs link to the task's entry.
+    // Task IDs link to the task's entry, diagram boxes to the site's first entry.
     let tasks: std::collections::HashMap<&str, (usize, f32)> = body
         .tasks
         .iter()
         .map(|(id, page, y)| (id.as_str(), (*page + front_pages, *y)))
         .collect();
+    let mut terms: std::collections::HashMap<&str, (usize, f32)> = Default::default();
+    for (term, page, y) in &body.terms {
+        terms
+            .entry(term.as_str())
+            .or_insert((*page + front_pages, *y));
+    }
     for page in &mut pages {
         for link in &mut page.links {
-            if let LinkTarget::Task(id) = &link.target {
-                if let Some((page, y)) = tasks.get(id.as_str()) {
-                    link.target = LinkTarget::Position { page: *page, y: *y };
-                }
+            let found = match &link.target {
+                LinkTarget::Task(id) => tasks.get(id.as_str()),
+                LinkTarget::Site(code) => terms.get(code.as_str()),
+                _ => None,
+            };
+            if let Some((page, y)) = found {
+                link.target = LinkTarget::Position { page: *page, y: *y };
             }
         }
     }

@@ -171,6 +171,9 @@ pub struct Layout {
     pub structure: Structure,
     /// Where each task's entry starts: (ID, page index, y).
     pub tasks: Vec<(String, usize, f32)>,
+    /// Where each bulleted entry that starts with a bold term (a site's code in the Hierarchy
+    /// section) starts: (term, page index, y); a link goes to a term's first entry.
+    pub terms: Vec<(String, usize, f32)>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,6 +496,7 @@ pub struct Flow {
     /// The task whose own entry is being drawn (its ID does not link to itself).
     defining: Option<String>,
     tasks: Vec<(String, usize, f32)>,
+    terms: Vec<(String, usize, f32)>,
 }
 
 const LAYOUT_ARTIFACT: Tag = Tag::Artifact(ArtifactKind::Layout);
@@ -512,6 +516,7 @@ impl Flow {
             task_ids: Default::default(),
             defining: None,
             tasks: Vec::new(),
+            terms: Vec::new(),
         }
     }
 
@@ -522,6 +527,7 @@ impl Flow {
             anchors: self.anchors,
             structure: self.structure,
             tasks: self.tasks,
+            terms: self.terms,
         }
     }
 
@@ -988,6 +994,11 @@ impl Flow {
         });
         if let Some(id) = &id {
             self.tasks.push((id.clone(), self.page_index(), top));
+        } else if let (Marker::Bullet, Some(first)) = (marker, spans.first()) {
+            let term = first.text.trim();
+            if first.style == FontStyle::Bold && !term.is_empty() {
+                self.terms.push((term.to_string(), self.page_index(), top));
+            }
         }
         self.defining = id;
         self.begin(Role::ListBody);

@@ -33,7 +33,7 @@ pub fn render_text(plan: &Plan, text: &str, ctx: &RenderContext) -> Result<Vec<u
     // summary of a split plan; a wave's sites need not form one tree, so a wave has none.
     let appendix = match plan.scope.as_ref().map(|s| s.kind.as_str()) {
         Some("wave") => None,
-        _ => diagram::page(plan, layout::Geometry::for_paper(ctx.paper)),
+        _ => diagram::pages(plan, layout::Geometry::for_paper(ctx.paper)),
     };
     let doc = document::compose_with_appendix(&cover, text, ctx.paper, appendix);
     serialize::write(&doc, &metadata(&cover), ctx.pdf_standard)

@@ -133,6 +133,9 @@ pub enum LinkTarget {
     },
     /// A task's entry, by ID (resolved once the whole document is laid out).
     Task(String),
+    /// A site's entry (the list item that starts with its code in bold, in the Hierarchy
+    /// section), resolved like a task's.
+    Site(String),
 }
 
 /// A clickable area of a page.

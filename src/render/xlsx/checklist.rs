@@ -15,13 +15,13 @@ struct ChecklistRow<'a> {
     cells: Vec<Cow<'a, str>>,
 }
 
-fn checklist_rows(plan: &Plan) -> Vec<ChecklistRow<'_>> {
+fn checklist_rows<'a>(plan: &'a Plan, layout: &Layout) -> Vec<ChecklistRow<'a>> {
     let mut rows = Vec::new();
     for phase in &plan.phases {
         for task in &phase.tasks {
-            rows.push(checklist_row(phase, task, None));
+            rows.push(checklist_row(phase, task, None, layout));
             for item in &task.items {
-                rows.push(checklist_row(phase, task, Some(item)));
+                rows.push(checklist_row(phase, task, Some(item), layout));
             }
         }
     }
@@ -32,6 +32,7 @@ fn checklist_row<'a>(
     phase: &'a Phase,
     task: &'a Task,
     item: Option<&'a SubItem>,
+    layout: &Layout,
 ) -> ChecklistRow<'a> {
     let progress = match item {
         Some(item) => item.progress.as_ref(),
@@ -66,8 +67,8 @@ fn checklist_row<'a>(
                 (ChecklistRole::ExpectedResult, None) => b(&task.expected_result),
                 (ChecklistRole::ExpectedResult, Some(i)) => b(&i.expected_result),
                 (ChecklistRole::Details, None) if !task.remedies.is_empty() => Cow::Owned(format!(
-                    "Remedies blocker {}. {}",
-                    task.remedies.join(", "),
+                    "{} {}",
+                    remedy_note(&layout.remedied(task)),
                     task.details
                 )),
                 (ChecklistRole::Details, None) => b(&task.details),
@@ -102,7 +103,7 @@ pub(super) fn checklist(
         .filter(|c| scheduled || !c.role.needs_schedule())
         .collect();
     let last_col = columns.len() as u16 - 1;
-    let rows = checklist_rows(plan);
+    let rows = checklist_rows(plan, layout);
 
     let widths: Vec<f64> = columns
         .iter()
@@ -136,10 +137,10 @@ pub(super) fn checklist(
         let row = i as u32 + 1;
         let body = if r.item.is_some() {
             &s.sub_item
-        } else if r.task.remedies.is_empty() {
-            &s.wrap
-        } else {
+        } else if layout.fixes_blocker(r.task) {
             &s.remedy
+        } else {
+            &s.wrap
         };
         let mut lines_task = 1;
         let mut lines_other = 1;
@@ -252,16 +253,14 @@ fn checklist_print_area(
     last_row: u32,
     ctx: &RenderContext,
 ) -> Result<(), XlsxError> {
-    // 8 % to spare: LibreOffice draws columns about 6 % wider than Excel's pixel rule, and a
-    // column pushed past the edge prints on pages of its own.
-    let (cols, scale) = print_columns(widths, 0.92 * printable_width_pt(ctx.paper));
+    let (cols, scale) = print_columns(widths, PRINT_FILL * printable_width_pt(ctx.paper));
     ws.set_print_area(0, 0, last_row, cols - 1)?;
     ws.set_print_scale(scale);
     Ok(())
 }
 
 /// The width a landscape page leaves between the side margins, in points.
-fn printable_width_pt(paper: Paper) -> f64 {
+pub(super) fn printable_width_pt(paper: Paper) -> f64 {
     let long_side = match paper {
         Paper::A4 => 841.89,
         Paper::Letter => 792.0,

@@ -30,16 +30,17 @@ mod checklist;
 mod summary;
 mod tables;
 
-use checklist::checklist;
+use checklist::{checklist, printable_width_pt};
 pub use checklist::{column_width_pt, print_columns};
 use summary::{countifs_criterion, summary, summary_title_rows};
 pub use tables::plan_json_chunks;
-use tables::{changes_sheet, findings, plan_sheet, removed_tasks, sites, sql_servers};
+use tables::{assumptions, changes_sheet, findings, plan_sheet, removed_tasks, sites, sql_servers};
 
 // The layout (sheet names, columns, the hidden plan sheet) is shared with regeneration.
 use crate::workbook_layout::{
-    column_letter, ChangeRole, ChecklistRole, Column, FindingRole, RemovedRole, SiteRole, SqlRole,
-    Table, CHANGES, CHECKLIST, FINDINGS, REMOVED_TASKS, REVISION_LABEL, SITES, SQL_SERVERS,
+    column_letter, AssumptionRole, ChangeRole, ChecklistRole, Column, FindingRole, RemovedRole,
+    SiteRole, SqlRole, Table, ASSUMPTIONS, CHANGES, CHECKLIST, FINDINGS, REMOVED_TASKS,
+    REVISION_LABEL, SITES, SQL_SERVERS,
 };
 pub use crate::workbook_layout::{PLAN_CHUNK_CHARS, PLAN_MARKER, PLAN_SHEET, SUMMARY_SHEET};
 
@@ -78,6 +79,7 @@ fn build(plan: &Plan, ctx: &RenderContext, json: &str) -> Result<Vec<u8>, XlsxEr
     workbook.push_worksheet(sites(plan, ctx, &styles, &layout)?);
     workbook.push_worksheet(sql_servers(plan, ctx, &styles, &layout)?);
     workbook.push_worksheet(findings(plan, ctx, &styles)?);
+    workbook.push_worksheet(assumptions(plan, ctx, &styles)?);
     if let Some(changes) = &plan.changes {
         workbook.push_worksheet(changes_sheet(plan, ctx, &styles, changes)?);
     }
@@ -119,6 +121,8 @@ fn properties(plan: &Plan) -> DocProperties {
 struct Styles {
     header: Format,
     title: Format,
+    /// The title in a column it must not spill out of (the Summary's value column).
+    title_wrap: Format,
     label: Format,
     label_wrap: Format,
     section: Format,
@@ -159,6 +163,11 @@ impl Styles {
             title: Format::new()
                 .set_bold()
                 .set_font_size(14)
+                .set_align(FormatAlign::Top),
+            title_wrap: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_text_wrap()
                 .set_align(FormatAlign::Top),
             label: Format::new().set_bold().set_align(FormatAlign::Top),
             label_wrap: Format::new()
@@ -232,6 +241,9 @@ struct Layout {
     sql_rows: HashMap<String, u32>,
     /// Absolute reference to the "Database MB per client" value on the Summary sheet.
     mb_per_client_cell: String,
+    /// Per finding code: the task each finding with that code names as its remedy, and its
+    /// severity (how a task's `remedies` are told apart: blockers, warnings, information).
+    findings_by_code: HashMap<String, Vec<(Option<String>, Severity)>>,
 }
 
 impl Layout {
@@ -252,7 +264,40 @@ impl Layout {
                 SUMMARY_SHEET,
                 summary_title_rows(plan).len() // the last title row, 1-based
             ),
+            findings_by_code: plan.findings.iter().fold(HashMap::new(), |mut m, f| {
+                m.entry(f.code.clone())
+                    .or_default()
+                    .push((f.remediation_task.clone(), f.severity));
+                m
+            }),
         }
+    }
+
+    /// The findings `task` remedies, each with its severity: that of the finding naming this
+    /// task as its remedy (else of any finding with the code; a code no finding has counts as
+    /// a warning, never as a blocker).
+    fn remedied<'t>(&self, task: &'t Task) -> Vec<(Severity, &'t str)> {
+        task.remedies
+            .iter()
+            .map(|code| {
+                let found = self.findings_by_code.get(code.as_str());
+                let own = found.and_then(|v| {
+                    v.iter()
+                        .filter(|(t, _)| t.as_deref() == Some(task.id.as_str()))
+                        .map(|(_, s)| *s)
+                        .min()
+                });
+                let any = || found.and_then(|v| v.iter().map(|(_, s)| *s).min());
+                (own.or_else(any).unwrap_or(Severity::Warning), code.as_str())
+            })
+            .collect()
+    }
+
+    /// Whether `task` removes a blocker (the tasks the Checklist highlights).
+    fn fixes_blocker(&self, task: &Task) -> bool {
+        self.remedied(task)
+            .iter()
+            .any(|(s, _)| *s == Severity::Blocker)
     }
 
     fn checklist_range(&self, role: ChecklistRole) -> String {
@@ -268,6 +313,28 @@ impl Layout {
             String::new()
         }
     }
+}
+
+/// What a task remedies, by severity: `Remedies blocker CHK-A; warnings CHK-B, CHK-C.`
+fn remedy_note(remedied: &[(Severity, &str)]) -> String {
+    let mut parts = Vec::new();
+    for severity in [Severity::Blocker, Severity::Warning, Severity::Info] {
+        let codes: Vec<&str> = remedied
+            .iter()
+            .filter(|(s, _)| *s == severity)
+            .map(|(_, c)| *c)
+            .collect();
+        let word = match (severity, codes.len()) {
+            (_, 0) => continue,
+            (Severity::Blocker, 1) => "blocker",
+            (Severity::Blocker, _) => "blockers",
+            (Severity::Warning, 1) => "warning",
+            (Severity::Warning, _) => "warnings",
+            (Severity::Info, _) => "information",
+        };
+        parts.push(format!("{word} {}", codes.join(", ")));
+    }
+    format!("Remedies {}.", parts.join("; "))
 }
 
 /// `Sheet!$C$2:$C$9`.
@@ -390,9 +457,49 @@ fn print_setup(
         "&LRevision {} · {}&CPage &P of &N",
         plan.revision, plan.date
     ));
-    ws.set_print_fit_to_pages(1, 0);
+    // No fit-to-width: it shrinks a wide sheet to about 6 pt. Sheets print at 100 % unless
+    // they set a scale that keeps [`MIN_PRINTED_PT`] ([`print_whole_table`]).
     Ok(())
 }
+
+/// A reference sheet on paper: the whole table at a set scale that keeps [`MIN_PRINTED_PT`],
+/// on one page's width when it fits at that size, else on pages across (over, then down) with
+/// its first `key_cols` columns repeated on each, so every printed row still says what it is.
+fn print_whole_table(
+    ws: &mut Worksheet,
+    widths: &[f64],
+    (last_row, last_col): (u32, u16),
+    key_cols: u16,
+    ctx: &RenderContext,
+) -> Result<(), XlsxError> {
+    let (cols, scale) = print_columns(widths, PRINT_FILL * printable_width_pt(ctx.paper));
+    ws.set_print_area(0, 0, last_row, last_col)?;
+    ws.set_print_scale(scale);
+    if usize::from(cols) < widths.len() {
+        ws.set_page_order(false);
+        if key_cols > 0 {
+            ws.set_repeat_columns(0, key_cols - 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// A sheet of a few columns (the Summary) printed upright, on one page's width at a set scale
+/// that keeps [`MIN_PRINTED_PT`].
+fn print_upright(ws: &mut Worksheet, widths: &[f64], ctx: &RenderContext) {
+    ws.set_portrait();
+    let short_side = match ctx.paper {
+        Paper::A4 => 595.28,
+        Paper::Letter => 612.0,
+    };
+    let printable = short_side - 2.0 * 72.0 * MARGIN_SIDE_IN;
+    let (_, scale) = print_columns(widths, PRINT_FILL * printable);
+    ws.set_print_scale(scale);
+}
+
+/// Share of the printable width a sheet's columns may fill: LibreOffice draws columns about 6 %
+/// wider than Excel's pixel rule, and a column pushed past the edge prints on pages of its own.
+const PRINT_FILL: f64 = 0.92;
 
 /// Writes input text as a string (never a formula: `=HYPERLINK(…)` stays text), cut to the cell
 /// limit with a marker.
@@ -605,6 +712,28 @@ mod tests {
             "\"=a~*b~?c~~\"\"d\"\"\""
         );
         assert!(countifs_criterion(&"x".repeat(300)).is_none());
+    }
+
+    #[test]
+    fn a_remedy_says_what_it_removes_by_severity() {
+        use Severity::*;
+        assert_eq!(
+            remedy_note(&[(Blocker, "CHK-A")]),
+            "Remedies blocker CHK-A."
+        );
+        assert_eq!(
+            remedy_note(&[(Warning, "CHK-S")]),
+            "Remedies warning CHK-S."
+        );
+        assert_eq!(
+            remedy_note(&[
+                (Warning, "W1"),
+                (Blocker, "B1"),
+                (Blocker, "B2"),
+                (Warning, "W2")
+            ]),
+            "Remedies blockers B1, B2; warnings W1, W2."
+        );
     }
 
     #[test]

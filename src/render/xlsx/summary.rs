@@ -63,7 +63,7 @@ pub(super) fn summary(
     let mut row = 0u32;
     for (label, value) in summary_title_rows(plan) {
         ws.write_string_with_format(row, 0, label, &s.label)?;
-        let value_format = if row == 0 { &s.title } else { &s.wrap };
+        let value_format = if row == 0 { &s.title_wrap } else { &s.wrap };
         // Values of the title block sit at the left of their column, like the texts among them.
 
         match value {
@@ -179,8 +179,8 @@ pub(super) fn summary(
         (
             "Blocker-remediation tasks (highlighted)",
             None,
-            plan.tasks().filter(|x| !x.remedies.is_empty()).count() as f64,
-            plan.tasks().filter(|x| !x.remedies.is_empty()).count() as f64,
+            plan.tasks().filter(|x| layout.fixes_blocker(x)).count() as f64,
+            plan.tasks().filter(|x| layout.fixes_blocker(x)).count() as f64,
         ),
         (
             "Blockers",
@@ -274,7 +274,7 @@ pub(super) fn summary(
 
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
     // A two-column page reads best upright.
-    ws.set_portrait();
+    print_upright(&mut ws, &WIDTHS, ctx);
     Ok(ws)
 }
 

@@ -240,6 +240,13 @@ pub(super) fn sites(
         ctx,
         SITES.sheet,
     )?;
+    print_whole_table(
+        &mut ws,
+        &widths,
+        (layout.sites_last, SITES.columns.len() as u16 - 1),
+        1,
+        ctx,
+    )?;
     Ok(ws)
 }
 
@@ -413,6 +420,13 @@ pub(super) fn sql_servers(
         ctx,
         SQL_SERVERS.sheet,
     )?;
+    print_whole_table(
+        &mut ws,
+        &widths,
+        (last, SQL_SERVERS.columns.len() as u16 - 1),
+        1,
+        ctx,
+    )?;
     Ok(ws)
 }
 
@@ -441,7 +455,6 @@ pub(super) fn findings(
                     FindingRole::Server => f.server.clone().unwrap_or_default(),
                     FindingRole::Message => f.message.clone(),
                     FindingRole::Source => source_title(&f.source),
-                    FindingRole::Rule => f.rule.clone(),
                     FindingRole::RemediationTask => f.remediation_task.clone().unwrap_or_default(),
                 })
                 .collect()
@@ -470,9 +483,7 @@ pub(super) fn findings(
                     put(&mut ws, row, c16, text, format)?;
                 }
                 FindingRole::Source => source_link(&mut ws, row, c16, &f.source, s)?,
-                FindingRole::Code | FindingRole::Site | FindingRole::Rule => {
-                    put(&mut ws, row, c16, text, &s.text)?
-                }
+                FindingRole::Code | FindingRole::Site => put(&mut ws, row, c16, text, &s.text)?,
                 _ => put(&mut ws, row, c16, text, &s.wrap)?,
             }
         }
@@ -488,6 +499,59 @@ pub(super) fn findings(
         ctx,
         FINDINGS.sheet,
     )?;
+    print_whole_table(
+        &mut ws,
+        &widths,
+        (last, FINDINGS.columns.len() as u16 - 1),
+        1,
+        ctx,
+    )?;
+    Ok(ws)
+}
+
+/// The values the plan assumes, each with why and how to override it.
+pub(super) fn assumptions(
+    plan: &Plan,
+    ctx: &RenderContext,
+    s: &Styles,
+) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(ASSUMPTIONS.sheet)?;
+    let texts: Vec<Vec<String>> = plan
+        .assumptions
+        .iter()
+        .map(|a| {
+            ASSUMPTIONS
+                .columns
+                .iter()
+                .map(|c| match c.role {
+                    AssumptionRole::Key => a.key.clone(),
+                    AssumptionRole::Value => a.value.clone(),
+                    AssumptionRole::Why => a.why.clone(),
+                    AssumptionRole::Override => a.how_to_override.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths = table_widths(&ASSUMPTIONS, &texts);
+    header_row(
+        &mut ws,
+        0,
+        &ASSUMPTIONS.columns.iter().collect::<Vec<_>>(),
+        &widths,
+        s,
+    )?;
+    for (i, row_texts) in texts.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, text) in row_texts.iter().enumerate() {
+            put(&mut ws, row, c as u16, text, &s.wrap)?;
+        }
+        fit_table_row(&mut ws, row, &widths, row_texts)?;
+    }
+    let last = (plan.assumptions.len() as u32).max(1);
+    let range = (last, ASSUMPTIONS.columns.len() as u16 - 1);
+    table_sheet_setup(&mut ws, 0, 1, range, plan, ctx, ASSUMPTIONS.sheet)?;
+    print_whole_table(&mut ws, &widths, range, 1, ctx)?;
     Ok(ws)
 }
 
@@ -596,6 +660,13 @@ pub(super) fn changes_sheet(
         ctx,
         CHANGES.sheet,
     )?;
+    print_whole_table(
+        &mut ws,
+        &widths,
+        (last, CHANGES.columns.len() as u16 - 1),
+        1,
+        ctx,
+    )?;
     Ok(ws)
 }
 
@@ -655,6 +726,13 @@ pub(super) fn removed_tasks(
         plan,
         ctx,
         REMOVED_TASKS.sheet,
+    )?;
+    print_whole_table(
+        &mut ws,
+        &widths,
+        (last, REMOVED_TASKS.columns.len() as u16 - 1),
+        1,
+        ctx,
     )?;
     Ok(ws)
 }
