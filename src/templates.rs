@@ -15,6 +15,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../templates/summary.md.hbs"),
     ),
     (
+        "progress.md.hbs",
+        include_str!("../templates/progress.md.hbs"),
+    ),
+    (
         "changes.md.hbs",
         include_str!("../templates/changes.md.hbs"),
     ),

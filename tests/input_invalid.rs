@@ -110,6 +110,11 @@ const EXPECTED: &[(&str, &[At])] = &[
     ),
     // A site name of 360 characters: names may have 256.
     ("e036_name_too_long.toml", &[("E036", 17, 8)]),
+    // `[schedule.days] CLIENT-UPG`: the per-1,000-clients rule decides that duration.
+    ("e040_client_upgrade_days.toml", &[("E040", 11, 1)]),
+    // BOS (wave 2) below NYC (wave 3): pointed at, with the parent's wave beside it.
+    ("e041_wave_before_parent.toml", &[("E041", 36, 8)]),
+    ("e042_unknown_pilot.toml", &[("E042", 4, 9)]),
     // `[schedule]`: a misspelt weekday, an absurd duration, an unknown task kind, a fraction.
     (
         "schedule_problems.toml",
@@ -180,7 +185,7 @@ fn every_fixture_is_listed_and_every_code_is_exercised() {
         .flat_map(|(_, e)| e.iter().map(|(c, _, _)| *c))
         .collect();
     // E037 (a file over 64 MiB) is too large to commit: `a_file_over_the_size_limit_is_e037`.
-    let all: BTreeSet<String> = (1..=39)
+    let all: BTreeSet<String> = (1..=42)
         .filter(|&n| n != 37)
         .map(|n| format!("E{n:03}"))
         .collect();
@@ -272,4 +277,136 @@ fn old_mac_line_endings_and_deep_dotted_headers_are_located_with_a_hint() {
     let err = input::load_bytes("dot.toml", dotted.as_bytes()).unwrap_err();
     assert_eq!(err.locations(), [("E001".to_string(), 3, 1)]);
     assert!(err.render(false).contains("dotted parts"));
+}
+
+/// The source lines a rendered report draws (`  12 │ …`).
+fn drawn_lines(report: &str) -> Vec<usize> {
+    report
+        .lines()
+        .filter_map(|l| {
+            let (n, _) = l.split_once(" │ ").or_else(|| l.split_once(" │"))?;
+            n.trim().parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn a_report_draws_a_few_lines_around_each_place_however_far_apart() {
+    // The same site code 300 lines after the first: two places, one report.
+    let mut text = std::fs::read_to_string("examples/minimal.toml").unwrap();
+    for i in 0..60 {
+        text.push_str(&format!("\n[[console]]\ncomputer = \"ADMIN{i:02}\"\n\n\n"));
+    }
+    let site = text
+        .split("[[site]]")
+        .nth(1)
+        .unwrap()
+        .split("\n[[")
+        .next()
+        .unwrap()
+        .to_string();
+    text.push_str(&format!("\n[[site]]{site}"));
+    let err = input::load_bytes("far.toml", text.as_bytes()).unwrap_err();
+    let report = err.render(false);
+    let e011 = report
+        .split("\n\n")
+        .find(|r| r.contains("E011"))
+        .unwrap_or_else(|| panic!("{report}"));
+    let lines = drawn_lines(e011);
+    assert!(lines.len() <= 8, "{} lines drawn:\n{e011}", lines.len());
+    // Both places are shown, each with its own location.
+    let places: Vec<usize> = err
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.to_string() == "E011")
+        .flat_map(|d| {
+            let first = text[..d.related[0].span.start].lines().count();
+            [d.location.unwrap().0, first]
+        })
+        .collect();
+    for line in &places {
+        assert!(lines.contains(line), "line {line} not drawn:\n{e011}");
+    }
+    assert!(places[0] - places[1] > 200);
+    // The fixtures whose labels lie apart draw no line far from one.
+    for name in ["e017_cycle.toml", "e029_shared_site_server.toml"] {
+        let err = load_fixture(name);
+        let d = &err.diagnostics[0];
+        let text = std::fs::read_to_string(format!("tests/fixtures/invalid/{name}")).unwrap();
+        let at: Vec<usize> = std::iter::once(d.span.clone().unwrap())
+            .chain(d.related.iter().map(|r| r.span.clone()))
+            .map(|s| text[..s.start].lines().count().max(1))
+            .collect();
+        for line in drawn_lines(&err.render(false)) {
+            assert!(
+                at.iter().any(|a| a.abs_diff(line) <= 1),
+                "{name}: line {line} drawn, labels at {at:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn did_you_mean_never_suggests_a_schedule_key_that_does_nothing() {
+    let text = std::fs::read_to_string("tests/fixtures/invalid/e040_client_upgrade_days.toml")
+        .unwrap()
+        .replace("CLIENT-UPG = 5", "CLIENT-UPGG = 5");
+    let err = input::load_bytes("typo.toml", text.as_bytes()).unwrap_err();
+    assert_eq!(err.codes(), ["E003"]);
+    let hint = err.diagnostics[0].hint.as_deref().unwrap();
+    assert!(!hint.contains("`CLIENT-UPG`"), "{hint}");
+    // The JSON Schema offers the same keys as the validator.
+    assert!(!input::schema::json_schema().contains("\"CLIENT-UPG\""));
+}
+
+#[test]
+fn a_server_no_site_uses_is_a_located_warning_not_an_error() {
+    let text = format!(
+        "{}\n[[server]]\nname = \"OLD-SQL02\"\nos = \"windows-2003-sp2\"\nsql = \"sql2005-sp2\"\n",
+        std::fs::read_to_string("examples/minimal.toml").unwrap()
+    );
+    let (env, warnings) = input::load_bytes_checked("spare.toml", text.as_bytes())
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    assert_eq!(warnings.codes(), ["W001"]);
+    let d = &warnings.diagnostics[0];
+    assert_eq!(d.severity, input::Severity::Warning);
+    let line = text.lines().position(|l| l.contains("OLD-SQL02")).unwrap() + 1;
+    assert_eq!(d.location, Some((line, 8)));
+    let report = warnings.render(false);
+    assert!(
+        report.contains("SQL Server OLD-SQL02 hosts no site database"),
+        "{report}"
+    );
+    assert!(report.contains(&format!("spare.toml:{line}:8")), "{report}");
+    assert!(env.servers.iter().any(|s| s.name == "OLD-SQL02"));
+    // With errors in the description, no warning is added to them.
+    let broken = text.replace("target = \"sp2\"", "target = \"sp9\"");
+    let err = input::load_bytes("spare.toml", broken.as_bytes()).unwrap_err();
+    assert!(!err.codes().contains(&"W001".to_string()));
+    // The examples use every server they describe.
+    for example in [
+        "contoso.toml",
+        "fabrikam.toml",
+        "minimal.toml",
+        "contoso-rev2.toml",
+    ] {
+        let (_, w) = input::load_checked(Path::new(&format!("examples/{example}"))).unwrap();
+        assert!(w.is_empty(), "{example}: {}", w.render(false));
+    }
+}
+
+#[test]
+fn retired_kind_names_in_schedule_days_set_the_kind_that_does_their_work() {
+    let text = std::fs::read_to_string("tests/fixtures/invalid/e040_client_upgrade_days.toml")
+        .unwrap()
+        .replace("CLIENT-UPG = 5", "PREP-HW = 2\nPREP-OS = 3");
+    let env = input::load_bytes("retired.toml", text.as_bytes())
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let days = &env.schedule.as_ref().unwrap().days;
+    assert_eq!(days.get("PREPARE"), Some(&5));
+    assert!(!days.contains_key("PREP-HW"));
+    // The kind's own name wins over its retired names.
+    let text = text.replace("PREP-OS = 3", "PREP-OS = 3\nPREPARE = 1");
+    let env = input::load_bytes("retired.toml", text.as_bytes()).unwrap();
+    assert_eq!(env.schedule.as_ref().unwrap().days.get("PREPARE"), Some(&1));
 }

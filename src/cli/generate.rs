@@ -39,8 +39,11 @@ impl Timings {
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut timings = Timings::new();
-    let env = match cmplan::input::load(&args.env) {
-        Ok(env) => env,
+    let env = match cmplan::input::load_checked(&args.env) {
+        Ok((env, warnings)) => {
+            eprint!("{}", warnings.render(super::misc::stderr_color()));
+            env
+        }
         Err(err) => {
             eprint!("{}", err.render(super::misc::stderr_color()));
             eprintln!("nothing was written");
@@ -156,6 +159,17 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         pdf_standard: args.pdf_standard,
         diagram_file: Some(format!("{stem}-hierarchy.svg")),
     };
+    // Recorded progress shapes the schedule (before the comparison with the previous revision).
+    let progress = cmplan::plan::progress::ProgressRecord::new(
+        previous
+            .iter()
+            .flat_map(|p| &p.records)
+            .chain(&site_records)
+            .map(|r| (r.id.clone(), r.progress.clone())),
+    );
+    if args.today.is_some() || !progress.is_empty() {
+        plan::replan(&mut plan, &env, &progress, args.today);
+    }
     let carried = previous
         .as_ref()
         .map(|prev| regen::apply_previous(&mut plan, prev).0);

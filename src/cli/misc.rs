@@ -16,8 +16,11 @@ pub fn stderr_color() -> bool {
 }
 
 pub fn validate(env: &Path) -> anyhow::Result<ExitCode> {
-    let environment = match cmplan::input::load(env) {
-        Ok(environment) => environment,
+    let environment = match cmplan::input::load_checked(env) {
+        Ok((environment, warnings)) => {
+            eprint!("{}", warnings.render(stderr_color()));
+            environment
+        }
         Err(err) => {
             eprint!("{}", err.render(stderr_color()));
             return Ok(ExitCode::from(1));

@@ -125,6 +125,10 @@ pub struct GenerateArgs {
     /// Plan date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
     #[arg(long)]
     pub date: Option<String>,
+    /// Plan the remaining work from this day (YYYY-MM-DD): tasks recorded Done in the previous
+    /// workbook keep their completion date, the rest starts on or after it (default: plan.start).
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub today: Option<chrono::NaiveDate>,
     /// Folder whose templates replace the embedded ones, file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,
@@ -196,4 +200,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--today YYYY-MM-DD`.
+fn parse_today(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2027-03-01"))
 }

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SpanContents,
+};
 
 use super::tree::Span;
 
@@ -96,6 +99,17 @@ pub enum Code {
     E038,
     /// A custom task with both `after` and `before`.
     E039,
+    /// A `[schedule.days]` key that no rule reads: the kind's duration is decided by another
+    /// setting (`CLIENT-UPG`: `client_days_per_1000`).
+    E040,
+    /// A site's `wave` earlier than the wave of the site above it that this plan upgrades (a
+    /// child is never upgraded before its parent).
+    E041,
+    /// `plan.pilot` names no site of the description, or one the plan cannot lead with.
+    E042,
+    /// Warning: a server that no site uses (not a site server, not a database server, no `site`):
+    /// it appears nowhere in the plan.
+    W001,
 
     // `cmplan import`: problems in the CSV export of the SMS 2003 site database.
     /// A required export file is missing or cannot be read.
@@ -203,6 +217,26 @@ impl<'a> Sink<'a> {
         (line, column + 1)
     }
 
+    /// Whether an error (not only warnings) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Records a warning at `span`: the description is accepted, and the warning printed.
+    pub fn warning(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = self.error(code, span, message, label);
+        d.severity = Severity::Warning;
+        d
+    }
+
     /// Records an error at `span` and returns it for optional extra labels / hint.
     pub fn error(
         &mut self,
@@ -264,18 +298,31 @@ pub(crate) fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: 
     // No character of the input reaches the terminal as it is: control characters (an escape
     // sequence in a file received by mail would drive the terminal) are drawn as their symbols.
     let (shown, shifts) = visible_source(text);
-    let source = NamedSource::new(visible(file), shown);
+    let source = Windows(NamedSource::new(visible(file), shown));
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
     let mut out = String::new();
     for d in diagnostics.iter().take(MAX_RENDERED) {
         let snippet = d
             .span
             .as_ref()
             .is_some_and(|span| !long_lines_near(text, span));
+        // A label far from the problem gets a snippet of its own, which may come first: the
+        // message line then says where the problem is.
+        let apart = d.span.as_ref().is_some_and(|span| {
+            let at = line_of(span.start);
+            d.related
+                .iter()
+                .any(|r| line_of(r.span.start).abs_diff(at) > 2 + JOINED_GAP)
+        });
         let d = &displayable(d, &shifts);
         let report = Report {
             d,
             source: &source,
             snippet,
+            apart,
         };
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail; keep the plain form just in case.
@@ -393,11 +440,45 @@ fn long_lines_near(text: &str, span: &Span) -> bool {
         .any(|line| line.len() > MAX_SNIPPET_LINE)
 }
 
+/// Labels whose windows are at most this many lines apart share one snippet (the lines between
+/// are shown); further apart, each gets its own snippet, so a report shows a few lines around
+/// each label however far apart they are.
+const JOINED_GAP: usize = 2;
+
+/// The source as miette reads it, with the number of lines of each window told right: miette
+/// joins the windows of two labels into one snippet when the first window's line plus its line
+/// count reaches the second's, but counts the lines from the top of the file, so every window
+/// joined the next and a report drew every line between its labels.
+struct Windows(NamedSource<String>);
+
+impl SourceCode for Windows {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.0.read_span(span, before, after)?;
+        let data = inner.data();
+        let lines = data.split(|b| *b == b'\n').count() + JOINED_GAP;
+        Ok(Box::new(MietteSpanContents::new_named(
+            inner.name().unwrap_or_default().to_string(),
+            data,
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            lines,
+        )))
+    }
+}
+
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a Windows,
     /// Draw the source lines with a caret (false: the location goes in the message line).
     snippet: bool,
+    /// Some label is far from the problem (its snippet is drawn apart).
+    apart: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -411,7 +492,7 @@ impl fmt::Display for Report<'_> {
         // The code leads the message line (rustc style) instead of miette's separate header line.
         write!(f, "{}: {}", self.d.code, self.d.message)?;
         match self.d.location {
-            Some((line, column)) if !self.snippet => {
+            Some((line, column)) if !self.snippet || self.apart => {
                 write!(f, " ({}:{line}:{column})", self.d.file)
             }
             _ => Ok(()),

@@ -81,8 +81,42 @@ impl InputError {
 /// The largest description file cmplan reads.
 pub const MAX_FILE_BYTES: usize = 64 << 20;
 
+/// What a valid description was accepted with: warnings (a server no site uses, …), each located.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+    text: String,
+}
+
+impl Warnings {
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    }
+
+    /// The warnings drawn like errors (file:line:column, the lines, a hint); empty when none.
+    pub fn render(&self, color: bool) -> String {
+        if self.is_empty() {
+            return String::new();
+        }
+        diagnostic::render(&self.diagnostics, &self.file, &self.text, color)
+    }
+}
+
 /// Reads and validates a description file (`.toml` or `.json`, by extension).
 pub fn load(path: &Path) -> Result<Environment, InputError> {
+    load_checked(path).map(|(env, _)| env)
+}
+
+/// As [`load`], with the warnings the description was accepted with.
+pub fn load_checked(path: &Path) -> Result<(Environment, Warnings), InputError> {
     let name = path.display().to_string();
     // Read no more than the limit (and one byte to know it is over): a huge file is refused
     // without being held in memory.
@@ -95,7 +129,7 @@ pub fn load(path: &Path) -> Result<Environment, InputError> {
         Ok(bytes)
     };
     match read() {
-        Ok(bytes) => load_bytes(&name, &bytes),
+        Ok(bytes) => load_bytes_checked(&name, &bytes),
         Err(e) => Err(InputError {
             file: name.clone(),
             diagnostics: vec![Diagnostic {
@@ -117,6 +151,11 @@ pub fn load(path: &Path) -> Result<Environment, InputError> {
 /// Validates a description held in memory; `name` (its file name) picks the format (`.json` →
 /// JSON, anything else → TOML) and labels diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
+    load_bytes_checked(name, bytes).map(|(env, _)| env)
+}
+
+/// As [`load_bytes`], with the warnings the description was accepted with.
+pub fn load_bytes_checked(name: &str, bytes: &[u8]) -> Result<(Environment, Warnings), InputError> {
     if bytes.len() > MAX_FILE_BYTES {
         let mut sink = Sink::new(name, "");
         sink.error(
@@ -229,7 +268,18 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Environment, InputError> {
     };
     let env = root.and_then(|root| validate::validate(&root, syntax, &mut sink, digest));
     match env {
-        Some(env) if sink.diagnostics.is_empty() => Ok(env),
+        Some(env) if !sink.has_errors() => Ok((
+            env,
+            Warnings {
+                file: name.to_string(),
+                // Kept only to draw warnings (the text can be tens of MB).
+                text: match sink.diagnostics.is_empty() {
+                    true => String::new(),
+                    false => text.to_string(),
+                },
+                diagnostics: sink.diagnostics,
+            },
+        )),
         _ => {
             let mut diagnostics = sink.diagnostics;
             debug_assert!(

@@ -20,8 +20,7 @@ pub fn json_schema() -> String {
         .into_root_schema_for::<Description>();
     let mut schema = serde_json::to_value(&schema).expect("a schema serialises");
     // The task kinds `[schedule.days]` accepts, listed for editors' completion.
-    let mut kinds: Vec<&str> = crate::model::TaskKind::accepted_names();
-    kinds.push(super::validate::SECONDARY_UPGRADE_KIND);
+    let kinds = super::validate::schedule_day_keys();
     if let Some(days) = schema.pointer_mut("/definitions/ScheduleTable/properties/days") {
         days["propertyNames"] = serde_json::json!({ "enum": kinds });
     }

@@ -310,6 +310,10 @@ pub struct Environment {
     pub custom_tasks: Vec<CustomTask>,
     /// `plan.start` and `[schedule]`; `None` without `plan.start` (no dates are planned).
     pub schedule: Option<Schedule>,
+    /// `[schedule]` as given when there is no `plan.start` (its `start` unset): the calendar
+    /// `generate --today` plans on then.
+    #[serde(skip)]
+    pub calendar: Option<Schedule>,
     /// SHA-256 (hex) of the input file's bytes, printed on the cover so a reader can tell which
     /// description a plan came from.
     pub input_digest: String,
@@ -390,6 +394,7 @@ impl Environment {
             servers,
             custom_tasks,
             schedule: None,
+            calendar: None,
             input_digest,
         }
     }

@@ -12,6 +12,7 @@ pub mod estimates;
 pub mod findings;
 pub mod inventory;
 pub mod model;
+pub mod progress;
 pub mod schedule;
 pub mod sequence;
 pub mod sources;
@@ -157,6 +158,30 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
         schedule::apply(&mut plan, &schedule::ScheduleConfig::from_description(s));
     }
     Ok(plan)
+}
+
+/// Plans the schedule again with recorded progress: tasks recorded Done keep the day they were
+/// completed on and are not planned again; the rest is planned from `today` (else `plan.start`)
+/// with the same rules. Without `plan.start`, `today` is the start. Without either, the plan has
+/// no schedule and is left as it is.
+pub fn replan(
+    plan: &mut Plan,
+    env: &Environment,
+    progress: &progress::ProgressRecord,
+    today: Option<chrono::NaiveDate>,
+) {
+    let config = match (&env.schedule, today) {
+        (Some(s), _) => schedule::ScheduleConfig::from_description(s),
+        (None, Some(today)) => {
+            schedule::ScheduleConfig::from_description(&crate::model::Schedule {
+                start: today,
+                ..env.calendar.clone().unwrap_or_default()
+            })
+        }
+        (None, None) => return,
+    };
+    let config = schedule::ScheduleConfig { today, ..config };
+    schedule::apply_with_progress(plan, &config, progress);
 }
 
 /// Human name of the target media.

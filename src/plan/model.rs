@@ -136,6 +136,10 @@ pub struct PlanScope {
     pub planned_start: Option<String>,
     #[serde(default)]
     pub planned_end: Option<String>,
+    /// For a summary (which holds no task): the whole plan's progress summary, when any status
+    /// is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<super::progress::ProgressSummary>,
 }
 
 /// A task of the whole plan named in another document's context.
@@ -167,6 +171,9 @@ pub struct ScheduleSummary {
     pub blackout: Vec<String>,
     /// IDs of the critical-path tasks, in plan order.
     pub critical_path: Vec<String>,
+    /// `generate --today`: the day the remaining work was planned from (absent: `start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
     /// The durations the tasks were planned with (`[schedule]` over the defaults), so that a
     /// later revision can say which setting moved the dates. Absent in plans written before.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::model::{Plan, ScheduleDurations, ScheduleSummary, Task};
+use super::model::{Plan, ScheduleDurations, ScheduleSummary, Task, TaskStatus};
+use super::progress::ProgressRecord;
 use crate::model::{Schedule, SiteType};
 
 /// Defaults, in working days (documented in docs/schedule.md). They are planning assumptions,
@@ -45,6 +46,9 @@ pub struct ScheduleConfig {
     /// order, hence a list.)
     pub weekdays: Vec<Weekday>,
     pub blackout: BTreeSet<NaiveDate>,
+    /// The day the remaining work is planned from (`generate --today`); `None`: `start`. Work is
+    /// never planned before `start`.
+    pub today: Option<NaiveDate>,
 }
 
 impl ScheduleConfig {
@@ -70,6 +74,7 @@ impl ScheduleConfig {
                 Weekday::Fri,
             ],
             blackout: BTreeSet::new(),
+            today: None,
         }
     }
 
@@ -133,6 +138,8 @@ pub struct Slot {
     pub end: NaiveDate,
     pub days: u32,
     pub critical: bool,
+    /// Recorded Done: the slot is the day it was completed on, not planned.
+    pub done: bool,
 }
 
 /// Schedules every task of the plan. A task starts on the first working day after the latest of
@@ -141,7 +148,16 @@ pub struct Slot {
 /// such as `PREREQ-RECHECK` stays next to the upgrade it checks). Dependencies point backwards
 /// and waves are contiguous stretches of the sequence, both in plan order, so one pass in order is
 /// enough.
-pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> {
+///
+/// Recorded progress: a task recorded Done keeps the day it was completed on (a one-day slot its
+/// successors start after) and is not planned again; one recorded Done without a readable date,
+/// or Not applicable, gets no dates and holds nothing up. Everything else is planned from
+/// `config.today` (or the start) with the same rules.
+pub fn schedule(
+    plan: &Plan,
+    config: &ScheduleConfig,
+    progress: &ProgressRecord,
+) -> BTreeMap<String, Slot> {
     let clients: HashMap<&str, u64> = plan
         .sites
         .iter()
@@ -156,7 +172,8 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
     let mut slots: HashMap<&str, Slot> = HashMap::new();
     // For the critical path: the task whose end set each task's start (none: the plan start).
     let mut driver: HashMap<&str, Option<&str>> = HashMap::new();
-    let first_day = config.working_on_or_after(config.start);
+    let from = config.today.map_or(config.start, |t| t.max(config.start));
+    let first_day = config.working_on_or_after(from);
     // The wave being scheduled, and the task that ends last among all earlier waves' tasks
     // (the gate of the current wave) and among all tasks so far.
     let mut wave = None;
@@ -177,6 +194,32 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         if wave != Some(task.wave) {
             wave = Some(task.wave);
             gate = latest;
+        }
+        match progress.status(&task.id) {
+            Some(TaskStatus::Done) => {
+                if let Some(day) = progress.completed_on(&task.id) {
+                    driver.insert(task.id.as_str(), None);
+                    slots.insert(
+                        task.id.as_str(),
+                        Slot {
+                            start: day,
+                            end: day,
+                            days: 1,
+                            critical: false,
+                            done: true,
+                        },
+                    );
+                    if latest
+                        .and_then(|l| slots.get(l))
+                        .is_none_or(|l| day > l.end)
+                    {
+                        latest = Some(task.id.as_str());
+                    }
+                }
+                continue;
+            }
+            Some(TaskStatus::NotApplicable) => continue,
+            _ => {}
         }
         let days = duration(task, config, &clients, &secondary);
         let mut start = first_day;
@@ -204,6 +247,7 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
                 end,
                 days,
                 critical: false,
+                done: false,
             },
         );
         // Ties keep the earlier task: its chain is the one the plan met first.
@@ -233,6 +277,9 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         let (Some(limit), Some(slot)) = (first_successor, slots.get(task.id.as_str())) else {
             continue;
         };
+        if slot.done {
+            continue;
+        }
         let end = if slot.days == 0 {
             limit
         } else {
@@ -249,18 +296,21 @@ pub fn schedule(plan: &Plan, config: &ScheduleConfig) -> BTreeMap<String, Slot> 
         }
     }
     // The critical path: from the task that ends last (the last such task in plan order), follow the
-    // dependencies that set each start.
+    // dependencies that set each start. Work already done is not on it.
     let last = plan
         .tasks()
-        .filter_map(|t| slots.get(t.id.as_str()).map(|s| (s.end, t.id.as_str())))
+        .filter_map(|t| slots.get(t.id.as_str()).map(|s| (s, t.id.as_str())))
+        .filter(|(s, _)| !s.done)
+        .map(|(s, id)| (s.end, id))
         .fold(None::<(NaiveDate, &str)>, |acc, (end, id)| match acc {
             Some((e, _)) if e > end => acc,
             _ => Some((end, id)),
         });
     let mut cursor = last.map(|(_, id)| id);
     while let Some(id) = cursor {
-        if let Some(slot) = slots.get_mut(id) {
-            slot.critical = true;
+        match slots.get_mut(id) {
+            Some(slot) if !slot.done => slot.critical = true,
+            _ => break,
         }
         cursor = driver.get(id).copied().flatten();
     }
@@ -303,14 +353,19 @@ fn duration(
 
 /// Fills the planned dates, the critical-path marks, each wave's dates and `Plan::schedule`.
 pub fn apply(plan: &mut Plan, config: &ScheduleConfig) {
-    let slots = schedule(plan, config);
+    apply_with_progress(plan, config, &ProgressRecord::default());
+}
+
+/// As `apply`, with recorded progress (see `schedule`): a task recorded Done is dated on the day
+/// it was completed. Replaces whatever dates the plan held.
+pub fn apply_with_progress(plan: &mut Plan, config: &ScheduleConfig, progress: &ProgressRecord) {
+    let slots = schedule(plan, config, progress);
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     for task in plan.phases.iter_mut().flat_map(|p| p.tasks.iter_mut()) {
-        if let Some(slot) = slots.get(&task.id) {
-            task.planned_start = Some(day(slot.start));
-            task.planned_end = Some(day(slot.end));
-            task.critical = slot.critical;
-        }
+        let slot = slots.get(&task.id);
+        task.planned_start = slot.map(|s| day(s.start));
+        task.planned_end = slot.map(|s| day(s.end));
+        task.critical = slot.is_some_and(|s| s.critical);
     }
     for wave in &mut plan.waves {
         let in_wave = || {
@@ -364,6 +419,7 @@ pub fn apply(plan: &mut Plan, config: &ScheduleConfig) {
             .filter(|t| t.critical)
             .map(|t| t.id.clone())
             .collect(),
+        today: config.today.map(day),
         durations: Some(ScheduleDurations {
             days: config.days_by_kind.clone(),
             default_days: config.default_days,

@@ -134,6 +134,7 @@ pub fn summary(plan: &Plan, documents: Vec<String>) -> Plan {
         phase_numbers: Vec::new(),
         planned_start: plan.schedule.as_ref().map(|s| s.start.clone()),
         planned_end: plan.schedule.as_ref().map(|s| s.end.clone()),
+        progress: super::progress::summarize(plan),
     });
     view
 }
@@ -271,6 +272,7 @@ fn restrict(
         phase_numbers,
         planned_start: view.tasks().filter_map(|t| t.planned_start.clone()).min(),
         planned_end: view.tasks().filter_map(|t| t.planned_end.clone()).max(),
+        progress: None,
     });
     view
 }

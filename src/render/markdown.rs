@@ -709,6 +709,10 @@ fn severity_label(severity: Severity) -> &'static str {
 ///   (`false`) even without a schedule;
 /// - `scope` (`null` for the whole plan) with `path_list` ("CEN → NYC"), `secondaries_list`,
 ///   `sites_upgraded` and, per prerequisite, `needed_by_list`;
+/// - each task: `waiting_on_it` (recorded Blocked: the tasks waiting on it, as text; else `null`);
+/// - root: `progress` (`null` when nothing is recorded; see `plan::progress::summarize`), each
+///   blocked task with `waiting_list` (direct dependents), `waiting_more` (how many later ones)
+///   and `waiting_text` (both in words, `null` when nothing waits);
 /// - root: `wave_count`; each wave: `sites_list`; `schedule` (`null` without `plan.start`) with
 ///   `weekdays_list` ("Monday, Tuesday and Friday") and `blackout_list`.
 pub fn view(plan: &Plan) -> Value {
@@ -719,6 +723,34 @@ pub fn view(plan: &Plan) -> Value {
         .map(|s| (s.code.clone(), s.name.clone()))
         .collect();
     let obj = root.as_object_mut().expect("the plan is a JSON object");
+
+    // Computed once: the section and the task lines of blocked tasks read it.
+    // A split plan's summary holds no task: it carries the whole plan's.
+    let summary = match plan.scope.as_ref().and_then(|s| s.progress.clone()) {
+        Some(whole) => Some(whole),
+        None => crate::plan::progress::summarize(plan),
+    };
+    let waiting_by_task: BTreeMap<&str, Option<String>> = summary
+        .iter()
+        .flat_map(|s| &s.blocked)
+        .map(|b| {
+            (
+                b.id.as_str(),
+                super::waiting_text(&b.waiting, b.waiting_total),
+            )
+        })
+        .collect();
+    let progress = json!(summary.as_ref().map(|summary| {
+        let mut v = serde_json::to_value(summary).expect("a progress summary serialises");
+        if let Some(Value::Array(blocked)) = v.get_mut("blocked") {
+            for (b, task) in blocked.iter_mut().zip(&summary.blocked) {
+                b["waiting_list"] = json!(task.waiting.join(", "));
+                b["waiting_more"] = json!(task.waiting_total - task.waiting.len());
+                b["waiting_text"] = json!(super::waiting_text(&task.waiting, task.waiting_total));
+            }
+        }
+        v
+    }));
 
     if let Some(Value::Array(sites)) = obj.get_mut("sites") {
         for (site, plan_site) in sites.iter_mut().zip(&plan.sites) {
@@ -802,6 +834,12 @@ pub fn view(plan: &Plan) -> Value {
                     t.insert("planned_end".into(), json!(plan_task.planned_end));
                     t.insert("critical".into(), json!(plan_task.critical));
                     t.insert("backout".into(), json!(plan_task.backout));
+                    // A blocked task names what waits on it.
+                    let waiting = waiting_by_task
+                        .get(plan_task.id.as_str())
+                        .cloned()
+                        .flatten();
+                    t.insert("waiting_on_it".into(), json!(waiting));
                     let items: Vec<Value> = plan_task
                         .items
                         .iter()
@@ -924,6 +962,7 @@ pub fn view(plan: &Plan) -> Value {
         _ => plan.phases.len(),
     };
     obj.insert("phase_count".into(), json!(phase_count));
+    obj.insert("progress".into(), progress);
     obj.insert("has_changes".into(), json!(plan.changes.is_some()));
     let disk_servers: Vec<Value> = plan
         .servers

@@ -136,3 +136,24 @@ pub fn render_all(
             .collect()
     })
 }
+
+/// "SITE-UPG-NYC, CLIENT-UPG-NYC and 12 later tasks": the tasks waiting on a blocked task.
+pub(crate) fn waiting_text(direct: &[String], total: usize) -> Option<String> {
+    if total == 0 {
+        return None;
+    }
+    let more = total - direct.len();
+    let mut text = direct.join(", ");
+    if more > 0 {
+        let later = if more == 1 {
+            "later task"
+        } else {
+            "later tasks"
+        };
+        text = match text.is_empty() {
+            true => format!("{more} {later}"),
+            false => format!("{text} and {more} {later}"),
+        };
+    }
+    Some(text)
+}

@@ -25,6 +25,9 @@ pub(super) fn summary_title_rows(plan: &Plan) -> Vec<(&'static str, TitleValue<'
     rows.push(("Input SHA-256", TitleValue::Text(&plan.input_digest)));
     if let Some(schedule) = &plan.schedule {
         rows.push(("Planned start", TitleValue::Date(&schedule.start)));
+        if let Some(today) = &schedule.today {
+            rows.push(("Remaining work planned from", TitleValue::Date(today)));
+        }
         rows.push(("Planned end", TitleValue::Date(&schedule.end)));
         rows.push((
             "Working days",
@@ -267,10 +270,93 @@ pub(super) fn summary(
         row += 1;
     }
 
+    progress_block(&mut ws, row, plan, s)?;
+
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
     // A two-column page reads best upright.
     print_upright(&mut ws, &WIDTHS, ctx);
     Ok(ws)
+}
+
+/// The progress summary (as in the documents): tasks by status per wave and per site, then the
+/// blocked tasks with their notes and what waits on them. Nothing when no status is recorded.
+/// Returns the row after the block.
+fn progress_block(
+    ws: &mut Worksheet,
+    mut row: u32,
+    plan: &Plan,
+    s: &Styles,
+) -> Result<u32, XlsxError> {
+    let Some(summary) = crate::plan::progress::summarize(plan) else {
+        return Ok(row);
+    };
+    const COLUMNS: [&str; 6] = [
+        "Not started",
+        "In progress",
+        "Done",
+        "Blocked",
+        "Not applicable",
+        "Tasks",
+    ];
+    // Columns past the first three are this block's alone.
+    for col in 3..=6u16 {
+        ws.set_column_width(col, 14.0)?;
+    }
+    let table = |ws: &mut Worksheet,
+                 mut row: u32,
+                 title: &str,
+                 rows: &[crate::plan::progress::ProgressRow]|
+     -> Result<u32, XlsxError> {
+        row += 1;
+        ws.write_string_with_format(row, 0, title, &s.section)?;
+        for (i, c) in COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(row, 1 + i as u16, *c, &s.section)?;
+        }
+        row += 1;
+        for r in rows {
+            ws.write_string_with_format(row, 0, &r.label, &s.label)?;
+            let c = &r.counts;
+            let values = [
+                c.not_started,
+                c.in_progress,
+                c.done,
+                c.blocked,
+                c.not_applicable,
+                c.total,
+            ];
+            for (i, v) in values.iter().enumerate() {
+                ws.write_number_with_format(row, 1 + i as u16, *v as f64, &s.integer)?;
+            }
+            row += 1;
+        }
+        Ok(row)
+    };
+    row = table(ws, row, "Progress by wave", &summary.waves)?;
+    row = table(ws, row, "Progress by site", &summary.sites)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, "Blocked tasks", &s.section)?;
+    ws.write_string_with_format(row, 1, "Notes", &s.section)?;
+    ws.write_string_with_format(row, 2, "Waiting on it", &s.section)?;
+    for col in 3..=6u16 {
+        ws.write_blank(row, col, &s.section)?;
+    }
+    row += 1;
+    if summary.blocked.is_empty() {
+        ws.write_string_with_format(row, 0, "None recorded", &s.label)?;
+        row += 1;
+    }
+    for b in &summary.blocked {
+        ws.write_string_with_format(row, 0, &b.id, &s.label)?;
+        put(ws, row, 1, &b.notes, &s.wrap)?;
+        let waiting = crate::render::waiting_text(&b.waiting, b.waiting_total);
+        let waiting = waiting.as_deref().unwrap_or("nothing");
+        // The list of waiting tasks runs over the columns of the tables above.
+        ws.merge_range(row, 2, row, 6, "", &s.wrap)?;
+        put(ws, row, 2, waiting, &s.wrap)?;
+        fit_row(ws, row, &[42.0, 44.0, 66.0], &[(1, &b.notes), (2, waiting)])?;
+        row += 1;
+    }
+    Ok(row)
 }
 
 /// A COUNTIFS criterion matching exactly `text`: `=` so a leading `<`, `>` or `=` is not an

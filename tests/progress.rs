@@ -1,0 +1,489 @@
+//! Recorded progress shapes the schedule and every document, end to end through the `cmplan`
+//! binary: generate contoso with a start date, record one task Done (with its date) and another
+//! Blocked (with a note) in the workbook, regenerate with `--today`, and read every format back.
+
+mod pdf_read;
+mod regen_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use cmplan::plan::progress::ProgressRecord;
+use cmplan::plan::{self, Plan, PlanOptions, Progress, TaskStatus};
+use cmplan::templates::Templates;
+use regen_support::{sheet_rows, user_edit, Entry};
+
+const DATE: &str = "2027-01-04";
+const START: &str = "2027-01-04";
+const TODAY: &str = "2027-02-01";
+const DONE_ON: &str = "2027-01-06";
+const NOTE: &str = "waiting for the change board's approval";
+
+fn cmplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cmplan"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run cmplan")
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "cmplan failed ({:?}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// contoso with `plan.start`.
+fn contoso_with_start() -> String {
+    std::fs::read_to_string("examples/contoso.toml")
+        .unwrap()
+        .replacen("[plan]\n", &format!("[plan]\nstart = {START}\n"), 1)
+}
+
+fn generate(env: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        env.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-f",
+        "md,html,pdf,xlsx,json",
+        "--date",
+        DATE,
+    ];
+    args.extend_from_slice(extra);
+    cmplan(&args)
+}
+
+fn read_plan(path: &Path) -> Plan {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// A folder with the description and a first generation in it.
+fn first_generation(dir: &Path) -> (PathBuf, PathBuf, Plan) {
+    let env = dir.join("contoso.toml");
+    std::fs::write(&env, contoso_with_start()).unwrap();
+    let out = dir.join("out");
+    ok(generate(&env, &out, &[]));
+    let plan = read_plan(&out.join("contoso.json"));
+    (env, out, plan)
+}
+
+/// The task recorded Done (the first of the plan) and the one recorded Blocked (the central
+/// site's upgrade: much waits on it).
+fn picks(plan: &Plan) -> (String, String) {
+    let done = plan.tasks().next().unwrap().id.clone();
+    let blocked = plan
+        .tasks()
+        .find(|t| t.kind == "SITE-UPG" && t.site.as_deref() == Some("CEN"))
+        .expect("the central site is upgraded")
+        .id
+        .clone();
+    (done, blocked)
+}
+
+fn record(out: &Path, done: &str, blocked: &str) {
+    let workbook = out.join("contoso.xlsx");
+    let edited = user_edit(
+        &std::fs::read(&workbook).unwrap(),
+        &[
+            Entry {
+                id: done,
+                status: "Done",
+                owner: "Ann Admin",
+                completed_on: DONE_ON,
+                notes: "",
+            },
+            Entry {
+                id: blocked,
+                status: "Blocked",
+                owner: "Bob",
+                completed_on: "",
+                notes: NOTE,
+            },
+        ],
+    );
+    std::fs::write(&workbook, edited).unwrap();
+}
+
+#[test]
+fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (env, out, rev1) = first_generation(dir.path());
+    let (done, blocked) = picks(&rev1);
+    // Before: the first task is planned on the start day, not on the day it will be done.
+    assert_eq!(
+        rev1.task(&done).unwrap().planned_start.as_deref(),
+        Some(START)
+    );
+    record(&out, &done, &blocked);
+
+    ok(generate(&env, &out, &["--today", TODAY, "--site", "CEN"]));
+    let plan = read_plan(&out.join("contoso.json"));
+
+    // The Done task keeps its completion date and is not planned again.
+    let t = plan.task(&done).unwrap();
+    assert_eq!(t.progress.as_ref().unwrap().status, TaskStatus::Done);
+    assert_eq!(t.planned_start.as_deref(), Some(DONE_ON));
+    assert_eq!(t.planned_end.as_deref(), Some(DONE_ON));
+    assert!(!t.critical, "done work is not on the critical path");
+    // Everything else starts on or after --today.
+    for t in plan.tasks().filter(|t| t.id != done) {
+        let start = t
+            .planned_start
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no date", t.id));
+        assert!(
+            start >= TODAY,
+            "{} planned on {start}, before {TODAY}",
+            t.id
+        );
+    }
+    let schedule = plan.schedule.as_ref().unwrap();
+    assert_eq!(schedule.today.as_deref(), Some(TODAY));
+    assert_eq!(schedule.start, START);
+    assert!(schedule.end > rev1.schedule.as_ref().unwrap().end.clone());
+
+    // What waits on the blocked task: its direct dependents, named.
+    let direct: Vec<&str> = plan
+        .tasks()
+        .filter(|t| t.depends_on.contains(&blocked))
+        .map(|t| t.id.as_str())
+        .collect();
+    assert!(!direct.is_empty());
+    let total_tasks = plan.tasks().count();
+
+    // Markdown: the progress section, the counts, the blocked task with its note and dependents,
+    // the Done task dated on its completion, the blocked task marked where it is.
+    let md = std::fs::read_to_string(out.join("contoso.md")).unwrap();
+    let section = md
+        .split("\n# Progress\n")
+        .nth(1)
+        .expect("a Progress section")
+        .split("\n# ")
+        .next()
+        .unwrap();
+    assert!(
+        section.contains(&format!(
+            "1 of {total_tasks} tasks done, 0 in progress, 1 blocked"
+        )),
+        "{section}"
+    );
+    let wave1 = plan.tasks().filter(|t| t.wave == 1).count();
+    let blocked_wave = plan.task(&blocked).unwrap().wave;
+    let row = |label: &str| -> Vec<String> {
+        section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no row {label} in\n{section}"))
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    // | Wave 1 | Not started | In progress | Done | Blocked | Not applicable | Tasks |
+    let w1 = row("Wave 1");
+    assert_eq!(w1[3], "1", "{w1:?}");
+    assert_eq!(w1[6], wave1.to_string(), "{w1:?}");
+    let wb = row(&format!("Wave {blocked_wave}"));
+    assert_eq!(wb[4], "1", "{wb:?}");
+    let cen = row("CEN");
+    assert_eq!(cen[4], "1", "{cen:?}");
+    let blocked_row = section
+        .lines()
+        .find(|l| l.starts_with(&format!("| {blocked} ")))
+        .unwrap_or_else(|| panic!("no blocked row in\n{section}"));
+    assert!(blocked_row.contains(NOTE), "{blocked_row}");
+    for d in &direct {
+        assert!(blocked_row.contains(d), "{d} not named in {blocked_row}");
+    }
+    assert!(
+        md.contains(&format!("*Done:* {DONE_ON}")),
+        "the done task shows its date"
+    );
+    let blocked_item = md
+        .split(&format!("**{blocked}**"))
+        .nth(1)
+        .unwrap()
+        .split("\n- [")
+        .next()
+        .unwrap();
+    assert!(
+        blocked_item.contains("*Blocked; waiting on it:*") && blocked_item.contains(direct[0]),
+        "{blocked_item}"
+    );
+
+    // The site checklist counts its own tasks, and names the blocked one.
+    let site_md = std::fs::read_to_string(out.join("contoso-CEN.md")).unwrap();
+    let site_section = site_md
+        .split("\n# Progress\n")
+        .nth(1)
+        .expect("a Progress section");
+    assert!(
+        site_section.contains(&format!("| {blocked} ")),
+        "{site_section}"
+    );
+    assert!(
+        !site_section.contains("| NYC |"),
+        "only the site's own tasks"
+    );
+
+    // HTML: the same section, as text.
+    let html = std::fs::read_to_string(out.join("contoso.html")).unwrap();
+    assert!(html.contains(">Progress by wave<"), "HTML has the section");
+    assert!(html.contains(NOTE.replace('\'', "&#39;").as_str()) || html.contains(NOTE));
+
+    // PDF: the section and the note, read back in-process.
+    let pdf = std::fs::read(out.join("contoso.pdf")).unwrap();
+    let text = pdf_read::Pdf::parse(&pdf).texts().join("\n");
+    assert!(text.contains("Progress by wave"), "PDF has the section");
+    assert!(text.contains("Blocked tasks"));
+    assert!(
+        text.contains("change board"),
+        "PDF names the blocked task's note"
+    );
+
+    // Workbook: the Summary sheet's progress block.
+    let xlsx = std::fs::read(out.join("contoso.xlsx")).unwrap();
+    let rows = sheet_rows(&xlsx, "Summary").expect("a Summary sheet");
+    let find = |label: &str| -> &Vec<String> {
+        rows.iter()
+            .find(|r| r.first().map(String::as_str) == Some(label))
+            .unwrap_or_else(|| panic!("no Summary row {label}: {rows:?}"))
+    };
+    assert_eq!(find("Remaining work planned from")[1], TODAY);
+    let header = find("Progress by wave");
+    assert_eq!(header[3], "Done");
+    let w1 = find("Wave 1");
+    assert_eq!(w1[3], "1");
+    assert_eq!(w1[6], wave1.to_string());
+    assert_eq!(find("CEN")[4], "1");
+    let b = find(&blocked);
+    assert_eq!(b[1], NOTE);
+    assert!(b[2].contains(direct[0]), "{b:?}");
+}
+
+#[test]
+fn the_same_input_workbook_and_today_give_the_same_bytes() {
+    let a = tempfile::tempdir().unwrap();
+    let (env, out, rev1) = first_generation(a.path());
+    let (done, blocked) = picks(&rev1);
+    record(&out, &done, &blocked);
+    // A second folder with the same description and the same recorded workbook.
+    let b = tempfile::tempdir().unwrap();
+    let env_b = b.path().join("contoso.toml");
+    std::fs::copy(&env, &env_b).unwrap();
+    let out_b = b.path().join("out");
+    std::fs::create_dir_all(&out_b).unwrap();
+    std::fs::copy(out.join("contoso.xlsx"), out_b.join("contoso.xlsx")).unwrap();
+    ok(generate(&env, &out, &["--today", TODAY]));
+    ok(generate(&env_b, &out_b, &["--today", TODAY]));
+    for file in [
+        "contoso.md",
+        "contoso.json",
+        "contoso.html",
+        "contoso.xlsx",
+        "contoso.pdf",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(out_b.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+fn contoso_plan() -> (cmplan::model::Environment, Plan) {
+    let env = cmplan::input::load_bytes("contoso.toml", contoso_with_start().as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: DATE.into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = plan::build(&env, &opts).unwrap();
+    (env, plan)
+}
+
+fn progress(status: TaskStatus, completed_on: &str, notes: &str) -> Progress {
+    Progress {
+        status,
+        owner: String::new(),
+        completed_on: completed_on.into(),
+        notes: notes.into(),
+    }
+}
+
+#[test]
+fn without_today_the_remaining_work_is_planned_from_plan_start() {
+    let (env, built) = contoso_plan();
+    // Nothing recorded: planning again changes nothing.
+    let mut same = built.clone();
+    plan::replan(&mut same, &env, &ProgressRecord::default(), None);
+    assert_eq!(same, built);
+
+    // A task in the middle recorded Done late: what waits on it starts after that day.
+    let mid = built
+        .tasks()
+        .find(|t| t.kind == "SITE-UPG" && t.site.as_deref() == Some("CEN"))
+        .unwrap()
+        .clone();
+    let late = "2027-06-01";
+    let record = ProgressRecord::new([(mid.id.clone(), progress(TaskStatus::Done, late, ""))]);
+    let mut p = built.clone();
+    plan::replan(&mut p, &env, &record, None);
+    assert_eq!(
+        p.task(&mid.id).unwrap().planned_start.as_deref(),
+        Some(late)
+    );
+    for t in p.tasks().filter(|t| t.depends_on.contains(&mid.id)) {
+        assert!(
+            t.planned_start.as_deref().unwrap() > late,
+            "{} starts {:?}",
+            t.id,
+            t.planned_start
+        );
+    }
+    // Tasks before it keep their dates from plan.start.
+    let first = built.tasks().next().unwrap();
+    assert_eq!(
+        p.task(&first.id).unwrap().planned_start,
+        first.planned_start
+    );
+    assert!(p.schedule.as_ref().unwrap().today.is_none());
+
+    // Not applicable, or Done without a date: no dates, and nothing waits for it.
+    let record = ProgressRecord::new([
+        (mid.id.clone(), progress(TaskStatus::NotApplicable, "", "")),
+        (
+            first.id.clone(),
+            progress(TaskStatus::Done, "last week", ""),
+        ),
+    ]);
+    let mut q = built.clone();
+    plan::replan(&mut q, &env, &record, None);
+    assert!(q.task(&mid.id).unwrap().planned_start.is_none());
+    assert!(q.task(&first.id).unwrap().planned_start.is_none());
+    assert!(q.schedule.as_ref().unwrap().end <= built.schedule.as_ref().unwrap().end);
+}
+
+#[test]
+fn today_without_plan_start_plans_from_today() {
+    let text = std::fs::read_to_string("examples/contoso.toml").unwrap();
+    let env = cmplan::input::load_bytes("contoso.toml", text.as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: DATE.into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let mut p = plan::build(&env, &opts).unwrap();
+    assert!(p.schedule.is_none());
+    let today = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+    plan::replan(&mut p, &env, &ProgressRecord::default(), Some(today));
+    let first = p.tasks().next().unwrap();
+    assert_eq!(first.planned_start.as_deref(), Some(TODAY));
+    assert_eq!(p.schedule.as_ref().unwrap().start, TODAY);
+}
+
+#[test]
+fn the_progress_summary_counts_by_wave_and_site() {
+    let (_, mut p) = contoso_plan();
+    assert!(plan::progress::summarize(&p).is_none(), "nothing recorded");
+    let ids: Vec<String> = p.tasks().map(|t| t.id.clone()).collect();
+    let statuses = [
+        TaskStatus::Done,
+        TaskStatus::InProgress,
+        TaskStatus::Blocked,
+        TaskStatus::NotApplicable,
+    ];
+    let mut expected: BTreeMap<TaskStatus, usize> = BTreeMap::new();
+    for phase in &mut p.phases {
+        for t in &mut phase.tasks {
+            let i = ids.iter().position(|id| *id == t.id).unwrap();
+            if i % 3 == 0 {
+                let s = statuses[(i / 3) % statuses.len()];
+                t.progress = Some(progress(s, "", "note"));
+                *expected.entry(s).or_default() += 1;
+            }
+        }
+    }
+    let s = plan::progress::summarize(&p).unwrap();
+    assert_eq!(s.total.total, ids.len());
+    assert_eq!(s.total.done, expected[&TaskStatus::Done]);
+    assert_eq!(s.total.in_progress, expected[&TaskStatus::InProgress]);
+    assert_eq!(s.total.blocked, expected[&TaskStatus::Blocked]);
+    assert_eq!(s.total.not_applicable, expected[&TaskStatus::NotApplicable]);
+    assert_eq!(
+        s.total.not_started,
+        ids.len() - expected.values().sum::<usize>()
+    );
+    // Each way of cutting adds up to the whole.
+    for rows in [&s.waves, &s.sites] {
+        assert_eq!(
+            rows.iter().map(|r| r.counts.total).sum::<usize>(),
+            ids.len()
+        );
+        assert_eq!(
+            rows.iter().map(|r| r.counts.blocked).sum::<usize>(),
+            s.total.blocked
+        );
+    }
+    assert_eq!(s.waves.len(), p.waves.len());
+    assert_eq!(s.blocked.len(), s.total.blocked);
+    assert!(s.blocked.iter().all(|b| b.notes == "note"));
+    // What waits on each blocked task: every open task downstream of it, through open tasks.
+    let open = |t: &cmplan::plan::Task| {
+        !matches!(
+            t.progress.as_ref().map(|p| p.status),
+            Some(TaskStatus::Done) | Some(TaskStatus::NotApplicable)
+        )
+    };
+    for b in &s.blocked {
+        let mut held = std::collections::BTreeSet::from([b.id.as_str()]);
+        let mut direct = Vec::new();
+        for t in p.tasks().filter(|t| open(t) && t.id != b.id) {
+            if t.depends_on.iter().any(|d| held.contains(d.as_str())) {
+                held.insert(&t.id);
+                if t.depends_on.contains(&b.id) {
+                    direct.push(t.id.clone());
+                }
+            }
+        }
+        assert_eq!(b.waiting, direct, "{}", b.id);
+        assert_eq!(b.waiting_total, held.len() - 1, "{}", b.id);
+    }
+    assert!(s.blocked.iter().any(|b| b.waiting_total > b.waiting.len()));
+}
+
+#[test]
+fn a_split_plans_summary_shows_the_whole_plans_progress() {
+    let (_, mut p) = contoso_plan();
+    let blocked = p
+        .tasks()
+        .find(|t| t.kind == "SITE-UPG" && t.site.as_deref() == Some("NYC"))
+        .unwrap()
+        .id
+        .clone();
+    for t in p.phases.iter_mut().flat_map(|ph| ph.tasks.iter_mut()) {
+        if t.id == blocked {
+            t.progress = Some(progress(TaskStatus::Blocked, "", NOTE));
+        }
+    }
+    let summary = plan::views::summary(&p, vec!["contoso-wave1.md".into()]);
+    assert_eq!(summary.tasks().count(), 0);
+    let md = cmplan::render::markdown::render(&summary, &Default::default()).unwrap();
+    let section = md
+        .split("\n# Progress\n")
+        .nth(1)
+        .expect("a Progress section");
+    assert!(
+        section.contains(&format!("0 of {} tasks done", p.tasks().count())),
+        "{section}"
+    );
+    assert!(section.contains(&format!("| {blocked} ")) && section.contains(NOTE));
+}
