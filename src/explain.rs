@@ -15,8 +15,8 @@ pub const DIAGNOSTICS: &[Code] = {
     &[
         E000, E001, E002, E003, E004, E005, E006, E007, E008, E009, E010, E011, E012, E013, E014,
         E015, E016, E017, E018, E019, E020, E021, E022, E023, E024, E025, E026, E027, E028, E029,
-        E030, E031, E032, E033, E034, E035, E036, E037, E038, E039, I001, I002, I003, I004, I005,
-        I006, I007, I008, I009, I010, I011, I012, I013, I014,
+        E030, E031, E032, E033, E034, E035, E036, E037, E038, E039, E040, E041, E042, I001, I002,
+        I003, I004, I005, I006, I007, I008, I009, I010, I011, I012, I013, I014, W001,
     ]
 };
 
@@ -65,6 +65,10 @@ pub fn diagnostic(code: Code) -> (&'static str, &'static str) {
         E037 => ("The description file is larger than cmplan reads (64 MiB).", CONTRACT),
         E038 => ("A custom task's `after` or `before` names no kind of task the plan generates.", CONTRACT),
         E039 => ("A custom task with both `after` and `before`.", CONTRACT),
+        E040 => ("A `[schedule.days]` key that no rule reads (`CLIENT-UPG`: its duration comes from `schedule.client_days_per_1000`).", CONTRACT),
+        E041 => ("A site's `wave` earlier than its parent's (a child is never upgraded before its parent).", "S2"),
+        E042 => ("`plan.pilot` names no site of the description, or one the plan cannot lead the client upgrade with.", CONTRACT),
+        W001 => ("Warning: a server that no site uses (not a site server, not a database server, no `site`); it appears nowhere in the plan.", CONTRACT),
         I001 => ("`cmplan import`: a required export file is missing or cannot be read.", "docs/import.md"),
         I002 => ("`cmplan import`: an export file is not text (UTF-8, or UTF-16 with a byte-order mark) or not CSV.", "docs/import.md"),
         I003 => ("`cmplan import`: a required column is missing from the header row.", "docs/import.md"),
@@ -142,10 +146,14 @@ pub fn unknown(code: &str) -> String {
             .map(|c| c.to_string())
             .filter(|c| c.starts_with(prefix))
             .collect();
-        format!("{}–{}", codes[0], codes[codes.len() - 1])
+        match codes.as_slice() {
+            [one] => one.clone(),
+            [first, .., last] => format!("{first}–{last}"),
+            [] => String::new(),
+        }
     };
     format!(
-        "unknown code `{}`: cmplan's codes are the readiness findings CHK-… ({}), the input diagnostics {} and the import problems {}; docs/rules.md lists them all (cmplan explain --all)",
+        "unknown code `{}`: cmplan's codes are the readiness findings CHK-… ({}), the input diagnostics {}, the warning {} and the import problems {}; docs/rules.md lists them all (cmplan explain --all)",
         code.trim(),
         RuleCode::ALL
             .iter()
@@ -153,6 +161,7 @@ pub fn unknown(code: &str) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         range('E'),
+        range('W'),
         range('I')
     )
 }

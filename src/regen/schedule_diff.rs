@@ -71,6 +71,17 @@ pub fn settings(old: &Plan, new: &Plan) -> Vec<EnvironmentEdit> {
             format!("plan.start {} → {}", a.start, b.start),
         );
     }
+    if a.today != b.today {
+        let from = |t: &Option<String>| match t {
+            Some(day) => format!("planned from {day} (--today)"),
+            None => "planned from plan.start".to_string(),
+        };
+        push(
+            "changed",
+            "--today".into(),
+            format!("remaining work {} → {}", from(&a.today), from(&b.today)),
+        );
+    }
     if a.weekdays != b.weekdays {
         push(
             "changed",
