@@ -117,6 +117,10 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
     let dir = tempfile::tempdir().unwrap();
     let (env, out, rev1) = first_generation(dir.path());
     let (done, blocked) = picks(&rev1);
+    // Nothing recorded yet: the JSON plan has no progress summary.
+    let rev1_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("contoso.json")).unwrap()).unwrap();
+    assert!(rev1_json.get("progress").is_none());
     // Before: the first task is planned on the start day, not on the day it will be done.
     assert_eq!(
         rev1.task(&done).unwrap().planned_start.as_deref(),
@@ -199,6 +203,7 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
         .lines()
         .find(|l| l.starts_with(&format!("| {blocked} ")))
         .unwrap_or_else(|| panic!("no blocked row in\n{section}"));
+    json_progress_is_the_markdowns(&out.join("contoso.json"), section);
     assert!(blocked_row.contains(NOTE), "{blocked_row}");
     for d in &direct {
         assert!(blocked_row.contains(d), "{d} not named in {blocked_row}");
@@ -267,6 +272,88 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
     let b = find(&blocked);
     assert_eq!(b[1], NOTE);
     assert!(b[2].contains(direct[0]), "{b:?}");
+}
+
+/// The JSON plan's `progress` holds the numbers of the Markdown's Progress section: every row of
+/// both tables, and the blocked tasks with their notes and what waits on them.
+fn json_progress_is_the_markdowns(json: &Path, section: &str) {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let progress = v.get("progress").expect("the JSON plan has `progress`");
+    let md_rows = |heading: &str| -> Vec<Vec<String>> {
+        section
+            .split(&format!("## {heading}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no {heading} in\n{section}"))
+            .split("\n## ")
+            .next()
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                l.starts_with("| ") && !l.starts_with("| Wave |") && !l.starts_with("| Site |")
+            })
+            .map(|l| {
+                l.split('|')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect()
+    };
+    const COUNTS: [&str; 6] = [
+        "not_started",
+        "in_progress",
+        "done",
+        "blocked",
+        "not_applicable",
+        "total",
+    ];
+    for (key, heading) in [("waves", "Progress by wave"), ("sites", "Progress by site")] {
+        let json_rows: Vec<Vec<String>> = progress[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("progress.{key} is a list"))
+            .iter()
+            .map(|r| {
+                let mut row = vec![r["label"].as_str().unwrap().to_string()];
+                row.extend(COUNTS.iter().map(|c| r["counts"][c].to_string()));
+                row
+            })
+            .collect();
+        assert_eq!(json_rows, md_rows(heading), "progress.{key}");
+    }
+    let blocked = progress["blocked"].as_array().unwrap();
+    let md_blocked: Vec<&str> = section
+        .split("## Blocked tasks\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Task |"))
+        .collect();
+    assert_eq!(blocked.len(), md_blocked.len(), "{md_blocked:?}");
+    for (b, line) in blocked.iter().zip(md_blocked) {
+        assert!(
+            line.starts_with(&format!("| {} ", b["id"].as_str().unwrap())),
+            "{line}"
+        );
+        assert!(line.contains(b["notes"].as_str().unwrap()), "{line}");
+        let waiting = b["waiting"].as_array().unwrap();
+        assert!(!waiting.is_empty());
+        for w in waiting {
+            assert!(line.contains(w.as_str().unwrap()), "{w} not in {line}");
+        }
+    }
+    let total = &progress["total"];
+    assert!(
+        section.contains(&format!(
+            "{} of {} tasks done, {} in progress, {} blocked, {} not applicable, {} not started",
+            total["done"],
+            total["total"],
+            total["in_progress"],
+            total["blocked"],
+            total["not_applicable"],
+            total["not_started"]
+        )),
+        "{total}"
+    );
 }
 
 #[test]

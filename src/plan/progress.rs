@@ -176,6 +176,16 @@ pub fn summarize(plan: &Plan) -> Option<ProgressSummary> {
     })
 }
 
+/// The progress summary a document of `plan` prints (and the JSON plan carries): the plan's own,
+/// or for the summary of a plan split into waves (which holds no task), the whole plan's it
+/// carries in its scope. `None` when nothing is recorded.
+pub fn of_document(plan: &Plan) -> Option<ProgressSummary> {
+    match plan.scope.as_ref().and_then(|s| s.progress.clone()) {
+        Some(whole) => Some(whole),
+        None => summarize(plan),
+    }
+}
+
 /// Blocked tasks (the first, in plan order) whose indirect dependents are counted too: each count
 /// walks what follows the task, and a workbook may record thousands of tasks Blocked.
 pub const TRACED_BLOCKED: usize = 200;

@@ -726,10 +726,7 @@ pub fn view(plan: &Plan) -> Value {
 
     // Computed once: the section and the task lines of blocked tasks read it.
     // A split plan's summary holds no task: it carries the whole plan's.
-    let summary = match plan.scope.as_ref().and_then(|s| s.progress.clone()) {
-        Some(whole) => Some(whole),
-        None => crate::plan::progress::summarize(plan),
-    };
+    let summary = crate::plan::progress::of_document(plan);
     let waiting_by_task: BTreeMap<&str, Option<String>> = summary
         .iter()
         .flat_map(|s| &s.blocked)
