@@ -204,6 +204,10 @@ fn done_work_keeps_its_date_the_rest_is_planned_from_today_and_every_document_sa
         .find(|l| l.starts_with(&format!("| {blocked} ")))
         .unwrap_or_else(|| panic!("no blocked row in\n{section}"));
     json_progress_is_the_markdowns(&out.join("contoso.json"), section);
+    summary_progress_counts_are_checklist_formulas(
+        &out.join("contoso.xlsx"),
+        &out.join("contoso.json"),
+    );
     assert!(blocked_row.contains(NOTE), "{blocked_row}");
     for d in &direct {
         assert!(blocked_row.contains(d), "{d} not named in {blocked_row}");
@@ -354,6 +358,68 @@ fn json_progress_is_the_markdowns(json: &Path, section: &str) {
         )),
         "{total}"
     );
+}
+
+/// The workbook Summary's progress counts are COUNTIFS over the Checklist's Status column and
+/// its Wave or Site column (so they follow the engineers' ticks), and a reader that does not
+/// recalculate sees the plan's counts as their cached results.
+fn summary_progress_counts_are_checklist_formulas(xlsx: &Path, json: &Path) {
+    use calamine::{Reader, Xlsx};
+    use cmplan::workbook_layout::{ChecklistRole, CHECKLIST};
+
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let bytes = std::fs::read(xlsx).unwrap();
+    let rows = sheet_rows(&bytes, "Summary").unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let formulas = book.worksheet_formula("Summary").unwrap();
+    let column = |role| format!("Checklist!${}$2:", CHECKLIST.letter(role));
+    let status = column(ChecklistRole::Status);
+    const COUNTS: [&str; 6] = [
+        "not_started",
+        "in_progress",
+        "done",
+        "blocked",
+        "not_applicable",
+        "total",
+    ];
+    for (key, heading, by) in [
+        ("waves", "Progress by wave", ChecklistRole::Wave),
+        ("sites", "Progress by site", ChecklistRole::Site),
+    ] {
+        let start = rows
+            .iter()
+            .position(|r| r.first().map(String::as_str) == Some(heading))
+            .unwrap_or_else(|| panic!("no {heading} on the Summary"));
+        let expected = v["progress"][key].as_array().unwrap();
+        assert!(!expected.is_empty());
+        for (k, r) in expected.iter().enumerate() {
+            let at = start + 1 + k;
+            assert_eq!(
+                rows[at][0],
+                r["label"].as_str().unwrap(),
+                "{heading} row {k}"
+            );
+            for (i, count) in COUNTS.iter().enumerate() {
+                let col = 1 + i;
+                assert_eq!(
+                    rows[at][col],
+                    r["counts"][count].to_string(),
+                    "cached {heading} {} {count}",
+                    rows[at][0]
+                );
+                let f = formulas
+                    .get_value((at as u32, col as u32))
+                    .unwrap_or_else(|| panic!("no formula at {heading} {} {count}", rows[at][0]));
+                assert!(f.starts_with("COUNTIFS("), "{f}");
+                assert!(
+                    f.contains(&column(by)),
+                    "{f} does not read the {by:?} column"
+                );
+                // Every column but the total counts one Status.
+                assert_eq!(f.contains(&status), *count != "total", "{count}: {f}");
+            }
+        }
+    }
 }
 
 #[test]

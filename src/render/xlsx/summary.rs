@@ -270,7 +270,7 @@ pub(super) fn summary(
         row += 1;
     }
 
-    progress_block(&mut ws, row, plan, s)?;
+    progress_block(&mut ws, row, plan, s, layout)?;
 
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
     // A two-column page reads best upright.
@@ -280,59 +280,96 @@ pub(super) fn summary(
 
 /// The progress summary (as in the documents): tasks by status per wave and per site, then the
 /// blocked tasks with their notes and what waits on them. Nothing when no status is recorded.
-/// Returns the row after the block.
+/// The counts are formulas over the Checklist's Status column (so they follow the engineers'
+/// ticks), with the plan's counts as their cached results; the blocked tasks are as recorded
+/// when the workbook was written. Returns the row after the block.
 fn progress_block(
     ws: &mut Worksheet,
     mut row: u32,
     plan: &Plan,
     s: &Styles,
+    layout: &Layout,
 ) -> Result<u32, XlsxError> {
+    use crate::plan::progress::{ProgressRow, StatusCounts, HIERARCHY_WIDE};
+
     let Some(summary) = crate::plan::progress::summarize(plan) else {
         return Ok(row);
     };
-    const COLUMNS: [&str; 6] = [
-        "Not started",
-        "In progress",
-        "Done",
-        "Blocked",
-        "Not applicable",
-        "Tasks",
+    // Each column: its header, the Status it counts (`None`: every task) and its number.
+    type Count = fn(&StatusCounts) -> usize;
+    const COLUMNS: [(&str, Option<TaskStatus>, Count); 6] = [
+        ("Not started", Some(TaskStatus::NotStarted), |c| {
+            c.not_started
+        }),
+        ("In progress", Some(TaskStatus::InProgress), |c| {
+            c.in_progress
+        }),
+        ("Done", Some(TaskStatus::Done), |c| c.done),
+        ("Blocked", Some(TaskStatus::Blocked), |c| c.blocked),
+        ("Not applicable", Some(TaskStatus::NotApplicable), |c| {
+            c.not_applicable
+        }),
+        ("Tasks", None, |c| c.total),
     ];
+    let status_range = layout.checklist_range(ChecklistRole::Status);
+    let tasks_only = layout.tasks_only(plan);
     // Columns past the first three are this block's alone.
     for col in 3..=6u16 {
         ws.set_column_width(col, 14.0)?;
     }
+    // `row_criteria`: the COUNTIFS condition pair picking the row's tasks (wave or site), `None`
+    // when no criterion can name it (then the numbers are written as values).
     let table = |ws: &mut Worksheet,
                  mut row: u32,
                  title: &str,
-                 rows: &[crate::plan::progress::ProgressRow]|
+                 rows: &[ProgressRow],
+                 row_criteria: &dyn Fn(&ProgressRow) -> Option<String>|
      -> Result<u32, XlsxError> {
         row += 1;
         ws.write_string_with_format(row, 0, title, &s.section)?;
-        for (i, c) in COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(row, 1 + i as u16, *c, &s.section)?;
+        for (i, (header, _, _)) in COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(row, 1 + i as u16, *header, &s.section)?;
         }
         row += 1;
         for r in rows {
             ws.write_string_with_format(row, 0, &r.label, &s.label)?;
-            let c = &r.counts;
-            let values = [
-                c.not_started,
-                c.in_progress,
-                c.done,
-                c.blocked,
-                c.not_applicable,
-                c.total,
-            ];
-            for (i, v) in values.iter().enumerate() {
-                ws.write_number_with_format(row, 1 + i as u16, *v as f64, &s.integer)?;
+            let criteria = row_criteria(r);
+            for (i, (_, status, count)) in COLUMNS.iter().enumerate() {
+                let col = 1 + i as u16;
+                let n = count(&r.counts) as f64;
+                match &criteria {
+                    Some(criteria) => {
+                        let status = status.map_or(String::new(), |st| {
+                            format!(",{status_range},\"{}\"", st.label())
+                        });
+                        let f = format!("COUNTIFS({criteria}{status}{tasks_only})");
+                        formula_cell(ws, row, col, &f, n, &s.integer)?;
+                    }
+                    None => {
+                        ws.write_number_with_format(row, col, n, &s.integer)?;
+                    }
+                }
             }
             row += 1;
         }
         Ok(row)
     };
-    row = table(ws, row, "Progress by wave", &summary.waves)?;
-    row = table(ws, row, "Progress by site", &summary.sites)?;
+    let wave_range = layout.checklist_range(ChecklistRole::Wave);
+    let site_range = layout.checklist_range(ChecklistRole::Site);
+    let by_wave = |r: &ProgressRow| {
+        let n: u32 = r.label.strip_prefix("Wave ")?.parse().ok()?;
+        Some(format!("{wave_range},{n}"))
+    };
+    // The hierarchy-wide tasks have an empty Site cell: `""` matches it.
+    let by_site = |r: &ProgressRow| {
+        let criterion = match r.label.as_str() {
+            HIERARCHY_WIDE => "\"\"".to_string(),
+            code => countifs_criterion(code)?,
+        };
+        Some(format!("{site_range},{criterion}"))
+    };
+    row = table(ws, row, "Progress by wave", &summary.waves, &by_wave)?;
+    row = table(ws, row, "Progress by site", &summary.sites, &by_site)?;
     row += 1;
     ws.write_string_with_format(row, 0, "Blocked tasks", &s.section)?;
     ws.write_string_with_format(row, 1, "Notes", &s.section)?;
