@@ -423,6 +423,77 @@ fn summary_progress_counts_are_checklist_formulas(xlsx: &Path, json: &Path) {
 }
 
 #[test]
+fn a_today_regeneration_names_today_as_what_moved_the_dates() {
+    use cmplan::workbook_layout::{ChangeRole, CHANGES};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (env, out, rev1) = first_generation(dir.path());
+    ok(generate(&env, &out, &["--today", TODAY]));
+    let rev2 = read_plan(&out.join("contoso.json"));
+    assert_eq!(rev2.revision, 2, "moved dates make a new revision");
+    let (end1, end2) = (
+        &rev1.schedule.as_ref().unwrap().end,
+        &rev2.schedule.as_ref().unwrap().end,
+    );
+    assert!(end2 > end1, "{end1} → {end2}");
+    let setting =
+        format!("remaining work planned from plan.start → planned from {TODAY} (--today)");
+    let end_line = format!("planned end {end1} → {end2} (settings changed: --today)");
+
+    // The plan's Changes: the setting, and the end date naming it.
+    let changes = rev2.changes.as_ref().expect("changes since revision 1");
+    let entry = |description: &str| {
+        changes
+            .entries
+            .iter()
+            .find(|e| e.description == description)
+            .unwrap_or_else(|| panic!("no change {description:?} in {:?}", changes.entries))
+    };
+    assert_eq!(entry(&setting).subject, "--today");
+    assert_eq!(entry(&end_line).subject, "plan");
+
+    // The Markdown's Changes section.
+    let md = std::fs::read_to_string(out.join("contoso.md")).unwrap();
+    let section = md
+        .split("\n# Changes since revision 1\n")
+        .nth(1)
+        .expect("a Changes section")
+        .split("\n# ")
+        .next()
+        .unwrap();
+    let row = section
+        .lines()
+        .find(|l| l.contains(&setting))
+        .unwrap_or_else(|| panic!("no --today row in\n{section}"));
+    assert!(row.contains("--today |"), "{row}");
+    assert!(section.contains(&end_line), "{section}");
+
+    // The workbook's Changes sheet (its header row is row 2).
+    let xlsx = std::fs::read(out.join("contoso.xlsx")).unwrap();
+    let rows = sheet_rows(&xlsx, CHANGES.sheet).expect("a Changes sheet");
+    let (subject, description) = (
+        CHANGES.col(ChangeRole::Subject) as usize,
+        CHANGES.col(ChangeRole::Description) as usize,
+    );
+    let sheet_row = rows
+        .iter()
+        .find(|r| r[subject] == "--today")
+        .unwrap_or_else(|| panic!("no --today row on the Changes sheet: {rows:?}"));
+    assert_eq!(sheet_row[description], setting);
+    assert!(rows.iter().any(|r| r[description] == end_line), "{rows:?}");
+
+    // `cmplan diff` between the kept revision and the new one says the same.
+    let diff = ok(cmplan(&[
+        "diff",
+        out.join("contoso.rev1.xlsx").to_str().unwrap(),
+        out.join("contoso.xlsx").to_str().unwrap(),
+    ]));
+    let text = String::from_utf8(diff.stdout).unwrap();
+    assert!(text.contains(&setting), "{text}");
+    assert!(text.contains(&end_line), "{text}");
+}
+
+#[test]
 fn the_same_input_workbook_and_today_give_the_same_bytes() {
     let a = tempfile::tempdir().unwrap();
     let (env, out, rev1) = first_generation(a.path());

@@ -292,7 +292,13 @@ fn a_week_of_regeneration() {
         .iter()
         .map(|e| e.description.as_str())
         .collect();
-    assert!(described.contains(&end_line.as_str()), "{described:?}");
+    // The end date names the setting that changed with it.
+    assert!(
+        described.contains(
+            &format!("{end_line} (settings changed: schedule.days.SITE-RESYNC)").as_str()
+        ),
+        "{described:?}"
+    );
     assert!(
         described.contains(&"schedule.days SITE-RESYNC 2 → 10 working day(s)"),
         "{described:?}"

@@ -226,6 +226,15 @@ pub fn dates(old: &Plan, new: &Plan) -> Vec<ScheduleChange> {
             &format!("wave {n} ({title}):"),
         );
     }
+    // The plan's own dates name the settings that changed with them (`--today`, `plan.start`,
+    // `[schedule]`), so the reader sees what moved them beside how far.
+    let changed: Vec<String> = settings(old, new).into_iter().map(|e| e.subject).collect();
+    if !changed.is_empty() {
+        for c in out.iter_mut().filter(|c| c.kind == "plan") {
+            c.description
+                .push_str(&format!(" (settings changed: {})", changed.join(", ")));
+        }
+    }
     critical_path(a, b, &mut out);
     // A schedule that appears or goes moves every task: the entries above say so.
     if a.is_some() && b.is_some() {
