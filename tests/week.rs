@@ -358,6 +358,9 @@ fn a_week_of_regeneration() {
     assert_eq!(v2.revision, 2);
     let v2_book = w.out.join("acme-v2.xlsx");
     assert_eq!(recorded(&v2_book), expected);
+    // The acme-v2.xlsx it replaced (revision 1, status from no workbook) is kept: its status
+    // was not the one carried.
+    assert_eq!(backups(&w), ["acme-v2.previous.xlsx", "acme.rev1.xlsx"]);
 
     // NYC's team gets its checklist (the plan is unchanged: still revision 2), ticks its upgrade
     // and mails it back; meanwhile the main workbook is not touched.
@@ -394,6 +397,7 @@ fn a_week_of_regeneration() {
     ]));
     assert!(stdout(&out).contains("No changes."), "{}", stdout(&out));
 
+    let kept_before = backups(&w);
     let out = w.generate(
         "acme-v2.toml",
         "2027-01-13",
@@ -416,6 +420,8 @@ fn a_week_of_regeneration() {
     assert_eq!(recorded(&v2_book), expected, "no status outside NYC lost");
     let v2 = w.plan("acme-v2");
     assert_eq!(v2.revision, 2);
+    // Unchanged, with the site's status added: the main workbook carries everything, no backup.
+    assert_eq!(backups(&w), kept_before);
     assert_eq!(
         v2.task(&lon).unwrap().progress.as_ref().unwrap().notes,
         "waiting for SQL 2005"
@@ -571,4 +577,33 @@ fn a_column_a_user_added_keeps_the_backup() {
     assert_eq!(w.plan("acme").revision, 1);
     assert_eq!(backups(&w), ["acme.rev1.xlsx"]);
     assert_eq!(std::fs::read(w.out.join("acme.rev1.xlsx")).unwrap(), edited);
+}
+
+/// Nothing changed: the main workbook and the site checklist carry all their status, so neither
+/// is kept, except the site checklist where a user added a column of their own.
+#[test]
+fn an_unchanged_run_backs_up_only_the_site_checklist_holding_a_users_column() {
+    let w = Week::new();
+    std::fs::write(w.path("acme.toml"), description()).unwrap();
+    w.generate("acme.toml", "2027-01-04", &["--site", "NYC"]);
+    let site_book = w.out.join("acme-NYC.xlsx");
+    let edited = with_ticket_column(&std::fs::read(&site_book).unwrap());
+    std::fs::write(&site_book, &edited).unwrap();
+
+    // Without the column: nothing to keep.
+    w.generate("acme.toml", "2027-01-05", &["--site", "LON"]);
+    assert_eq!(backups(&w), Vec::<String>::new());
+
+    let out = w.generate("acme.toml", "2027-01-05", &["--site", "NYC"]);
+    assert!(
+        stderr(&out).contains("revision 1 again"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.plan("acme").revision, 1);
+    assert_eq!(backups(&w), ["acme-NYC.rev1.xlsx"], "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(w.out.join("acme-NYC.rev1.xlsx")).unwrap(),
+        edited
+    );
 }
