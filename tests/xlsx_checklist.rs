@@ -534,3 +534,48 @@ fn a_task_that_remedies_a_warning_is_never_called_a_blocker_fix() {
     assert_eq!(value("Blocker-remediation tasks (highlighted)"), blockers);
     assert!(fixes.len() <= value("Blockers"));
 }
+
+/// With recorded status the Summary gains the progress tables (seven columns): it then prints
+/// landscape, every column on the page's width, at a scale keeping 9 pt.
+#[test]
+fn a_summary_with_progress_prints_all_its_columns_on_one_page_width() {
+    let mut plan = contoso_plan();
+    let blocked = plan.phases[0].tasks[0].id.clone();
+    plan.phases[0].tasks[0].progress = Some(cmplan::plan::Progress {
+        status: cmplan::plan::TaskStatus::Blocked,
+        owner: String::new(),
+        completed_on: String::new(),
+        notes: "waiting for the change board".into(),
+    });
+    for (paper, long_side_pt) in [(Paper::A4, 841.89), (Paper::Letter, 792.0)] {
+        let bytes = render(&plan, paper);
+        let xml = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        let summary = wb.worksheet_range("Summary").unwrap();
+        assert!(
+            summary
+                .used_cells()
+                .any(|(_, _, v)| text(Some(v)) == blocked),
+            "the Summary names the blocked task"
+        );
+        assert_eq!(
+            attr(&xml, "pageSetup", "orientation").as_deref(),
+            Some("landscape")
+        );
+        let scale: f64 = attr(&xml, "pageSetup", "scale")
+            .expect("a print scale")
+            .parse()
+            .unwrap();
+        assert!(11.0 * scale / 100.0 >= 9.0, "{scale}%");
+        let widths = column_widths(&xml);
+        assert_eq!(widths.len(), 7, "{widths:?}");
+        let pt: f64 = widths.iter().map(|w| (7.0 * w).round() * 0.75).sum();
+        let left: f64 = attr(&xml, "pageMargins", "left").unwrap().parse().unwrap();
+        let right: f64 = attr(&xml, "pageMargins", "right").unwrap().parse().unwrap();
+        let printable = long_side_pt - 72.0 * (left + right);
+        assert!(
+            pt * scale / 100.0 <= printable,
+            "{paper:?}: {pt} pt at {scale}% is wider than {printable} pt"
+        );
+    }
+}

@@ -55,7 +55,6 @@ pub(super) fn summary(
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(SUMMARY_SHEET)?;
-    const WIDTHS: [f64; 3] = [42.0, 44.0, 10.0];
     for (col, width) in WIDTHS.iter().enumerate() {
         ws.set_column_width(col as u16, *width)?;
     }
@@ -270,30 +269,48 @@ pub(super) fn summary(
         row += 1;
     }
 
-    progress_block(&mut ws, row, plan, s, layout)?;
+    let progress = progress_block(&mut ws, row, plan, s, layout)?;
 
     print_setup(&mut ws, plan, ctx, SUMMARY_SHEET)?;
-    // A two-column page reads best upright.
-    print_upright(&mut ws, &WIDTHS, ctx);
+    if progress.is_some() {
+        // The progress tables run over seven columns: landscape, at the scale that fits them all
+        // on the page's width.
+        let mut widths = WIDTHS.to_vec();
+        widths.extend([PROGRESS_WIDTH; PROGRESS_COLUMNS]);
+        let (_, scale) = print_columns(&widths, PRINT_FILL * printable_width_pt(ctx.paper));
+        ws.set_print_scale(scale);
+    } else {
+        // A two-column page reads best upright.
+        print_upright(&mut ws, &WIDTHS, ctx);
+    }
     Ok(ws)
 }
+
+/// Widths of the Summary's three columns: label, value, and the Done count by phase.
+const WIDTHS: [f64; 3] = [42.0, 44.0, 10.0];
+
+/// The columns the progress tables add past the Summary's first three, and their width: the
+/// seven columns fit a landscape page at a scale keeping the smallest printed size, on A4 and
+/// Letter.
+const PROGRESS_COLUMNS: usize = 4;
+const PROGRESS_WIDTH: f64 = 13.0;
 
 /// The progress summary (as in the documents): tasks by status per wave and per site, then the
 /// blocked tasks with their notes and what waits on them. Nothing when no status is recorded.
 /// The counts are formulas over the Checklist's Status column (so they follow the engineers'
 /// ticks), with the plan's counts as their cached results; the blocked tasks are as recorded
-/// when the workbook was written. Returns the row after the block.
+/// when the workbook was written. Returns the row after the block, `None` when there is none.
 fn progress_block(
     ws: &mut Worksheet,
     mut row: u32,
     plan: &Plan,
     s: &Styles,
     layout: &Layout,
-) -> Result<u32, XlsxError> {
+) -> Result<Option<u32>, XlsxError> {
     use crate::plan::progress::{ProgressRow, StatusCounts, HIERARCHY_WIDE};
 
     let Some(summary) = crate::plan::progress::summarize(plan) else {
-        return Ok(row);
+        return Ok(None);
     };
     // Each column: its header, the Status it counts (`None`: every task) and its number.
     type Count = fn(&StatusCounts) -> usize;
@@ -314,8 +331,8 @@ fn progress_block(
     let status_range = layout.checklist_range(ChecklistRole::Status);
     let tasks_only = layout.tasks_only(plan);
     // Columns past the first three are this block's alone.
-    for col in 3..=6u16 {
-        ws.set_column_width(col, 14.0)?;
+    for col in 3..3 + PROGRESS_COLUMNS as u16 {
+        ws.set_column_width(col, PROGRESS_WIDTH)?;
     }
     // `row_criteria`: the COUNTIFS condition pair picking the row's tasks (wave or site), `None`
     // when no criterion can name it (then the numbers are written as values).
@@ -374,7 +391,7 @@ fn progress_block(
     ws.write_string_with_format(row, 0, "Blocked tasks", &s.section)?;
     ws.write_string_with_format(row, 1, "Notes", &s.section)?;
     ws.write_string_with_format(row, 2, "Waiting on it", &s.section)?;
-    for col in 3..=6u16 {
+    for col in 3..3 + PROGRESS_COLUMNS as u16 {
         ws.write_blank(row, col, &s.section)?;
     }
     row += 1;
@@ -388,12 +405,19 @@ fn progress_block(
         let waiting = crate::render::waiting_text(&b.waiting, b.waiting_total);
         let waiting = waiting.as_deref().unwrap_or("nothing");
         // The list of waiting tasks runs over the columns of the tables above.
-        ws.merge_range(row, 2, row, 6, "", &s.wrap)?;
+        let last = 2 + PROGRESS_COLUMNS as u16;
+        ws.merge_range(row, 2, row, last, "", &s.wrap)?;
         put(ws, row, 2, waiting, &s.wrap)?;
-        fit_row(ws, row, &[42.0, 44.0, 66.0], &[(1, &b.notes), (2, waiting)])?;
+        let merged = WIDTHS[2] + PROGRESS_WIDTH * PROGRESS_COLUMNS as f64;
+        fit_row(
+            ws,
+            row,
+            &[WIDTHS[0], WIDTHS[1], merged],
+            &[(1, &b.notes), (2, waiting)],
+        )?;
         row += 1;
     }
-    Ok(row)
+    Ok(Some(row))
 }
 
 /// A COUNTIFS criterion matching exactly `text`: `=` so a leading `<`, `>` or `=` is not an
