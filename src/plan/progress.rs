@@ -98,6 +98,11 @@ pub struct ProgressSummary {
     pub blocked: Vec<BlockedTask>,
 }
 
+/// The label of a wave's summary row: `Wave 2`.
+pub fn wave_label(wave: u32) -> String {
+    format!("Wave {wave}")
+}
+
 /// The label of the summary row of tasks that belong to no one site.
 pub const HIERARCHY_WIDE: &str = "Hierarchy-wide";
 
@@ -167,7 +172,7 @@ pub fn summarize(plan: &Plan) -> Option<ProgressSummary> {
             .into_iter()
             .filter(|(n, _)| *n > 0)
             .map(|(n, counts)| ProgressRow {
-                label: format!("Wave {n}"),
+                label: wave_label(n),
                 counts,
             })
             .collect(),

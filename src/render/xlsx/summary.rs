@@ -373,8 +373,12 @@ fn progress_block(
     };
     let wave_range = layout.checklist_range(ChecklistRole::Wave);
     let site_range = layout.checklist_range(ChecklistRole::Site);
+    let waves: HashMap<String, u32> = plan
+        .tasks()
+        .map(|t| (crate::plan::progress::wave_label(t.wave), t.wave))
+        .collect();
     let by_wave = |r: &ProgressRow| {
-        let n: u32 = r.label.strip_prefix("Wave ")?.parse().ok()?;
+        let n = waves.get(&r.label)?;
         Some(format!("{wave_range},{n}"))
     };
     // The hierarchy-wide tasks have an empty Site cell: `""` matches it.
