@@ -220,7 +220,15 @@ fn primary(
             .deps(post_deps)
             .item(Item::new("STATUS", "status"))
             .item(Item::new("MP", "mp"))
-            .item(Item::new("FLOW", "flow"))
+            .item(Item::new(
+                "FLOW",
+                // The central site has no parent to send its data to.
+                if site.is_central() {
+                    "flow-central"
+                } else {
+                    "flow"
+                },
+            ))
             .item(Item::new("PACKAGE", "package"))
             .item(Item::new("BACKUP", "backup"))
             .item(Item::new("MOF", "mof")),
