@@ -33,9 +33,15 @@ fn a(key: &str, value: String, why: &str, how: &str) -> Assumption {
 pub fn list(plan: &Plan, env: &crate::model::Environment) -> Vec<Assumption> {
     let headroom_percent = env.estimates.headroom_percent;
     let method = super::sequence::decisions::client_method_text(env);
-    let client_method = match env.plan.client_method {
-        Some(_) => format!("{method} (set in the description), a pilot of about 50 clients, 95 % within 5 working days"),
-        None => format!("{method}, a pilot of about 50 clients, 95 % within 5 working days"),
+    let (client_method, client_method_why) = match env.plan.client_method {
+        Some(_) => (
+            format!("{method} (set in the description), a pilot of about 50 clients, 95 % within 5 working days"),
+            "The plan needs a method, a pilot and a success criterion before the clients; the method is the description's, the pilot and criterion this plan's defaults, named in every client task.",
+        ),
+        None => (
+            format!("{method}, a pilot of about 50 clients, 95 % within 5 working days"),
+            "The plan needs a method, a pilot and a success criterion before the clients; these are its defaults, named in every client task. Client push needs nothing on the clients' side and reaches every computer the upgraded site discovers.",
+        ),
     };
     vec![
         a("database-mb-per-client", format!("{} MB per client", fmt_num(plan.database_mb_per_client)),
@@ -57,8 +63,8 @@ pub fn list(plan: &Plan, env: &crate::model::Environment) -> Vec<Assumption> {
           "The version Site Properties shows after the upgrade, from practice; confirm it in the release notes.",
           "Change SITE-VERIFY's text (tasks.toml)."),
         a("client-method", client_method,
-          "The plan needs a method, a pilot and a success criterion before the clients; these are its defaults, named in every client task. Client push needs nothing on the clients' side and reaches every computer the upgraded site discovers.",
-          "Set plan.client_method (client-push, software-update-point, group-policy, logon-script, software-distribution or manual) and plan.pilot; for another success criterion, edit the CLIENT-METHOD text (tasks.toml, generate --templates)."),
+          client_method_why,
+          &format!("Set plan.client_method ({}) and plan.pilot; for another success criterion, edit the CLIENT-METHOD text (tasks.toml, generate --templates).", crate::model::ClientMethod::ALL.join(", "))),
         a("task-durations", "1 working day per task, site upgrade 1, resync gate 2, clients 1 per started 1,000".into(),
           "Defaults until the lab rehearsal measures Setup on a copy of the central site's database.",
           "Set [schedule] default_days, [schedule.days] and client_days_per_1000."),
