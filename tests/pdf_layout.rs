@@ -4,8 +4,8 @@
 
 mod pdf_common;
 
+use cmplan::render::fonts::FontStyle;
 use cmplan::render::pdf::document::{compose, CONTENTS};
-use cmplan::render::pdf::fonts::FontStyle;
 use cmplan::render::pdf::layout::{
     column_widths, layout, wrap, Geometry, Item, Layout, RowKind, TABLE_SIZE,
 };
@@ -224,7 +224,7 @@ fn a_200_character_token_wraps_inside_a_narrow_cell() {
             ..
         } = item
         {
-            let w = cmplan::render::pdf::fonts::Fonts::get().width(FontStyle::Mono, t, *size);
+            let w = cmplan::render::fonts::Fonts::get().width(FontStyle::Mono, t, *size);
             assert!(
                 *x >= g.left && x + w <= g.left + widths[0] + 0.01,
                 "{t:?} overflows its cell"

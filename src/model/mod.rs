@@ -315,6 +315,18 @@ pub struct Schedule {
     pub blackout: Vec<chrono::NaiveDate>,
 }
 
+/// The names of the days of the week as the description writes them (`schedule.weekdays`),
+/// Monday first: index `Weekday::num_days_from_monday()`.
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// The validated environment description.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Environment {

@@ -51,7 +51,7 @@ pub fn list(plan: &Plan, env: &crate::model::Environment) -> Vec<Assumption> {
           "No published figure exists for the transaction log, tempdb and autogrowth during the database upgrade; a fifth of the growth is this plan's allowance.",
           "Set [estimates] headroom_percent (0 turns it off)."),
         a("site-server-disk", format!("{} GB free on a site server ({} GB with operating system deployment)", fmt_num(SITE_SERVER_MIN_FREE_GB), fmt_num(SITE_SERVER_MIN_FREE_GB_OSD)),
-          "The supported-configurations table could not be read for this figure; the value is a working minimum to confirm against the release notes.",
+          "No Microsoft page this plan cites states a free-disk figure for the site server; the value is a working minimum to confirm against the release notes of the target media.",
           "Check the site server's free space against the supported configurations of the target media."),
         a("sql-minimum", "SQL Server 2005 SP2 or later for the site database".into(),
           "The database upgrade test and Configuration Manager 2007 need SQL Server 2005; the service-pack level is this plan's assumption. SQL Server 2005 under an SMS 2003 site needs SMS 2003 SP2 or later on that site first.",

@@ -30,12 +30,7 @@ pub struct DiskPart {
 pub(crate) fn need(ctx: &Ctx, est: &Estimates, k: usize) -> Option<DiskNeed> {
     let s = &ctx.servers[k];
     let mut parts = Vec::new();
-    let site_of: Vec<usize> = s
-        .site_server_of
-        .iter()
-        .copied()
-        .filter(|&i| ctx.upgrade[i])
-        .collect();
+    let site_of: Vec<usize> = s.upgraded_site_server_of(ctx);
     if !site_of.is_empty() {
         let osd = site_of.iter().any(|&i| uses_osd(ctx.site(i)));
         let gb = site_of

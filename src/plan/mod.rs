@@ -215,6 +215,20 @@ impl ServerInfo<'_> {
     pub fn home(&self) -> Option<usize> {
         self.sites.first().copied()
     }
+
+    /// The sites this plan upgrades whose site server this is.
+    pub fn upgraded_site_server_of(&self, ctx: &Ctx) -> Vec<usize> {
+        only_upgraded(&self.site_server_of, ctx)
+    }
+
+    /// The sites this plan upgrades whose database this server hosts.
+    pub fn upgraded_db_of(&self, ctx: &Ctx) -> Vec<usize> {
+        only_upgraded(&self.db_of, ctx)
+    }
+}
+
+fn only_upgraded(sites: &[usize], ctx: &Ctx) -> Vec<usize> {
+    sites.iter().copied().filter(|&i| ctx.upgrade[i]).collect()
 }
 
 /// The environment with the lookups every part of the engine needs, computed once.

@@ -339,7 +339,8 @@ pub struct Task {
     pub reference: String,
     /// Tasks that must be done first; each appears earlier in the plan.
     pub depends_on: Vec<String>,
-    /// Codes of the blocker findings this task remedies (empty for ordinary tasks).
+    /// Codes of the findings this task remedies, blockers and warnings alike (the finding gives its
+    /// severity); empty for ordinary tasks.
     pub remedies: Vec<String>,
     /// What the engineers recorded in the previous workbook (`None`: nothing recorded).
     pub progress: Option<Progress>,

@@ -394,15 +394,6 @@ pub fn apply_with_progress(plan: &mut Plan, config: &ScheduleConfig, progress: &
         }
         _ => 0,
     };
-    let names = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let mut weekdays = config.weekdays.clone();
     weekdays.sort_by_key(|w| w.num_days_from_monday());
     plan.schedule = Some(ScheduleSummary {
@@ -411,7 +402,7 @@ pub fn apply_with_progress(plan: &mut Plan, config: &ScheduleConfig, progress: &
         working_days,
         weekdays: weekdays
             .iter()
-            .map(|w| names[w.num_days_from_monday() as usize].to_string())
+            .map(|w| crate::model::WEEKDAY_NAMES[w.num_days_from_monday() as usize].to_string())
             .collect(),
         blackout: config.blackout.iter().map(|d| day(*d)).collect(),
         critical_path: plan

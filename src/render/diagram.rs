@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use crate::model::SiteType;
 use crate::plan::{Plan, SitePlan};
-use crate::render::pdf::fonts::{FontStyle, Fonts};
+use crate::render::fonts::{FontStyle, Fonts};
 
 const PRIMARY_W: f64 = 200.0;
 const PRIMARY_H: f64 = 84.0;

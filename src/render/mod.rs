@@ -4,6 +4,7 @@
 //! both; no renderer reaches into another's internals.
 
 pub mod diagram;
+pub mod fonts;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -73,15 +73,7 @@ pub fn schedule_day_keys() -> Vec<&'static str> {
     kinds
 }
 
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+const WEEKDAYS: &[&str] = &crate::model::WEEKDAY_NAMES;
 pub const ACTIVE_DIRECTORY_KEYS: &[&str] = &["schema_extended", "sites_publish"];
 pub const ESTIMATES_KEYS: &[&str] = &["database_mb_per_client", "headroom_percent"];
 pub const CONSOLE_KEYS: &[&str] = &["computer"];

@@ -115,18 +115,8 @@ pub(super) fn check_disks(ctx: &Ctx, est: &Estimates, a: &mut Analysis) {
         };
         let name = &s.srv.name;
         let home = s.home().map(|i| ctx.site(i).code.to_string());
-        let site_of: Vec<usize> = s
-            .site_server_of
-            .iter()
-            .copied()
-            .filter(|&i| ctx.upgrade[i])
-            .collect();
-        let db_of: Vec<usize> = s
-            .db_of
-            .iter()
-            .copied()
-            .filter(|&i| ctx.upgrade[i])
-            .collect();
+        let site_of: Vec<usize> = s.upgraded_site_server_of(ctx);
+        let db_of: Vec<usize> = s.upgraded_db_of(ctx);
         let (holds, before) = match (site_of.is_empty(), db_of.is_empty()) {
             (false, false) => (
                 "holds the site server and the site database: together they need".to_string(),

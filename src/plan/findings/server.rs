@@ -22,12 +22,7 @@ pub(super) fn check(ctx: &Ctx, a: &mut Analysis) {
             .copied()
             .filter(|&i| ctx.upgrade[i])
             .collect();
-        let hosted: Vec<usize> = s
-            .db_of
-            .iter()
-            .copied()
-            .filter(|&i| ctx.upgrade[i])
-            .collect();
+        let hosted: Vec<usize> = s.upgraded_db_of(ctx);
         let db_only = s.site_server_of.is_empty() && srv.roles.is_empty();
         let is_site_server = !s.site_server_of.is_empty();
 

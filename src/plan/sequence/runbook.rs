@@ -220,7 +220,15 @@ fn primary(
             .deps(post_deps)
             .item(Item::new("STATUS", "status"))
             .item(Item::new("MP", "mp"))
-            .item(Item::new("FLOW", "flow"))
+            .item(Item::new(
+                "FLOW",
+                // The central site has no parent to send its data to.
+                if site.is_central() {
+                    "flow-central"
+                } else {
+                    "flow"
+                },
+            ))
             .item(Item::new("PACKAGE", "package"))
             .item(Item::new("BACKUP", "backup"))
             .item(Item::new("MOF", "mof")),
@@ -332,18 +340,8 @@ fn readiness_items(seq: &Seq, i: usize, mut spec: Spec) -> Spec {
         let srv = s.srv;
         let mut what: Vec<String> = Vec::new();
         let mut checks: Vec<String> = Vec::new();
-        let ss_of: Vec<usize> = s
-            .site_server_of
-            .iter()
-            .copied()
-            .filter(|&x| ctx.upgrade[x])
-            .collect();
-        let db_of: Vec<usize> = s
-            .db_of
-            .iter()
-            .copied()
-            .filter(|&x| ctx.upgrade[x])
-            .collect();
+        let ss_of: Vec<usize> = s.upgraded_site_server_of(ctx);
+        let db_of: Vec<usize> = s.upgraded_db_of(ctx);
         if !ss_of.is_empty() {
             what.push("site server".to_string());
         }

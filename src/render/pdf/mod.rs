@@ -8,7 +8,7 @@
 
 pub mod diagram;
 pub mod document;
-pub mod fonts;
+use super::fonts;
 pub mod layout;
 pub mod markdown;
 pub mod serialize;

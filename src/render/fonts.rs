@@ -1,4 +1,5 @@
-//! The four DejaVu faces the PDF is set in, with their real glyph advances.
+//! The four DejaVu faces the PDF and the hierarchy diagram are set in, with their real glyph
+//! advances (the diagram measures its labels with them, so SVG and PDF cut labels alike).
 //!
 //! The PDF draws glyphs without kerning or shaping, so the sum of `hmtx` advances measured here
 //! is exactly the width it draws. Characters a face lacks are resolved here too (see
