@@ -233,6 +233,32 @@ pub const SQL_SERVERS: Table<SqlRole> = Table {
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskRole {
+    Server,
+    Part,
+    Mb,
+    Free,
+    Shortfall,
+}
+
+/// What the upgrade takes from each computer's free space: one row per part, then the server's
+/// sum with its free space and shortfall. Every row names its server, so a filter on it shows one
+/// computer whole.
+pub const DISK: Table<DiskRole> = Table {
+    sheet: "Disk",
+    columns: &[
+        c("Server", 16.0, DiskRole::Server),
+        c("What the upgrade takes", 60.0, DiskRole::Part),
+        c("MB", 10.0, DiskRole::Mb),
+        c("Free MB", 10.0, DiskRole::Free),
+        c("Shortfall MB", 10.0, DiskRole::Shortfall),
+    ],
+};
+
+/// The Part cell of a server's sum row on the [`DISK`] sheet.
+pub const DISK_SUM_LABEL: &str = "Needed: the sum of the parts";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingRole {
     Code,
     Severity,
@@ -334,6 +360,7 @@ mod tests {
         unique(&REMOVED_TASKS);
         unique(&SITES);
         unique(&SQL_SERVERS);
+        unique(&DISK);
         unique(&FINDINGS);
         unique(&ASSUMPTIONS);
         unique(&CHANGES);

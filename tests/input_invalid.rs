@@ -38,6 +38,8 @@ const EXPECTED: &[(&str, &[At])] = &[
     ("e006_unknown_role.toml", &[("E006", 36, 32)]),
     ("e006_unknown_scope.toml", &[("E006", 43, 9)]),
     ("e006_upper_case_value.toml", &[("E006", 18, 8)]),
+    // `plan.client_method` outside the methods the plan's texts describe.
+    ("e006_unknown_client_method.toml", &[("E006", 4, 17)]),
     // Weekdays are an enumeration like the others: exact and lower case.
     (
         "e006_weekday_capitalised.toml",

@@ -393,3 +393,80 @@ fn a_plan_is_the_same_revision_whatever_status_and_date() {
     reworded.phases[0].tasks[0].details.push_str(" Again.");
     assert!(!regen::same_plan(&plan, &reworded));
 }
+
+/// The diff's disk figures are the plan's: `server.disk` (site-server install, database growth
+/// and headroom), the same the findings quote, not the database growth alone.
+#[test]
+fn the_diff_gives_each_servers_shortfall_as_the_plan_does() {
+    let build = |name: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+        let env = cmplan::input::load(&path).expect("valid example");
+        let opts = cmplan::plan::PlanOptions {
+            date: "2027-03-01".into(),
+            revision: 1,
+            templates: cmplan::templates::Templates::embedded(),
+        };
+        cmplan::plan::build(&env, &opts).unwrap()
+    };
+    let old = build("examples/contoso.toml");
+    let new = build("examples/contoso-rev2.toml");
+    let d = diff(&old, &new, "old", "new");
+    let disk = |plan: &Plan, server: &str| {
+        plan.servers
+            .iter()
+            .find(|s| s.name == server)
+            .and_then(|s| s.disk.clone())
+    };
+    let servers: Vec<_> = d
+        .estimates
+        .iter()
+        .filter(|e| e.kind == "sql-server" || e.kind == "server")
+        .collect();
+    assert!(
+        servers.iter().any(|e| e.subject == "LON-SQL01"),
+        "{servers:#?}"
+    );
+    for e in &servers {
+        let (a, b) = (disk(&old, &e.subject), disk(&new, &e.subject));
+        assert_eq!(
+            e.old_shortfall_mb,
+            a.and_then(|d| d.shortfall_mb),
+            "{}",
+            e.subject
+        );
+        assert_eq!(
+            e.new_shortfall_mb,
+            b.and_then(|d| d.shortfall_mb),
+            "{}",
+            e.subject
+        );
+    }
+    // LON-SQL01 is short in both: the text quotes the figures the findings give.
+    let lon = servers.iter().find(|e| e.subject == "LON-SQL01").unwrap();
+    let (a, b) = (lon.old_shortfall_mb.unwrap(), lon.new_shortfall_mb.unwrap());
+    assert!(a > 0.0 && b > a);
+    let want = format!(
+        "shortfall {} → {} MB",
+        cmplan::numbers::fmt_num(a),
+        cmplan::numbers::fmt_num(b)
+    );
+    assert!(lon.description.contains(&want), "{}", lon.description);
+    let finding = |plan: &Plan| {
+        plan.findings
+            .iter()
+            .find(|f| f.code == "CHK-DISK-SERVER" && f.server.as_deref() == Some("LON-SQL01"))
+            .unwrap()
+            .message
+            .clone()
+    };
+    assert!(
+        finding(&old).contains(&format!("{} MB", cmplan::numbers::fmt_num(a))),
+        "{}",
+        finding(&old)
+    );
+    assert!(
+        finding(&new).contains(&format!("{} MB", cmplan::numbers::fmt_num(b))),
+        "{}",
+        finding(&new)
+    );
+}

@@ -269,6 +269,7 @@ fn regenerating_keeps_every_recorded_status_and_lists_the_changes() {
             "only the new site brings tasks: {id}"
         );
     }
+    // EDI-SEC01, the new secondary's site server, brings its own disk need.
     assert_eq!(
         subjects("estimate-changed"),
         [
@@ -276,6 +277,7 @@ fn regenerating_keeps_every_recorded_status_and_lists_the_changes() {
             "LON",
             "NYC",
             "CEN-SQL01",
+            "EDI-SEC01",
             "LON-SQL01",
             "NYC-SMS01",
             "hierarchy"

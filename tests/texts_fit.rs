@@ -106,3 +106,50 @@ fn a_site_checklist_shows_the_disk_of_its_own_servers() {
     );
     assert!(!disk.contains("NYC-SMS01"));
 }
+
+#[test]
+fn a_client_method_set_in_the_description_is_the_one_every_client_text_names() {
+    let text = std::fs::read_to_string("examples/contoso.toml").unwrap();
+    let with = text.replacen(
+        "\ntarget = ",
+        "\nclient_method = \"logon-script\"\ntarget = ",
+        1,
+    );
+    assert_ne!(with, text);
+    let env = cmplan::input::load_bytes("contoso-logon.toml", with.as_bytes()).expect("valid");
+    let plan = common::build(&env);
+    for id in ["CLIENT-METHOD", "CLIENT-PILOT", "CLIENT-UPG"] {
+        let t = plan.task(id).unwrap();
+        assert!(
+            t.details.contains("by logon script (ccmsetup.exe /logon)")
+                || t.details.contains("By logon script (ccmsetup.exe /logon)"),
+            "{id}: {}",
+            t.details
+        );
+        assert!(!t.details.contains("client push"), "{id}: {}", t.details);
+    }
+    let decision = &plan.task("CLIENT-METHOD").unwrap().details;
+    assert!(
+        decision.starts_with("Set in the description:"),
+        "{decision}"
+    );
+    let assumed = |plan: &Plan| {
+        plan.assumptions
+            .iter()
+            .find(|a| a.key == "client-method")
+            .unwrap()
+            .value
+            .clone()
+    };
+    let value = assumed(&plan);
+    assert!(
+        value.starts_with("logon script (ccmsetup.exe /logon) (set in the description)"),
+        "{value}"
+    );
+
+    // Without the key: the default, said to be one.
+    let plan = load("examples/contoso.toml");
+    let decision = &plan.task("CLIENT-METHOD").unwrap().details;
+    assert!(decision.starts_with("Default in this plan:"), "{decision}");
+    assert!(!assumed(&plan).contains("set in the description"));
+}

@@ -343,11 +343,12 @@ fn the_printed_checklist_is_landscape_at_least_9_pt_with_its_header_repeated() {
 }
 
 /// The printed sheets in workbook order (the hidden plan sheet is last and never printed).
-const PRINTED: [&str; 6] = [
+const PRINTED: [&str; 7] = [
     "Checklist",
     "Summary",
     "Sites",
     "SQL Servers",
+    "Disk",
     "Findings",
     "Assumptions",
 ];
@@ -578,4 +579,98 @@ fn a_summary_with_progress_prints_all_its_columns_on_one_page_width() {
             "{paper:?}: {pt} pt at {scale}% is wider than {printable} pt"
         );
     }
+/// One server on the Disk sheet, every figure read as a number.
+struct DiskRows {
+    /// (what, MB) for each part.
+    parts: Vec<(String, f64)>,
+    needed: f64,
+    free: f64,
+    shortfall: f64,
+    /// The formula behind the sum.
+    sum_formula: String,
+}
+
+fn disk_rows(plan: &Plan, server: &str) -> DiskRows {
+    use cmplan::workbook_layout::{DiskRole, DISK, DISK_SUM_LABEL};
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(render(plan, Paper::A4))).unwrap();
+    let sheet = wb.worksheet_range(DISK.sheet).unwrap();
+    let formulas = wb.worksheet_formula(DISK.sheet).unwrap();
+    let headers: Vec<String> = (0..DISK.columns.len() as u32)
+        .map(|c| text(sheet.get_value((0, c))))
+        .collect();
+    assert_eq!(headers, DISK.headers());
+    let col = |role| u32::from(DISK.col(role));
+    let number = |r: u32, role| match sheet.get_value((r, col(role))) {
+        Some(Data::Float(f)) => *f,
+        other => panic!("row {r} {role:?}: {other:?} is not a number"),
+    };
+    let mut parts = Vec::new();
+    for r in 1..sheet.height() as u32 {
+        if text(sheet.get_value((r, col(DiskRole::Server)))) != server {
+            continue;
+        }
+        let what = text(sheet.get_value((r, col(DiskRole::Part))));
+        if what == DISK_SUM_LABEL {
+            return DiskRows {
+                parts,
+                needed: number(r, DiskRole::Mb),
+                free: number(r, DiskRole::Free),
+                shortfall: number(r, DiskRole::Shortfall),
+                sum_formula: formulas
+                    .get_value((r, col(DiskRole::Mb)))
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+        }
+        parts.push((what, number(r, DiskRole::Mb)));
+    }
+    panic!("{server} has no sum row on the Disk sheet");
+}
+
+#[test]
+fn the_disk_sheet_shows_each_servers_parts_and_their_sum() {
+    // Without headroom: NYC-SMS01 holds the site server and NYC's database on one disk.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/contoso.toml"),
+    )
+    .unwrap()
+    .replace(
+        "database_mb_per_client = 2.0",
+        "database_mb_per_client = 2.0\nheadroom_percent = 0",
+    );
+    let env = cmplan::input::load_bytes("contoso.toml", text.as_bytes()).unwrap();
+    let opts = PlanOptions {
+        date: "2027-03-01".into(),
+        revision: 1,
+        templates: Templates::embedded(),
+    };
+    let plan = plan::build(&env, &opts).unwrap();
+    let nyc = disk_rows(&plan, "NYC-SMS01");
+    let parts = &nyc.parts;
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert!(parts[0].0.starts_with("site-server install"));
+    assert_eq!(parts[1].0, "database growth of NYC");
+    assert_eq!(parts.iter().map(|p| p.1).sum::<f64>(), 32_300.0);
+    assert_eq!(nyc.needed, 32_300.0);
+    assert_eq!((nyc.free, nyc.shortfall), (14_336.0, 17_964.0));
+    assert!(nyc.sum_formula.starts_with("SUM("), "{}", nyc.sum_formula);
+
+    // At the default headroom, the sheet says what the plan says, headroom as a part of its own.
+    let plan = contoso_plan();
+    for server in plan.servers.iter().filter(|s| s.disk.is_some()) {
+        let disk = server.disk.as_ref().unwrap();
+        let rows = disk_rows(&plan, &server.name);
+        let want: Vec<(String, f64)> = disk.parts.iter().map(|p| (p.what.clone(), p.mb)).collect();
+        assert_eq!(rows.parts, want, "{}", server.name);
+        assert_eq!(rows.needed, disk.needed_mb, "{}", server.name);
+        assert_eq!(Some(rows.free), disk.free_mb, "{}", server.name);
+        assert_eq!(Some(rows.shortfall), disk.shortfall_mb, "{}", server.name);
+    }
+    let nyc = disk_rows(&plan, "NYC-SMS01");
+    assert!(
+        nyc.parts.iter().any(|p| p.0.starts_with("headroom")),
+        "{:?}",
+        nyc.parts
+    );
+    assert!(nyc.needed > 32_300.0);
 }

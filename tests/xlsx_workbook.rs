@@ -365,6 +365,7 @@ fn checklist_has_one_row_per_task_in_plan_order() {
             "Summary",
             "Sites",
             "SQL Servers",
+            "Disk",
             "Findings",
             "Assumptions",
             "cmplan-plan"
@@ -766,6 +767,7 @@ fn removed_tasks_and_changes_get_their_sheets() {
             "Summary",
             "Sites",
             "SQL Servers",
+            "Disk",
             "Findings",
             "Assumptions",
             "Changes",

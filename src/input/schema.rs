@@ -66,6 +66,8 @@ struct PlanTable {
     order: Option<crate::model::SiteOrder>,
     /// A child primary site upgraded first among the child sites, in its own wave.
     pilot: Option<String>,
+    /// How the existing clients are upgraded in place (default `client-push`).
+    client_method: Option<crate::model::ClientMethod>,
     /// First day work may be planned on (YYYY-MM-DD; in TOML also a bare date). With it, every
     /// task gets planned start and end dates and the critical path is marked.
     #[schemars(extend("format" = "date"))]

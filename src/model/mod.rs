@@ -138,6 +138,23 @@ kebab_enum!(
     SiteOrder { Tiers => "tiers", DepthFirst => "depth-first" }
 );
 kebab_enum!(
+    /// How the existing SMS 2003 Advanced Clients are upgraded in place (`plan.client_method`):
+    /// the methods Configuration Manager 2007 offers for it.
+    ClientMethod {
+        ClientPush => "client-push",
+        SoftwareUpdatePoint => "software-update-point",
+        GroupPolicy => "group-policy",
+        LogonScript => "logon-script",
+        SoftwareDistribution => "software-distribution",
+        Manual => "manual",
+    }
+);
+
+/// The client upgrade method when `plan.client_method` is absent (the `client-method`
+/// assumption): client push needs no change on the clients' side and reaches every computer the
+/// upgraded site discovers.
+pub const DEFAULT_CLIENT_METHOD: ClientMethod = ClientMethod::ClientPush;
+kebab_enum!(
     /// Where a company-specific task is inserted: once, or once for each site of a kind.
     CustomTaskScope {
         Hierarchy => "hierarchy",
@@ -171,6 +188,8 @@ pub struct PlanInfo {
     pub order: SiteOrder,
     /// `plan.pilot`: the child primary upgraded first among the child sites, in its own wave.
     pub pilot: Option<SiteCode>,
+    /// `plan.client_method`: absent, the plan uses [`DEFAULT_CLIENT_METHOD`] and says so.
+    pub client_method: Option<ClientMethod>,
 }
 
 /// `[active_directory]`.

@@ -30,7 +30,19 @@ fn a(key: &str, value: String, why: &str, how: &str) -> Assumption {
 }
 
 /// The assumptions behind this plan's numbers and texts.
-pub fn list(plan: &Plan, headroom_percent: f64) -> Vec<Assumption> {
+pub fn list(plan: &Plan, env: &crate::model::Environment) -> Vec<Assumption> {
+    let headroom_percent = env.estimates.headroom_percent;
+    let method = super::sequence::decisions::client_method_text(env);
+    let (client_method, client_method_why) = match env.plan.client_method {
+        Some(_) => (
+            format!("{method} (set in the description), a pilot of about 50 clients, 95 % within 5 working days"),
+            "The plan needs a method, a pilot and a success criterion before the clients; the method is the description's, the pilot and criterion this plan's defaults, named in every client task.",
+        ),
+        None => (
+            format!("{method}, a pilot of about 50 clients, 95 % within 5 working days"),
+            "The plan needs a method, a pilot and a success criterion before the clients; these are its defaults, named in every client task. Client push needs nothing on the clients' side and reaches every computer the upgraded site discovers.",
+        ),
+    };
     vec![
         a("database-mb-per-client", format!("{} MB per client", fmt_num(plan.database_mb_per_client)),
           "The seed checklist gives 2 MB per client as an example figure, not as a sizing rule; it is used for the database growth of each primary site (clients of the site and every site below it).",
@@ -50,9 +62,9 @@ pub fn list(plan: &Plan, headroom_percent: f64) -> Vec<Assumption> {
         a("version-build", "4.00.5931 (RTM), 4.00.6221 (SP1), 4.00.6487 (SP2)".into(),
           "The version Site Properties shows after the upgrade, from practice; confirm it in the release notes.",
           "Change SITE-VERIFY's text (tasks.toml)."),
-        a("client-method", format!("{}, a pilot of about 50 clients, 95 % within 5 working days", super::sequence::decisions::CLIENT_METHOD),
-          "The plan needs a method, a pilot and a success criterion before the clients; these are its defaults, named in every client task.",
-          "Set plan.pilot for the pilot; for another method, edit the CLIENT-METHOD, CLIENT-PILOT and CLIENT-UPG texts (tasks.toml, generate --templates)."),
+        a("client-method", client_method,
+          client_method_why,
+          &format!("Set plan.client_method ({}) and plan.pilot; for another success criterion, edit the CLIENT-METHOD text (tasks.toml, generate --templates).", crate::model::ClientMethod::ALL.join(", "))),
         a("task-durations", "1 working day per task, site upgrade 1, resync gate 2, clients 1 per started 1,000".into(),
           "Defaults until the lab rehearsal measures Setup on a copy of the central site's database.",
           "Set [schedule] default_days, [schedule.days] and client_days_per_1000."),

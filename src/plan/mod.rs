@@ -151,7 +151,7 @@ pub fn build(env: &Environment, opts: &PlanOptions) -> Result<Plan, PlanError> {
             .filter(|&k| ctx.servers[k].in_scope)
             .and_then(|k| disk::need(&ctx, &est, k));
     }
-    plan.assumptions = assumptions::list(&plan, env.estimates.headroom_percent);
+    plan.assumptions = assumptions::list(&plan, env);
     plan.references = assumptions::references(&plan);
     waves::assign(&mut plan);
     if let Some(s) = &env.schedule {

@@ -342,6 +342,7 @@ mod tests {
             "how",
             "pilot",
             "method",
+            "basis",
             "servers",
             "why",
             "point_of_no_return",

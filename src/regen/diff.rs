@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::environment_diff::diff_environment;
 pub use super::schedule_diff::ScheduleChange;
-use crate::plan::{ChangeEntry, Finding, Plan, RevisionChanges, Severity, Task};
+use crate::numbers::fmt_num;
+use crate::plan::disk::DiskNeed;
+use crate::plan::{ChangeEntry, Finding, Plan, RevisionChanges, Severity, SqlServerPlan, Task};
 
 /// Everything that changed between an old and a new plan, in the order a reviewer reads it:
 /// the environment edits first (the cause), then what they did to the plan.
@@ -98,7 +100,8 @@ pub struct FindingChange {
 /// hierarchy total. Sizes in MB; `None` where the plan has no such estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EstimateChange {
-    /// `site`, `sql-server` or `total`.
+    /// `site`, `sql-server`, `server` (a computer hosting no site database whose disk need
+    /// changed) or `total`.
     pub kind: String,
     pub subject: String,
     pub old_growth_mb: Option<f64>,
@@ -357,35 +360,12 @@ pub fn diff(old: &Plan, new: &Plan, old_label: &str, new_label: &str) -> PlanDif
     }
 }
 
-/// Formats MB the way the plan does: thousands separated, at most one decimal.
-pub fn fmt_mb(mb: f64) -> String {
-    let rounded = (mb * 10.0).round() / 10.0;
-    let neg = rounded < 0.0;
-    let abs = rounded.abs();
-    let whole = abs.trunc() as u64;
-    let tenth = ((abs - abs.trunc()) * 10.0).round() as u64;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if neg { "-" } else { "" };
-    if tenth == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{tenth}")
-    }
-}
-
 pub(crate) fn fmt_count(n: u64) -> String {
-    fmt_mb(n as f64)
+    crate::numbers::fmt_int(n)
 }
 
 pub(crate) fn opt_mb(v: Option<f64>) -> String {
-    v.map(|v| format!("{} MB", fmt_mb(v)))
+    v.map(|v| format!("{} MB", fmt_num(v)))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
@@ -606,16 +586,16 @@ fn diff_findings(old: &Plan, new: &Plan) -> (Vec<FindingRef>, Vec<FindingRef>, V
     (raised, resolved, changed)
 }
 
-/// Two sizes are the same estimate when they agree to a tenth of a MB (what we print).
+/// Two sizes are the same estimate when they print the same (to a hundredth of a MB).
 pub(crate) fn same_mb(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() < 0.05,
+        (Some(a), Some(b)) => fmt_num(a) == fmt_num(b),
         (None, None) => true,
         _ => false,
     }
 }
 
-fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
+fn diff_estimates<'p>(old: &'p Plan, new: &'p Plan) -> Vec<EstimateChange> {
     let mut out = Vec::new();
     let old_sites: BTreeMap<&str, _> = old.sites.iter().map(|s| (s.code.as_str(), s)).collect();
     let new_sites: BTreeMap<&str, _> = new.sites.iter().map(|s| (s.code.as_str(), s)).collect();
@@ -642,12 +622,12 @@ fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
         let description = match (a, b) {
             (Some(a), Some(b)) => format!(
                 "database growth {} → {} MB ({:+} MB)",
-                fmt_mb(a),
-                fmt_mb(b),
+                fmt_num(a),
+                fmt_num(b),
                 Signed(b - a)
             ),
-            (None, Some(b)) => format!("database growth {} MB (new)", fmt_mb(b)),
-            (Some(a), None) => format!("database growth {} MB no longer needed", fmt_mb(a)),
+            (None, Some(b)) => format!("database growth {} MB (new)", fmt_num(b)),
+            (Some(a), None) => format!("database growth {} MB no longer needed", fmt_num(a)),
             (None, None) => unreachable!("equal estimates are skipped"),
         };
         out.push(EstimateChange {
@@ -661,59 +641,99 @@ fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
         });
     }
 
-    let old_sql: BTreeMap<&str, _> = old
-        .sql_servers
-        .iter()
-        .map(|s| (s.name.as_str(), s))
+    // Free space and shortfall come from the plan's disk model (`server.disk`: site-server
+    // install, database growth, headroom), as the findings and every document give them; a plan
+    // written before that model gives only the SQL Servers' figures.
+    let sql_of = |plan: &'p Plan| -> BTreeMap<&'p str, &'p SqlServerPlan> {
+        plan.sql_servers
+            .iter()
+            .map(|s| (s.name.as_str(), s))
+            .collect()
+    };
+    let disk_of = |plan: &'p Plan| -> BTreeMap<&'p str, &'p DiskNeed> {
+        plan.servers
+            .iter()
+            .filter_map(|s| s.disk.as_ref().map(|d| (s.name.as_str(), d)))
+            .collect()
+    };
+    let (old_sql, new_sql) = (sql_of(old), sql_of(new));
+    let (old_disk, new_disk) = (disk_of(old), disk_of(new));
+    let names: BTreeSet<&str> = old_sql
+        .keys()
+        .chain(new_sql.keys())
+        .chain(old_disk.keys())
+        .chain(new_disk.keys())
+        .copied()
         .collect();
-    let new_sql: BTreeMap<&str, _> = new
-        .sql_servers
-        .iter()
-        .map(|s| (s.name.as_str(), s))
-        .collect();
-    let names: BTreeSet<&str> = old_sql.keys().chain(new_sql.keys()).copied().collect();
     for name in names {
         let (o, n) = (old_sql.get(name), new_sql.get(name));
+        let (od, nd) = (old_disk.get(name), new_disk.get(name));
         let (ga, gb) = (
             o.map(|s| s.database_growth_mb),
             n.map(|s| s.database_growth_mb),
         );
-        let (sa, sb) = (
-            o.and_then(|s| s.shortfall_mb),
-            n.and_then(|s| s.shortfall_mb),
-        );
-        let (fa, fb) = (
-            o.and_then(|s| s.free_disk_mb),
-            n.and_then(|s| s.free_disk_mb),
-        );
-        if same_mb(ga, gb) && same_mb(sa, sb) && same_mb(fa, fb) {
+        let shortfall = |sql: Option<&&SqlServerPlan>, disk: Option<&&DiskNeed>| match disk {
+            Some(d) => d.shortfall_mb,
+            None => sql.and_then(|s| s.shortfall_mb),
+        };
+        let free = |sql: Option<&&SqlServerPlan>, disk: Option<&&DiskNeed>| match disk {
+            Some(d) => d.free_mb,
+            None => sql.and_then(|s| s.free_disk_mb),
+        };
+        let (sa, sb) = (shortfall(o, od), shortfall(n, nd));
+        let (fa, fb) = (free(o, od), free(n, nd));
+        let (na, nb) = (od.map(|d| d.needed_mb), nd.map(|d| d.needed_mb));
+        // A computer that hosts no site database: only its disk need can change.
+        let hosts_database = o.is_some() || n.is_some();
+        if same_mb(ga, gb) && same_mb(sa, sb) && same_mb(fa, fb) && same_mb(na, nb) {
             continue;
         }
         let mut parts = Vec::new();
         match (ga, gb) {
             (Some(a), Some(b)) if !same_mb(Some(a), Some(b)) => parts.push(format!(
                 "databases grow by {} → {} MB",
-                fmt_mb(a),
-                fmt_mb(b)
+                fmt_num(a),
+                fmt_num(b)
             )),
             (None, Some(b)) => parts.push(format!(
                 "now hosts site databases growing by {} MB",
-                fmt_mb(b)
+                fmt_num(b)
             )),
             (Some(_), None) => parts.push("no longer hosts a site database".to_string()),
             _ => {}
         }
-        if !same_mb(fa, fb) {
+        if !hosts_database {
+            match (na, nb) {
+                (Some(a), Some(b)) if !same_mb(na, nb) => {
+                    parts.push(format!("disk needed {} → {} MB", fmt_num(a), fmt_num(b)))
+                }
+                (None, Some(b)) => parts.push(match fb {
+                    Some(free) => {
+                        format!(
+                            "now needs {} MB of disk, {} MB free",
+                            fmt_num(b),
+                            fmt_num(free)
+                        )
+                    }
+                    None => format!("now needs {} MB of disk, free space unknown", fmt_num(b)),
+                }),
+                (Some(_), None) => parts.push("no longer needs disk for the upgrade".to_string()),
+                _ => {}
+            }
+        }
+        // Free space is said once a computer was in both plans; a new one's is in its need.
+        let in_both = (o.is_some() || od.is_some()) && (n.is_some() || nd.is_some());
+        if !same_mb(fa, fb) && (in_both || hosts_database) {
             parts.push(format!("free space {} → {}", opt_mb(fa), opt_mb(fb)));
         }
         let short = |v: Option<f64>| v.filter(|&s| s > 0.0);
         match (short(sa), short(sb)) {
-            (None, Some(b)) => parts.push(format!("shortfall appears: {} MB", fmt_mb(b))),
-            (Some(a), None) if n.is_some() => {
-                parts.push(format!("shortfall disappears (was {} MB)", fmt_mb(a)))
+            (None, Some(b)) => parts.push(format!("shortfall appears: {} MB", fmt_num(b))),
+            (Some(a), None) if n.is_some() || nd.is_some() => {
+                parts.push(format!("shortfall disappears (was {} MB)", fmt_num(a)))
             }
             (Some(a), Some(b)) if !same_mb(Some(a), Some(b)) => {
-                parts.push(format!("shortfall {} → {} MB", fmt_mb(a), fmt_mb(b)))
+                parts.push(format!("shortfall {} → {} MB", fmt_num(a), fmt_num(b)))
             }
             _ => {}
         }
@@ -721,7 +741,12 @@ fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
             continue;
         }
         out.push(EstimateChange {
-            kind: "sql-server".into(),
+            kind: if hosts_database {
+                "sql-server"
+            } else {
+                "server"
+            }
+            .into(),
             subject: name.to_string(),
             old_growth_mb: ga,
             new_growth_mb: gb,
@@ -742,8 +767,8 @@ fn diff_estimates(old: &Plan, new: &Plan) -> Vec<EstimateChange> {
             new_shortfall_mb: None,
             description: format!(
                 "total database growth {} → {} MB ({:+} MB)",
-                fmt_mb(ta),
-                fmt_mb(tb),
+                fmt_num(ta),
+                fmt_num(tb),
                 Signed(tb - ta)
             ),
         });
@@ -757,9 +782,9 @@ struct Signed(f64);
 impl std::fmt::Display for Signed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.0 >= 0.0 {
-            write!(f, "+{}", fmt_mb(self.0))
+            write!(f, "+{}", fmt_num(self.0))
         } else {
-            write!(f, "{}", fmt_mb(self.0))
+            write!(f, "{}", fmt_num(self.0))
         }
     }
 }

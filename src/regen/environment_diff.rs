@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::diff::{fmt_count, fmt_mb, opt_mb, opt_str, or_none, same_mb, EnvironmentEdit};
+use super::diff::{fmt_count, opt_mb, opt_str, or_none, same_mb, EnvironmentEdit};
+use crate::numbers::fmt_num;
 use crate::plan::Plan;
 
 pub(crate) fn diff_environment(old: &Plan, new: &Plan) -> Vec<EnvironmentEdit> {
@@ -113,7 +114,7 @@ pub(crate) fn diff_environment(old: &Plan, new: &Plan) -> Vec<EnvironmentEdit> {
 }
 
 fn opt_mb_some(v: f64) -> String {
-    format!("{} MB", fmt_mb(v))
+    format!("{} MB", fmt_num(v))
 }
 
 /// Servers compared by upper-cased name. Plans written before the server inventory existed

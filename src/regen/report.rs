@@ -198,6 +198,7 @@ pub fn render_text(d: &PlanDiff, color: bool) -> String {
             .map(|e| {
                 let what = match e.kind.as_str() {
                     "sql-server" => "SQL Server ",
+                    "server" => "server ",
                     "site" => "site ",
                     _ => "",
                 };
@@ -337,6 +338,7 @@ pub fn render_md(d: &PlanDiff) -> String {
             .map(|e| {
                 let what = match e.kind.as_str() {
                     "sql-server" => "SQL Server ",
+                    "server" => "server ",
                     "site" => "site ",
                     _ => "",
                 };

@@ -61,6 +61,7 @@ pub fn plan_info(target: TargetMedia) -> PlanInfo {
         target,
         order: cmplan::model::SiteOrder::Tiers,
         pilot: None,
+        client_method: None,
     }
 }
 

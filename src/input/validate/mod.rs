@@ -46,6 +46,7 @@ pub const PLAN_KEYS: &[&str] = &[
     "start",
     "order",
     "pilot",
+    "client_method",
 ];
 pub const SCHEDULE_KEYS: &[&str] = &[
     "days",

@@ -189,6 +189,14 @@ impl Cx<'_, '_> {
             crate::model::SiteOrder::ALL,
         );
         let pilot = self.site_code(f, "pilot", false);
+        let client_method = self.choice(
+            f,
+            "client_method",
+            false,
+            "client upgrade method",
+            crate::model::ClientMethod::parse,
+            crate::model::ClientMethod::ALL,
+        );
         Some(PlanInfo {
             title: title?.v,
             organisation: organisation.map(|s| s.v),
@@ -203,6 +211,7 @@ impl Cx<'_, '_> {
                 }
                 _ => None,
             },
+            client_method: client_method.map(|m| m.v),
         })
     }
 }

@@ -41,12 +41,12 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], gate: Option<String>) -> Result
         Spec::new(K::ClientPilot, "")
             .deps([slp.clone(), roles.clone()])
             .var("pilot", super::decisions::pilot_text(seq, units))
-            .var("method", super::decisions::CLIENT_METHOD),
+            .var("method", super::decisions::client_method_text(ctx.env)),
     )?;
     // Clients are counted where they are assigned: a secondary's clients belong to its primary.
     let mut clients = Spec::new(K::ClientUpg, "")
         .deps([pilot.clone(), slp])
-        .var("method", super::decisions::CLIENT_METHOD);
+        .var("method", super::decisions::client_method_text(ctx.env));
     let mut total = 0u64;
     for &i in &primaries {
         let mut n = ctx.site(i).clients + ctx.site(i).legacy_clients;

@@ -62,7 +62,8 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
     seq.add(
         Spec::new(K::ClientMethod, "")
             .var("pilot", pilot_text(seq, units))
-            .var("method", CLIENT_METHOD),
+            .var("method", client_method_text(env))
+            .var("basis", client_method_basis(env)),
     )?;
     let itmu = ctx.upgraded_sites().any(|i| has_pack(seq, i, "itmu"));
     if itmu {
@@ -119,9 +120,32 @@ pub(super) fn add(seq: &mut Seq, units: &[Unit], slots: &Slots) -> Result<(), Pl
     Ok(())
 }
 
-/// The client upgrade method this plan assumes (the `client-method` assumption): every client
-/// task names it, so the decision and the work say the same.
-pub(crate) const CLIENT_METHOD: &str = "client push from their upgraded site";
+/// The client upgrade method of this plan (`plan.client_method`, or the `client-method`
+/// assumption's default), in the words every client task uses, so the decision and the work say
+/// the same.
+pub(crate) fn client_method_text(env: &crate::model::Environment) -> &'static str {
+    use crate::model::ClientMethod as M;
+    match env.plan.client_method.unwrap_or(crate::model::DEFAULT_CLIENT_METHOD) {
+        M::ClientPush => "client push from their upgraded site",
+        M::SoftwareUpdatePoint => {
+            "software update point-based installation (the client published to WSUS as a mandatory update)"
+        }
+        M::GroupPolicy => "Group Policy (the client installation assigned to the computers)",
+        M::LogonScript => "logon script (ccmsetup.exe /logon)",
+        M::SoftwareDistribution => {
+            "software distribution (the client upgrade advertised from their upgraded site)"
+        }
+        M::Manual => "manual installation (ccmsetup.exe run on each computer)",
+    }
+}
+
+/// Whether the method was chosen in the description or is this plan's default.
+pub(crate) fn client_method_basis(env: &crate::model::Environment) -> &'static str {
+    match env.plan.client_method {
+        Some(_) => "Set in the description",
+        None => "Default in this plan",
+    }
+}
 
 pub(super) fn pilot_text(seq: &Seq, units: &[Unit]) -> String {
     let ctx = seq.ctx;

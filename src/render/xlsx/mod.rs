@@ -10,8 +10,8 @@
 //! once, in [`crate::workbook_layout`], which regeneration reads a previous workbook back with
 //! (by header text, so columns may move; header texts may not).
 //!
-//! One file per sheet family: `checklist`, `summary`, `tables` (the reference sheets and the
-//! hidden plan); here the styles, the print setup and the cell helpers they share.
+//! One file per sheet family: `checklist`, `summary`, `disk` (each server's disk parts and
+//! their sum), `tables` (the other reference sheets and the hidden plan); here the styles, the print setup and the cell helpers they share.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -27,6 +27,7 @@ use super::{Paper, RenderContext, RenderError};
 use crate::plan::{Phase, Plan, Severity, SubItem, Task, TaskStatus};
 
 mod checklist;
+mod disk;
 mod summary;
 mod tables;
 
@@ -78,6 +79,7 @@ fn build(plan: &Plan, ctx: &RenderContext, json: &str) -> Result<Vec<u8>, XlsxEr
     workbook.push_worksheet(summary(plan, ctx, &styles, &layout)?);
     workbook.push_worksheet(sites(plan, ctx, &styles, &layout)?);
     workbook.push_worksheet(sql_servers(plan, ctx, &styles, &layout)?);
+    workbook.push_worksheet(disk::disk(plan, ctx, &styles)?);
     workbook.push_worksheet(findings(plan, ctx, &styles)?);
     workbook.push_worksheet(assumptions(plan, ctx, &styles)?);
     if let Some(changes) = &plan.changes {
@@ -125,6 +127,8 @@ struct Styles {
     title_wrap: Format,
     label: Format,
     label_wrap: Format,
+    /// A sum row's label in a table (bold, with the table's borders).
+    sum_label: Format,
     section: Format,
     text: Format,
     wrap: Format,
@@ -180,6 +184,7 @@ impl Styles {
                 .set_border_bottom(FormatBorder::Thin),
             text: top.clone(),
             wrap: top.clone().set_text_wrap(),
+            sum_label: top.clone().set_bold().set_text_wrap(),
             // Tasks that remedy a blocker stand out, so they are not skipped.
             remedy: top
                 .clone()

@@ -252,7 +252,7 @@ pub(super) fn sites(
 
 /// A shortfall stands out (the upgrade cannot proceed until space is found), also when a user
 /// edits the free space and the formula recomputes.
-fn highlight_shortfall(
+pub(super) fn highlight_shortfall(
     ws: &mut Worksheet,
     last: u32,
     col: u16,
