@@ -579,6 +579,8 @@ fn a_summary_with_progress_prints_all_its_columns_on_one_page_width() {
             "{paper:?}: {pt} pt at {scale}% is wider than {printable} pt"
         );
     }
+}
+
 /// One server on the Disk sheet, every figure read as a number.
 struct DiskRows {
     /// (what, MB) for each part.
