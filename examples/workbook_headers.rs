@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use cmplan::workbook_layout::{
-    column_letter, Table, ASSUMPTIONS, CHANGES, CHECKLIST, FINDINGS, REMOVED_TASKS, SITES,
+    column_letter, Table, ASSUMPTIONS, CHANGES, CHECKLIST, DISK, FINDINGS, REMOVED_TASKS, SITES,
     SQL_SERVERS,
 };
 
@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         sheet(&CHECKLIST, 0, |r| r.needs_schedule()),
         sheet(&SITES, 0, |_| false),
         sheet(&SQL_SERVERS, 0, |_| false),
+        sheet(&DISK, 0, |_| false),
         sheet(&FINDINGS, 0, |_| false),
         sheet(&ASSUMPTIONS, 0, |_| false),
         sheet(&CHANGES, 1, |_| false),
