@@ -7,37 +7,18 @@ mod regen_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use cmplan::plan::progress::ProgressRecord;
 use cmplan::plan::{self, Plan, PlanOptions, Progress, TaskStatus};
 use cmplan::templates::Templates;
-use regen_support::{sheet_rows, user_edit, Entry};
+use regen_support::{cmplan, ok, sheet_rows, user_edit, Entry};
 
 const DATE: &str = "2027-01-04";
 const START: &str = "2027-01-04";
 const TODAY: &str = "2027-02-01";
 const DONE_ON: &str = "2027-01-06";
 const NOTE: &str = "waiting for the change board's approval";
-
-fn cmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmplan"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cmplan")
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "cmplan failed ({:?}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// contoso with `plan.start`.
 fn contoso_with_start() -> String {

@@ -5,31 +5,12 @@
 mod regen_support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use cmplan::plan::Plan;
 use regen_support::*;
 
 const DATE: &str = "2027-03-01";
-
-fn cmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmplan"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cmplan")
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "cmplan failed ({:?}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn example(name: &str) -> String {
     std::fs::read_to_string(

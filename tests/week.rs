@@ -7,30 +7,11 @@ mod regen_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use cmplan::plan::Plan;
 use cmplan::regen::PlanDiff;
-use regen_support::{sheet_rows, user_edit, Entry};
-
-fn cmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmplan"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cmplan")
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "cmplan failed ({:?}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use regen_support::{cmplan, ok, sheet_rows, user_edit, Entry};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

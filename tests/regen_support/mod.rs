@@ -437,3 +437,24 @@ pub fn sheet_rows(bytes: &[u8], name: &str) -> Option<Vec<Vec<String>>> {
             .collect(),
     )
 }
+
+/// Runs the cmplan binary the way a user's shell would (no SOURCE_DATE_EPOCH, no colour).
+pub fn cmplan(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cmplan"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run cmplan")
+}
+
+/// The run's output, after asserting it succeeded (its stderr shown when not).
+pub fn ok(out: std::process::Output) -> std::process::Output {
+    assert!(
+        out.status.success(),
+        "cmplan failed ({:?}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
